@@ -1,0 +1,43 @@
+package io.embedgate.spi;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One upstream call, in provider-neutral terms.
+ *
+ * @param upstreamModel the model name the provider knows (not the gateway's public id)
+ * @param inputs        what to embed, at most the model's per-call limit
+ * @param dimensions    requested output size, empty for the model's native size
+ * @param dtype         requested element type; {@link OutputDtype#FLOAT} unless the model supports more
+ * @param options       this provider type's own options ({@code embedding_options.<type>}), as plain
+ *                      JSON values (String, Number, Boolean, List, Map); already validated
+ * @param user          end-user id for the provider's abuse monitoring, if the client sent one
+ * @param deadline      when the whole client request must be answered
+ */
+public record EmbeddingCall(
+        String upstreamModel,
+        EmbeddingInputs inputs,
+        OptionalInt dimensions,
+        OutputDtype dtype,
+        Map<String, Object> options,
+        Optional<String> user,
+        Deadline deadline) {
+
+    public EmbeddingCall {
+        Objects.requireNonNull(upstreamModel, "upstreamModel");
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(deadline, "deadline");
+        dimensions = dimensions == null ? OptionalInt.empty() : dimensions;
+        dtype = dtype == null ? OutputDtype.FLOAT : dtype;
+        options = options == null ? Map.of() : options;
+        user = user == null ? Optional.empty() : user;
+    }
+
+    /** The same call for a sub-range of the inputs. */
+    public EmbeddingCall withInputs(EmbeddingInputs slice) {
+        return new EmbeddingCall(upstreamModel, slice, dimensions, dtype, options, user, deadline);
+    }
+}

@@ -1,0 +1,45 @@
+package io.embedgate.spi;
+
+import java.util.List;
+
+/** The inputs of one call: texts, or token-id arrays (one array per input). */
+public sealed interface EmbeddingInputs permits EmbeddingInputs.Texts, EmbeddingInputs.TokenIds {
+
+    int size();
+
+    /** A sub-range, used when a batch is split to the model's per-call limit. */
+    EmbeddingInputs slice(int from, int to);
+
+    record Texts(List<String> values) implements EmbeddingInputs {
+        public Texts {
+            values = List.copyOf(values);
+        }
+
+        @Override
+        public int size() {
+            return values.size();
+        }
+
+        @Override
+        public Texts slice(int from, int to) {
+            return new Texts(values.subList(from, to));
+        }
+    }
+
+    /** Token ids as produced by the model's tokenizer (cl100k for OpenAI). Arrays are not copied. */
+    record TokenIds(List<int[]> values) implements EmbeddingInputs {
+        public TokenIds {
+            values = List.copyOf(values);
+        }
+
+        @Override
+        public int size() {
+            return values.size();
+        }
+
+        @Override
+        public TokenIds slice(int from, int to) {
+            return new TokenIds(values.subList(from, to));
+        }
+    }
+}

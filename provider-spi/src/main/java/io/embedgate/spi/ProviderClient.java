@@ -1,0 +1,21 @@
+package io.embedgate.spi;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A connected provider instance: one base URL and key, one connection pool, built once and shared
+ * by every request.
+ */
+public interface ProviderClient extends AutoCloseable {
+
+    /**
+     * Embeds every input of the call in one upstream request. The call never holds more inputs than
+     * the model's {@link ModelCapabilities#maxInputsPerCall()}: splitting is the gateway's job.
+     * Failures are signalled as {@link UpstreamException}.
+     */
+    Uni<EmbeddingResult> embed(EmbeddingCall call);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,127 @@
+package io.embedgate.spi;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A failed upstream call, typed so the router can decide on retries and fallbacks and the API layer
+ * on the client's status code. The message never contains a provider key: adapters pass every
+ * provider text through {@link Secrets#redact}.
+ */
+public final class UpstreamException extends RuntimeException {
+
+    public enum Kind {
+        /** The provider rejected the request's content (too long, invalid argument). */
+        BAD_REQUEST,
+        /** The provider rejected our credentials (401). */
+        AUTHENTICATION,
+        /** The key lacks access (403). */
+        PERMISSION,
+        /** The model or route does not exist at the provider (404). */
+        NOT_FOUND,
+        /** Rate limited (429); retry later. */
+        RATE_LIMITED,
+        /** The account's quota is exhausted; retrying will not help. */
+        QUOTA_EXHAUSTED,
+        /** The provider failed (5xx, 408, 409). */
+        SERVER_ERROR,
+        /** No answer before the deadline. */
+        TIMEOUT,
+        /** Connection refused, reset or closed. */
+        CONNECTION,
+        /** A 2xx whose body is not what the API promises (garbage, wrong vector count). */
+        INVALID_RESPONSE
+    }
+
+    private final String provider;
+    private final Kind kind;
+    private final int httpStatus;
+    private final String errorType;
+    private final String errorCode;
+    private final boolean retryable;
+    private final Duration retryAfter;
+
+    public UpstreamException(String provider, Kind kind, int httpStatus, String errorType, String errorCode,
+            String message, boolean retryable, Duration retryAfter, Throwable cause) {
+        // No stack trace: these are expected, frequent and fully described by their fields.
+        super(message, cause, false, false);
+        this.provider = provider;
+        this.kind = kind;
+        this.httpStatus = httpStatus;
+        this.errorType = errorType;
+        this.errorCode = errorCode;
+        this.retryable = retryable;
+        this.retryAfter = retryAfter;
+    }
+
+    /**
+     * The usual classification of an HTTP error status. {@code shouldRetry} (e.g. OpenAI's
+     * {@code x-should-retry} header) overrides the default retryability when present.
+     */
+    public static UpstreamException fromStatus(String provider, int status, String errorType, String errorCode,
+            String message, Duration retryAfter, Boolean shouldRetry) {
+        Kind kind;
+        if (status == 401) {
+            kind = Kind.AUTHENTICATION;
+        } else if (status == 403) {
+            kind = Kind.PERMISSION;
+        } else if (status == 404) {
+            kind = Kind.NOT_FOUND;
+        } else if (status == 429) {
+            kind = "insufficient_quota".equals(errorCode) || "insufficient_quota".equals(errorType)
+                    ? Kind.QUOTA_EXHAUSTED : Kind.RATE_LIMITED;
+        } else if (status == 408 || status == 409 || status >= 500) {
+            kind = Kind.SERVER_ERROR;
+        } else {
+            kind = Kind.BAD_REQUEST;
+        }
+        boolean retryable = shouldRetry != null ? shouldRetry
+                : kind == Kind.RATE_LIMITED || kind == Kind.SERVER_ERROR;
+        return new UpstreamException(provider, kind, status, errorType, errorCode, message, retryable, retryAfter, null);
+    }
+
+    public static UpstreamException invalidResponse(String provider, String message) {
+        return new UpstreamException(provider, Kind.INVALID_RESPONSE, 0, null, null, message, true, null, null);
+    }
+
+    public static UpstreamException connection(String provider, Throwable cause) {
+        String what = cause == null ? "connection failed" : cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return new UpstreamException(provider, Kind.CONNECTION, 0, null, null, what, true, null, cause);
+    }
+
+    public static UpstreamException timeout(String provider, Duration after) {
+        return new UpstreamException(provider, Kind.TIMEOUT, 0, null, null,
+                "no answer within " + after.toMillis() + " ms", true, null, null);
+    }
+
+    /** The provider instance name. */
+    public String provider() {
+        return provider;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The upstream HTTP status, 0 when no response arrived. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public Optional<String> errorType() {
+        return Optional.ofNullable(errorType);
+    }
+
+    public Optional<String> errorCode() {
+        return Optional.ofNullable(errorCode);
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+}
