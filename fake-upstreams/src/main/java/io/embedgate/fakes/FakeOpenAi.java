@@ -1,0 +1,325 @@
+package io.embedgate.fakes;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * A fake of {@code POST https://api.openai.com/v1/embeddings} following reference/providers.md §1:
+ * Bearer auth, float and base64 encodings, the 2048-input, 8192-token and 300k-token limits, the
+ * dimensions rules, usage, and the real error bodies and headers. Base URL: {@link #baseUrl()}
+ * (ends in {@code /v1}, like the SDKs' base URL).
+ *
+ * <p>Models: {@code text-embedding-3-small} (1536, reducible), {@code text-embedding-3-large}
+ * (3072, reducible), {@code text-embedding-ada-002} (1536, fixed). Vectors are
+ * {@link FakeVectors#unit} of the full size, shortened per OpenAI's rule.
+ */
+public final class FakeOpenAi extends FakeUpstream {
+
+    public static final String DEFAULT_KEY = "sk-fake-openai-0123456789abcdef";
+    public static final int MAX_INPUTS = 2048;
+    public static final int MAX_TOKENS_PER_INPUT = 8192;
+    public static final int MAX_TOKENS_PER_REQUEST = 300_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final String INVALID_INPUT = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.";
+
+    /** Native size of each model and whether {@code dimensions} may be given. */
+    private record Model(int dims, boolean reducible) {
+    }
+
+    private static final Map<String, Model> MODELS = Map.of(
+            "text-embedding-3-small", new Model(1536, true),
+            "text-embedding-3-large", new Model(3072, true),
+            "text-embedding-ada-002", new Model(1536, false));
+
+    private final String apiKey;
+
+    private FakeOpenAi(Options options, String apiKey) {
+        super(options);
+        this.apiKey = apiKey;
+    }
+
+    public static FakeOpenAi start() {
+        return start(Options.defaults(), DEFAULT_KEY);
+    }
+
+    public static FakeOpenAi start(Options options, String apiKey) {
+        FakeOpenAi fake = new FakeOpenAi(options, apiKey);
+        fake.listen();
+        return fake;
+    }
+
+    /** The base URL clients configure, e.g. {@code http://127.0.0.1:PORT/v1}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** The vector this fake returns for a text input. */
+    public static float[] expectedVector(String model, String text, Integer dimensions) {
+        Model m = MODELS.get(model);
+        float[] full = FakeVectors.unit(model, text, m.dims());
+        return dimensions == null ? full : FakeVectors.shortened(full, dimensions);
+    }
+
+    /** The vector this fake returns for a token-id input. */
+    public static float[] expectedVector(String model, int[] tokens, Integer dimensions) {
+        Model m = MODELS.get(model);
+        float[] full = FakeVectors.unit(model, tokens, m.dims());
+        return dimensions == null ? full : FakeVectors.shortened(full, dimensions);
+    }
+
+    // ---- canned error bodies, as the real API sends them ----
+
+    public static String errorBody(String message, String type, String param, String code) {
+        return "{\"error\":{\"message\":" + quote(message) + ",\"type\":" + (type == null ? "null" : quote(type))
+                + ",\"param\":" + (param == null ? "null" : quote(param)) + ",\"code\":"
+                + (code == null ? "null" : quote(code)) + "}}";
+    }
+
+    /** A 429 as OpenAI sends it on a TPM limit, with {@code retry-after} in seconds. */
+    public static Fault rateLimited(double retryAfterSeconds) {
+        return Fault.respond(429, errorBody("Rate limit reached for text-embedding-3-small in organization org-fake on tokens per min (TPM): "
+                + "Limit 1000000, Used 976163, Requested 70716. Please try again in " + retryAfterSeconds + "s. "
+                + "Visit https://platform.openai.com/account/rate-limits to learn more.", "tokens", null, "rate_limit_exceeded"),
+                Map.of("retry-after", trimNumber(retryAfterSeconds), "x-ratelimit-remaining-tokens", "0",
+                        "x-ratelimit-reset-tokens", trimNumber(retryAfterSeconds) + "s"));
+    }
+
+    /** A 429 carrying {@code retry-after-ms}, which the SDKs prefer over {@code retry-after}. */
+    public static Fault rateLimitedMs(long retryAfterMs) {
+        return Fault.respond(429, errorBody("Rate limit reached for requests", "requests", null, "rate_limit_exceeded"),
+                Map.of("retry-after-ms", Long.toString(retryAfterMs), "retry-after", Long.toString((retryAfterMs + 999) / 1000)));
+    }
+
+    /** Quota exhausted: a 429 that retrying does not fix. */
+    public static Fault insufficientQuota() {
+        return Fault.respond(429, errorBody("You exceeded your current quota, please check your plan and billing details.",
+                "insufficient_quota", null, "insufficient_quota"));
+    }
+
+    public static Fault serverError(int status) {
+        return Fault.respond(status, errorBody(status == 503 ? "The server is overloaded or not ready yet." : "The server had an error while processing your request. Sorry about that!",
+                "server_error", null, null));
+    }
+
+    public static Fault forbidden() {
+        return Fault.respond(403, errorBody("Project `proj_fake` does not have access to model `text-embedding-3-small`",
+                "invalid_request_error", null, "model_not_found"));
+    }
+
+    private static String trimNumber(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    // ---- the API ----
+
+    @Override
+    protected Answer answer(HttpServerRequest request, Buffer body) {
+        return respond(request, body, false);
+    }
+
+    @Override
+    protected Answer answerMissingVector(HttpServerRequest request, Buffer body) {
+        return respond(request, body, true);
+    }
+
+    private Answer respond(HttpServerRequest request, Buffer body, boolean dropLast) {
+        if (request.method() != HttpMethod.POST || !"/v1/embeddings".equals(request.path())) {
+            return error(404, "Invalid URL (" + request.method() + " " + request.path() + ")", "invalid_request_error", null, null);
+        }
+        String auth = request.getHeader("authorization");
+        if (auth == null || !auth.startsWith("Bearer ") || auth.length() == 7) {
+            return error(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth "
+                    + "(i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser "
+                    + "and are prompted for a username and password. You can obtain an API key from https://platform.openai.com/account/api-keys.",
+                    "invalid_request_error", null, null);
+        }
+        String presented = auth.substring(7);
+        if (!presented.equals(apiKey)) {
+            String masked = presented.length() > 8 ? presented.substring(0, 3) + "..." + presented.substring(presented.length() - 4) : "***";
+            return error(401, "Incorrect API key provided: " + masked + ". You can find your API key at https://platform.openai.com/account/api-keys.",
+                    "invalid_request_error", null, "invalid_api_key");
+        }
+        JsonNode req;
+        try {
+            req = JSON.readTree(body.getBytes());
+        } catch (IOException e) {
+            req = null;
+        }
+        if (req == null || !req.isObject()) {
+            return error(400, "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. "
+                    + "The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, "
+                    + "please contact us through our help center at help.openai.com.)", "invalid_request_error", null, null);
+        }
+        JsonNode modelNode = req.get("model");
+        if (modelNode == null || !modelNode.isTextual()) {
+            return error(400, "you must provide a model parameter", "invalid_request_error", null, null);
+        }
+        String modelName = modelNode.asText();
+        Model model = MODELS.get(modelName);
+        if (model == null) {
+            return error(404, "The model '" + modelName + "' does not exist or you do not have access to it.", "invalid_request_error", "model", "model_not_found");
+        }
+        // Inputs: string | string[] | int[] | int[][]
+        JsonNode input = req.get("input");
+        List<Object> inputs = new ArrayList<>();
+        if (input == null || input.isNull()) {
+            return error(400, "'input' is a required property", "invalid_request_error", null, null);
+        }
+        if (input.isTextual()) {
+            inputs.add(input.asText());
+        } else if (input.isArray() && !input.isEmpty()) {
+            if (input.size() > MAX_INPUTS) {
+                return error(400, INVALID_INPUT, "invalid_request_error", null, null);
+            }
+            if (input.get(0).isInt()) {
+                int[] tokens = tokens(input);
+                if (tokens == null) {
+                    return error(400, INVALID_INPUT, "invalid_request_error", null, null);
+                }
+                inputs.add(tokens);
+            } else {
+                for (JsonNode item : input) {
+                    if (item.isTextual() && !item.asText().isEmpty()) {
+                        inputs.add(item.asText());
+                    } else if (item.isArray() && !item.isEmpty() && tokens(item) != null) {
+                        inputs.add(tokens(item));
+                    } else {
+                        return error(400, INVALID_INPUT, "invalid_request_error", null, null);
+                    }
+                }
+            }
+        } else {
+            return error(400, INVALID_INPUT, "invalid_request_error", null, null);
+        }
+        JsonNode enc = req.get("encoding_format");
+        boolean base64 = false;
+        if (enc != null && !enc.isNull()) {
+            if (!enc.isTextual() || !(enc.asText().equals("float") || enc.asText().equals("base64"))) {
+                return error(400, "'" + enc.asText() + "' is not one of ['float', 'base64'] - 'encoding_format'", "invalid_request_error", null, null);
+            }
+            base64 = enc.asText().equals("base64");
+        }
+        Integer dims = null;
+        JsonNode dimsNode = req.get("dimensions");
+        if (dimsNode != null && !dimsNode.isNull()) {
+            if (!model.reducible()) {
+                return error(400, "This model does not support specifying dimensions.", "invalid_request_error", null, null);
+            }
+            if (!dimsNode.isInt() || dimsNode.asInt() < 1) {
+                return error(400, "Invalid value for 'dimensions' = " + dimsNode + ". Must be at least 1.", "invalid_request_error", "dimensions", null);
+            }
+            if (dimsNode.asInt() > model.dims()) {
+                // [U] exact text: the reference does not pin it down.
+                return error(400, "This model does not support dimensions greater than " + model.dims() + ".", "invalid_request_error", "dimensions", null);
+            }
+            dims = dimsNode.asInt();
+        }
+        long total = 0;
+        for (Object in : inputs) {
+            int t = in instanceof String s ? FakeVectors.tokens(s) : ((int[]) in).length;
+            if (t > MAX_TOKENS_PER_INPUT) {
+                return error(400, "This model's maximum context length is " + MAX_TOKENS_PER_INPUT + " tokens, however you requested " + t
+                        + " tokens (" + t + " in your prompt; 0 for the completion). Please reduce your prompt; or completion length.",
+                        "invalid_request_error", null, null);
+            }
+            total += t;
+        }
+        if (total > MAX_TOKENS_PER_REQUEST) {
+            return error(400, "Requested " + total + " tokens, max " + MAX_TOKENS_PER_REQUEST + " tokens per request",
+                    "max_tokens_per_request", null, "max_tokens_per_request");
+        }
+        int count = dropLast ? inputs.size() - 1 : inputs.size();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + count * (base64 ? 8200 : 20000));
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("object", "list");
+            g.writeArrayFieldStart("data");
+            for (int i = 0; i < count; i++) {
+                Object in = inputs.get(i);
+                float[] v = in instanceof String s ? expectedVector(modelName, s, dims) : expectedVector(modelName, (int[]) in, dims);
+                g.writeStartObject();
+                g.writeStringField("object", "embedding");
+                g.writeNumberField("index", i);
+                g.writeFieldName("embedding");
+                if (base64) {
+                    ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                    bb.asFloatBuffer().put(v);
+                    g.writeBinary(bb.array());
+                } else {
+                    g.writeStartArray();
+                    for (float f : v) {
+                        g.writeNumber(f);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeStringField("model", modelName);
+            g.writeObjectFieldStart("usage");
+            g.writeNumberField("prompt_tokens", total);
+            g.writeNumberField("total_tokens", total);
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Answer(200, Buffer.buffer(out.toByteArray()), okHeaders());
+    }
+
+    private static int[] tokens(JsonNode array) {
+        int[] t = new int[array.size()];
+        for (int i = 0; i < t.length; i++) {
+            JsonNode n = array.get(i);
+            if (!n.isInt() || n.asInt() < 0) {
+                return null;
+            }
+            t[i] = n.asInt();
+        }
+        return t;
+    }
+
+    private static Map<String, String> okHeaders() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("x-request-id", "req_" + UUID.randomUUID().toString().replace("-", ""));
+        h.put("openai-processing-ms", "12");
+        h.put("openai-version", "2020-10-01");
+        h.put("openai-organization", "org-fake");
+        h.put("x-ratelimit-limit-requests", "10000");
+        h.put("x-ratelimit-limit-tokens", "10000000");
+        h.put("x-ratelimit-remaining-requests", "9999");
+        h.put("x-ratelimit-remaining-tokens", "9999000");
+        h.put("x-ratelimit-reset-requests", "6ms");
+        h.put("x-ratelimit-reset-tokens", "0s");
+        return h;
+    }
+
+    private static Answer error(int status, String message, String type, String param, String code) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("x-request-id", "req_" + UUID.randomUUID().toString().replace("-", ""));
+        return Answer.json(status, errorBody(message, type, param, code), h);
+    }
+}
