@@ -1,0 +1,260 @@
+package io.embedgate.provider.openai;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import io.embedgate.spi.Embedding;
+import io.embedgate.spi.EmbeddingCall;
+import io.embedgate.spi.EmbeddingInputs;
+import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.Float32;
+import io.embedgate.spi.Secrets;
+import io.embedgate.spi.UpstreamException;
+import io.embedgate.spi.Usage;
+
+/** The OpenAI embeddings wire format (reference/providers.md §1), as a streaming codec. */
+final class OpenAiWire {
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private OpenAiWire() {
+    }
+
+    /** The request body. Always asks for base64: 4 bytes per value instead of ~11 JSON characters. */
+    static byte[] request(EmbeddingCall call) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + estimateInputBytes(call.inputs()));
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("model", call.upstreamModel());
+            g.writeArrayFieldStart("input");
+            if (call.inputs() instanceof EmbeddingInputs.Texts t) {
+                for (String s : t.values()) {
+                    g.writeString(s);
+                }
+            } else {
+                for (int[] tokens : ((EmbeddingInputs.TokenIds) call.inputs()).values()) {
+                    g.writeArray(tokens, 0, tokens.length);
+                }
+            }
+            g.writeEndArray();
+            g.writeStringField("encoding_format", "base64");
+            if (call.dimensions().isPresent()) {
+                g.writeNumberField("dimensions", call.dimensions().getAsInt());
+            }
+            if (call.user().isPresent()) {
+                g.writeStringField("user", call.user().get());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static int estimateInputBytes(EmbeddingInputs inputs) {
+        long n = 0;
+        if (inputs instanceof EmbeddingInputs.Texts t) {
+            for (String s : t.values()) {
+                n += s.length() + 3;
+            }
+        } else {
+            for (int[] tokens : ((EmbeddingInputs.TokenIds) inputs).values()) {
+                n += tokens.length * 6L + 3;
+            }
+        }
+        return (int) Math.min(n, 64 << 20);
+    }
+
+    /**
+     * Decodes a 200 body. Accepts base64 strings and, from OpenAI-compatible servers that ignore
+     * {@code encoding_format}, number arrays. Places vectors by their {@code index} and insists on
+     * exactly one vector per input, all of one size (the requested one, when given).
+     */
+    static EmbeddingResult response(byte[] body, int expected, OptionalInt dimensions, String provider, String requestedModel) {
+        float[][] vectors = new float[expected][];
+        long promptTokens = -1;
+        long totalTokens = -1;
+        String model = requestedModel;
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw invalid(provider, "response is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "data" -> {
+                        if (value != JsonToken.START_ARRAY) {
+                            throw invalid(provider, "'data' is not an array");
+                        }
+                        int position = 0;
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            readItem(p, vectors, position++, provider);
+                        }
+                    }
+                    case "model" -> {
+                        if (value == JsonToken.VALUE_STRING) {
+                            model = p.getText();
+                        }
+                    }
+                    case "usage" -> {
+                        if (value == JsonToken.START_OBJECT) {
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String u = p.currentName();
+                                JsonToken t = p.nextToken();
+                                if (t == JsonToken.VALUE_NUMBER_INT && u.equals("prompt_tokens")) {
+                                    promptTokens = p.getLongValue();
+                                } else if (t == JsonToken.VALUE_NUMBER_INT && u.equals("total_tokens")) {
+                                    totalTokens = p.getLongValue();
+                                } else {
+                                    p.skipChildren();
+                                }
+                            }
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw invalid(provider, "response is not valid JSON (" + e.getClass().getSimpleName() + ")");
+        }
+        List<Embedding> out = new ArrayList<>(expected);
+        int size = -1;
+        for (int i = 0; i < expected; i++) {
+            float[] v = vectors[i];
+            if (v == null) {
+                throw invalid(provider, "returned no vector for input " + i + " of " + expected);
+            }
+            if (size < 0) {
+                size = v.length;
+            } else if (v.length != size) {
+                throw invalid(provider, "returned vectors of different sizes (" + size + " and " + v.length + ")");
+            }
+            out.add(new Embedding.Floats(v));
+        }
+        if (dimensions.isPresent() && size != dimensions.getAsInt()) {
+            throw invalid(provider, "returned " + size + "-dimension vectors, " + dimensions.getAsInt() + " were requested");
+        }
+        if (promptTokens < 0) {
+            promptTokens = Math.max(totalTokens, 0);
+        }
+        if (totalTokens < 0) {
+            totalTokens = promptTokens;
+        }
+        return new EmbeddingResult(out, new Usage(promptTokens, totalTokens, false), model);
+    }
+
+    private static void readItem(JsonParser p, float[][] vectors, int position, String provider) throws IOException {
+        int index = position;
+        float[] vector = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            if (field.equals("index") && t == JsonToken.VALUE_NUMBER_INT) {
+                index = p.getIntValue();
+            } else if (field.equals("embedding")) {
+                if (t == JsonToken.VALUE_STRING) {
+                    byte[] raw = p.getBinaryValue();
+                    if ((raw.length & 3) != 0 || raw.length == 0) {
+                        throw invalid(provider, "base64 embedding is not float32 data");
+                    }
+                    vector = Float32.fromLittleEndian(raw);
+                } else if (t == JsonToken.START_ARRAY) {
+                    vector = readFloats(p);
+                } else {
+                    throw invalid(provider, "embedding is neither base64 nor an array");
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (index < 0 || index >= vectors.length) {
+            throw invalid(provider, "returned index " + index + " for " + vectors.length + " inputs");
+        }
+        if (vectors[index] != null) {
+            throw invalid(provider, "returned index " + index + " twice");
+        }
+        vectors[index] = vector;
+    }
+
+    private static float[] readFloats(JsonParser p) throws IOException {
+        float[] buf = new float[1536];
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
+                throw new IOException("non-numeric vector element");
+            }
+            if (n == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, n * 2);
+            }
+            buf[n++] = p.getFloatValue();
+        }
+        return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+    }
+
+    /**
+     * Maps an error response. Understands OpenAI's {@code {"error":{message,type,param,code}}}, Azure's
+     * variant with a string {@code code}, and the flat {@code {"message"}}/{@code {"detail"}}/
+     * {@code {"error":"..."}} bodies of OpenAI-compatible servers. Provider text is redacted.
+     */
+    static UpstreamException error(int status, byte[] body, Duration retryAfter, Boolean shouldRetry, String provider, String apiKey) {
+        String message = null;
+        String type = null;
+        String code = null;
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken t = p.nextToken();
+                    if (field.equals("error") && t == JsonToken.START_OBJECT) {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String f = p.currentName();
+                            JsonToken v = p.nextToken();
+                            if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT) {
+                                switch (f) {
+                                    case "message" -> message = p.getText();
+                                    case "type" -> type = p.getText();
+                                    case "code" -> code = p.getText();
+                                    default -> {
+                                    }
+                                }
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    } else if ((field.equals("error") || field.equals("message") || field.equals("detail")) && t == JsonToken.VALUE_STRING) {
+                        message = message == null ? p.getText() : message;
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            }
+        } catch (IOException notJson) {
+            // a non-JSON error page: keep the status, drop the body
+        }
+        if (message == null) {
+            message = "HTTP " + status + " without a readable error body";
+        }
+        if (message.length() > 1000) {
+            message = message.substring(0, 1000) + "...";
+        }
+        return UpstreamException.fromStatus(provider, status, type, code, Secrets.redact(message, apiKey), retryAfter, shouldRetry);
+    }
+
+    private static UpstreamException invalid(String provider, String what) {
+        return UpstreamException.invalidResponse(provider, what);
+    }
+}

@@ -1,0 +1,93 @@
+package io.embedgate.provider.openai;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import org.junit.jupiter.api.Test;
+
+import io.embedgate.spi.Deadline;
+import io.embedgate.spi.Embedding;
+import io.embedgate.spi.EmbeddingCall;
+import io.embedgate.spi.EmbeddingInputs;
+import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.Float32;
+import io.embedgate.spi.OutputDtype;
+import io.embedgate.spi.UpstreamException;
+
+class OpenAiWireTest {
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void requestAsksForBase64AndCarriesEveryField() {
+        EmbeddingCall call = new EmbeddingCall("text-embedding-3-small", new EmbeddingInputs.Texts(List.of("a\"b", "c")),
+                OptionalInt.of(256), OutputDtype.FLOAT, Map.of(), Optional.of("u-1"), Deadline.after(Duration.ofSeconds(1)));
+        String json = new String(OpenAiWire.request(call), StandardCharsets.UTF_8);
+        assertEquals("{\"model\":\"text-embedding-3-small\",\"input\":[\"a\\\"b\",\"c\"],\"encoding_format\":\"base64\",\"dimensions\":256,\"user\":\"u-1\"}", json);
+        EmbeddingCall tokens = new EmbeddingCall("m", new EmbeddingInputs.TokenIds(List.of(new int[] { 1, 2 }, new int[] { 3 })),
+                OptionalInt.empty(), null, null, null, Deadline.after(Duration.ofSeconds(1)));
+        assertEquals("{\"model\":\"m\",\"input\":[[1,2],[3]],\"encoding_format\":\"base64\"}", new String(OpenAiWire.request(tokens), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void decodesBase64AndFloatsByIndex() {
+        float[] a = { 0.25f, -0.5f };
+        float[] b = { 1e-7f, 3.5f };
+        String body = "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":1,\"embedding\":\""
+                + Base64.getEncoder().encodeToString(Float32.toLittleEndian(b)) + "\"},{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.25,-0.5]}],"
+                + "\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}";
+        EmbeddingResult r = OpenAiWire.response(utf8(body), 2, OptionalInt.empty(), "openai", "x");
+        assertArrayEquals(a, ((Embedding.Floats) r.embeddings().get(0)).values());
+        assertArrayEquals(b, ((Embedding.Floats) r.embeddings().get(1)).values());
+        assertEquals(5, r.usage().promptTokens());
+        assertEquals("text-embedding-3-small", r.upstreamModel());
+    }
+
+    @Test
+    void rejectsWrongCountsSizesAndGarbage() {
+        String one = "{\"data\":[{\"index\":0,\"embedding\":[1,2]}]}";
+        UpstreamException e = assertThrows(UpstreamException.class, () -> OpenAiWire.response(utf8(one), 2, OptionalInt.empty(), "openai", "m"));
+        assertEquals(UpstreamException.Kind.INVALID_RESPONSE, e.kind());
+        assertTrue(e.getMessage().contains("no vector for input 1"));
+        assertThrows(UpstreamException.class, () -> OpenAiWire.response(utf8(one), 1, OptionalInt.of(3), "openai", "m"));
+        assertThrows(UpstreamException.class, () -> OpenAiWire.response(utf8("{\"data\":[{\"embedding\":[1,"), 1, OptionalInt.empty(), "openai", "m"));
+        assertThrows(UpstreamException.class, () -> OpenAiWire.response(utf8("<html>"), 1, OptionalInt.empty(), "openai", "m"));
+        assertThrows(UpstreamException.class, () -> OpenAiWire.response(utf8("{\"data\":[{\"index\":0,\"embedding\":[1]},{\"index\":0,\"embedding\":[1]}]}"), 2, OptionalInt.empty(), "openai", "m"));
+    }
+
+    @Test
+    void mapsErrorShapesAndRedactsTheKey() {
+        String key = "sk-secret-abcdefghijklmnop";
+        UpstreamException e = OpenAiWire.error(401, utf8("{\"error\":{\"message\":\"Incorrect API key provided: " + key
+                + ".\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}"), null, null, "openai", key);
+        assertEquals(UpstreamException.Kind.AUTHENTICATION, e.kind());
+        assertEquals("invalid_api_key", e.errorCode().orElseThrow());
+        assertFalse(e.getMessage().contains(key));
+        assertFalse(e.retryable());
+
+        UpstreamException azure = OpenAiWire.error(429, utf8("{\"error\":{\"code\":\"429\",\"message\":\"Requests ... Please retry after 55 seconds.\"}}"),
+                Duration.ofSeconds(55), null, "azure", key);
+        assertEquals(UpstreamException.Kind.RATE_LIMITED, azure.kind());
+        assertEquals(Duration.ofSeconds(55), azure.retryAfter().orElseThrow());
+
+        assertEquals("Unauthorized", OpenAiWire.error(401, utf8("{\"detail\":\"Unauthorized\"}"), null, null, "p", key).getMessage());
+        assertEquals("boom", OpenAiWire.error(500, utf8("{\"error\":\"boom\"}"), null, null, "p", key).getMessage());
+        UpstreamException html = OpenAiWire.error(502, utf8("<html>bad gateway</html>"), null, null, "p", key);
+        assertEquals(UpstreamException.Kind.SERVER_ERROR, html.kind());
+        assertTrue(html.retryable());
+        assertFalse(OpenAiWire.error(500, utf8("{}"), null, false, "p", key).retryable());
+    }
+}
