@@ -1,0 +1,20 @@
+package io.embedgate.api;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Builds the HTTP response of an {@link ApiException}: envelope body, status and headers. */
+public final class ErrorResponses {
+
+    private ErrorResponses() {
+    }
+
+    public static Response of(ApiException e) {
+        Response.ResponseBuilder b = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(e.body());
+        e.headers().forEach(b::header);
+        if (e.status() == 401) {
+            b.header("WWW-Authenticate", "Bearer");
+        }
+        return b.build();
+    }
+}

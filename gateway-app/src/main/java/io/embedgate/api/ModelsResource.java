@@ -1,0 +1,86 @@
+package io.embedgate.api;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.embedgate.catalog.Candidate;
+import io.embedgate.catalog.Catalog;
+import io.embedgate.catalog.CatalogModel;
+import io.embedgate.catalog.ResolvedModel;
+import io.embedgate.spi.ModelCapabilities;
+import io.embedgate.spi.OutputDtype;
+
+/**
+ * The models catalogue in OpenAI's list shape, extended with what an embeddings client needs to
+ * know: which providers serve a model, its dimensions and limits.
+ */
+@Path("/v1/models")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelsResource {
+
+    private static final long CREATED = Instant.now().getEpochSecond();
+
+    @Inject
+    Catalog catalog;
+
+    public record ModelList(String object, List<ModelEntry> data) {
+    }
+
+    public record ModelEntry(
+            String id,
+            String object,
+            long created,
+            @JsonProperty("owned_by") String ownedBy,
+            @JsonProperty("supported_endpoints") List<String> supportedEndpoints,
+            int dimensions,
+            @JsonProperty("min_dimensions") int minDimensions,
+            @JsonProperty("reducible_dimensions") boolean reducibleDimensions,
+            @JsonProperty("max_inputs_per_call") int maxInputsPerCall,
+            @JsonProperty("token_id_input") boolean tokenIdInput,
+            @JsonProperty("output_dtypes") List<String> outputDtypes,
+            List<ServedBy> providers) {
+    }
+
+    public record ServedBy(
+            String id,
+            String type,
+            @JsonProperty("model") String pinnedModel,
+            @JsonProperty("upstream_model") String upstreamModel,
+            boolean alpha) {
+    }
+
+    @GET
+    public ModelList list() {
+        return new ModelList("list", catalog.models().values().stream()
+                .filter(CatalogModel::available)
+                .map(m -> entry(m.id(), m, m.candidates()))
+                .toList());
+    }
+
+    @GET
+    @Path("{id: .+}")
+    public ModelEntry get(@PathParam("id") String id) {
+        ResolvedModel r = catalog.resolve(id);
+        return entry(id, r.model(), r.candidates());
+    }
+
+    private static ModelEntry entry(String id, CatalogModel m, List<Candidate> candidates) {
+        ModelCapabilities caps = m.capabilities();
+        return new ModelEntry(id, "model", CREATED, candidates.get(0).instance().type(), List.of("embeddings"),
+                caps.nativeDimensions(), caps.minDimensions(), caps.reducible(),
+                candidates.stream().mapToInt(c -> c.capabilities().maxInputsPerCall()).min().orElse(caps.maxInputsPerCall()),
+                candidates.stream().anyMatch(c -> c.capabilities().tokenIdInput()),
+                caps.dtypes().stream().sorted().map(OutputDtype::wireName).toList(),
+                candidates.stream().map(c -> new ServedBy(c.instance().name(), c.instance().type(),
+                        c.instance().name() + "/" + m.id(), c.upstreamModel(), c.instance().alpha())).toList());
+    }
+}

@@ -1,0 +1,75 @@
+package io.embedgate.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.embedgate.config.GatewayConfig;
+
+/**
+ * The gateway keys. Only SHA-256 hashes are configured; a presented key is hashed and compared
+ * against every configured hash in constant time, so neither a match nor its position leaks
+ * through timing.
+ */
+@Singleton
+public class ApiKeys {
+
+    private static final Logger LOG = Logger.getLogger(ApiKeys.class);
+
+    private record Entry(String id, byte[] hash) {
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    @Inject
+    public ApiKeys(GatewayConfig config) {
+        config.auth().keys().forEach((id, key) -> {
+            Optional<String> hex = key.sha256().map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty());
+            if (hex.isEmpty()) {
+                LOG.warnf("Gateway key '%s' has no sha256 and is ignored", id);
+                return;
+            }
+            if (!hex.get().matches("[0-9a-f]{64}")) {
+                throw new IllegalStateException("gateway.auth.keys." + id + ".sha256 must be 64 hex characters (the SHA-256 of the key)");
+            }
+            entries.add(new Entry(id, HexFormat.of().parseHex(hex.get())));
+        });
+        if (entries.isEmpty() && config.auth().enabled()) {
+            LOG.warn("No gateway keys are configured: every /v1 request will get 401. See README, 'Gateway keys'.");
+        }
+        if (!config.auth().enabled()) {
+            LOG.warn("gateway.auth.enabled=false: /v1 routes accept requests without a key");
+        }
+    }
+
+    /** The id of the key, if {@code presented} is one of the configured keys. */
+    public Optional<String> authenticate(String presented) {
+        byte[] hash = sha256(presented);
+        String match = null;
+        for (Entry e : entries) {
+            // No early exit: every entry is compared, whatever matched.
+            if (MessageDigest.isEqual(e.hash(), hash)) {
+                match = e.id();
+            }
+        }
+        return Optional.ofNullable(match);
+    }
+
+    static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.embedgate.catalog;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.embedgate.api.ApiException;
+import io.embedgate.config.GatewayConfig;
+import io.embedgate.spi.InstanceSettings;
+import io.embedgate.spi.ModelCapabilities;
+import io.embedgate.spi.ProviderAdapter;
+import io.quarkus.runtime.Startup;
+
+/**
+ * The provider instances and the model catalogue, built once at start-up from configuration and the
+ * adapters on the class path. Configuration mistakes fail the start with a message naming the key.
+ */
+@Startup
+@Singleton
+public class Catalog {
+
+    private static final Logger LOG = Logger.getLogger(Catalog.class);
+
+    private final Map<String, ProviderInstance> instances = new LinkedHashMap<>();
+    private final Map<String, String> disabled = new LinkedHashMap<>();
+    private final Map<String, CatalogModel> models = new TreeMap<>();
+    private final GatewayConfig config;
+
+    @Inject
+    public Catalog(GatewayConfig config, @Any Instance<ProviderAdapter> adapterBeans) {
+        this.config = config;
+        Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
+        for (ProviderAdapter a : adapterBeans) {
+            adapters.put(a.type(), a);
+        }
+        config.providers().forEach((name, p) -> connect(name, p, adapters));
+        config.models().forEach((id, m) -> models.put(id, buildModel(id, m, adapters, config)));
+        for (CatalogModel m : models.values()) {
+            if (!m.available()) {
+                LOG.warnf("Model '%s' has no usable provider (%s): requests for it get 404", m.id(), String.join(", ", m.unavailable()));
+            }
+        }
+        LOG.infof("Catalogue: %d provider instance(s) %s, %d model(s) available", instances.size(), instances.keySet(),
+                models.values().stream().filter(CatalogModel::available).count());
+    }
+
+    private void connect(String name, GatewayConfig.Provider p, Map<String, ProviderAdapter> adapters) {
+        if (name.contains("/")) {
+            throw new IllegalStateException("gateway.providers." + name + ": a provider name must not contain '/'");
+        }
+        ProviderAdapter adapter = adapters.get(p.type());
+        if (adapter == null) {
+            throw new IllegalStateException("gateway.providers." + name + ".type=" + p.type()
+                    + " is not a known provider type; known types: " + adapters.keySet());
+        }
+        if (!p.enabled()) {
+            disabled.put(name, "disabled in configuration");
+            return;
+        }
+        InstanceSettings settings = new InstanceSettings(name, p.type(), p.baseUrl(), p.apiKey(), p.headers(),
+                p.connectTimeout(), p.maxConnections());
+        List<String> problems = adapter.validate(settings);
+        if (!problems.isEmpty()) {
+            String why = String.join("; ", problems);
+            disabled.put(name, why);
+            LOG.warnf("Provider instance '%s' (%s) is disabled: %s", name, p.type(), why);
+            return;
+        }
+        if (p.weight() <= 0) {
+            throw new IllegalStateException("gateway.providers." + name + ".weight must be > 0");
+        }
+        instances.put(name, new ProviderInstance(name, p.type(), p.alpha(), p.weight(), adapter.connect(settings)));
+    }
+
+    private CatalogModel buildModel(String id, GatewayConfig.Model m, Map<String, ProviderAdapter> adapters, GatewayConfig config) {
+        String key = "gateway.models." + id;
+        List<Candidate> candidates = new ArrayList<>();
+        List<String> unavailable = new ArrayList<>();
+        ModelCapabilities first = null;
+        for (String name : m.providers()) {
+            GatewayConfig.Provider p = config.providers().get(name);
+            if (p == null) {
+                throw new IllegalStateException(key + ".providers names '" + name + "', which is not configured under gateway.providers");
+            }
+            String upstream = m.upstreamModels().getOrDefault(name, m.upstreamModel().orElse(id));
+            ModelCapabilities caps = capabilities(key, upstream, m, adapters.get(p.type()));
+            if (first == null) {
+                first = caps;
+            } else if (caps.nativeDimensions() != first.nativeDimensions()) {
+                throw new IllegalStateException(key + ": providers disagree on the model's size (" + first.nativeDimensions()
+                        + " vs " + caps.nativeDimensions() + "); one model id must be one vector space");
+            }
+            ProviderInstance instance = instances.get(name);
+            if (instance == null) {
+                unavailable.add(name + ": " + disabled.getOrDefault(name, "not connected"));
+            } else {
+                candidates.add(new Candidate(instance, upstream, caps));
+            }
+        }
+        if (first == null) {
+            throw new IllegalStateException(key + ".providers must name at least one provider instance");
+        }
+        return new CatalogModel(id, List.copyOf(candidates), List.copyOf(unavailable), first);
+    }
+
+    /** The adapter's knowledge of the model, overridden by whatever the catalogue entry sets. */
+    private static ModelCapabilities capabilities(String key, String upstream, GatewayConfig.Model m, ProviderAdapter adapter) {
+        ModelCapabilities caps = adapter.knownModel(upstream).orElse(null);
+        if (caps == null) {
+            if (m.dimensions().isEmpty()) {
+                throw new IllegalStateException(key + ": provider type '" + adapter.type() + "' does not know model '" + upstream
+                        + "'; set " + key + ".dimensions (and max-inputs-per-call, reducible-dimensions as needed)");
+            }
+            caps = ModelCapabilities.fixed(m.dimensions().getAsInt(), 2048);
+        } else if (m.dimensions().isPresent()) {
+            caps = caps.withNativeDimensions(m.dimensions().getAsInt());
+        }
+        if (m.reducibleDimensions().isPresent()) {
+            caps = caps.withReducible(m.reducibleDimensions().get());
+        }
+        if (m.minDimensions().isPresent()) {
+            caps = caps.withMinDimensions(m.minDimensions().getAsInt());
+        }
+        if (m.maxInputsPerCall().isPresent()) {
+            caps = caps.withMaxInputsPerCall(m.maxInputsPerCall().getAsInt());
+        }
+        if (m.tokenIdInput().isPresent()) {
+            caps = caps.withTokenIdInput(m.tokenIdInput().get());
+        }
+        return caps;
+    }
+
+    /** Every model, available or not, by id. */
+    public Map<String, CatalogModel> models() {
+        return models;
+    }
+
+    public Map<String, ProviderInstance> instances() {
+        return instances;
+    }
+
+    /**
+     * Resolves {@code text-embedding-3-small} (any provider serving it) or
+     * {@code openai/text-embedding-3-small} (pinned to an instance name or provider type).
+     * A full id is tried first, so catalogue ids that contain '/' keep working.
+     */
+    public ResolvedModel resolve(String requested) {
+        CatalogModel model = models.get(requested);
+        if (model != null) {
+            return available(model, model.candidates(), Optional.empty(), requested);
+        }
+        int slash = requested.indexOf('/');
+        if (slash > 0) {
+            String provider = requested.substring(0, slash);
+            model = models.get(requested.substring(slash + 1));
+            if (model != null) {
+                // An instance name pins that instance; otherwise a provider type pins every instance of it.
+                boolean isInstance = config.providers().containsKey(provider);
+                List<Candidate> pinned = model.candidates().stream()
+                        .filter(c -> isInstance ? c.instance().name().equals(provider) : c.instance().type().equals(provider))
+                        .toList();
+                if (pinned.isEmpty() && instances.values().stream().noneMatch(i -> i.name().equals(provider) || i.type().equals(provider))
+                        && !disabled.containsKey(provider)) {
+                    throw ApiException.modelNotFound(requested, "Unknown provider '" + provider + "' in model '" + requested + "'.");
+                }
+                if (pinned.isEmpty() && model.unavailable().stream().noneMatch(u -> u.startsWith(provider + ":"))) {
+                    throw ApiException.modelNotFound(requested, "Provider '" + provider + "' does not serve model '" + model.id()
+                            + "' on this gateway.");
+                }
+                return available(model, pinned, Optional.of(provider), requested);
+            }
+        }
+        throw ApiException.modelNotFound(requested, "The model '" + requested
+                + "' does not exist on this gateway. GET /v1/models lists the available models.");
+    }
+
+    private static ResolvedModel available(CatalogModel model, List<Candidate> candidates, Optional<String> pinned, String requested) {
+        if (candidates.isEmpty()) {
+            throw ApiException.modelNotFound(requested, "The model '" + requested + "' is not available: no provider serving it is configured"
+                    + unavailableNote(model) + ".");
+        }
+        return new ResolvedModel(model, candidates, pinned);
+    }
+
+    private static String unavailableNote(CatalogModel model) {
+        return model.unavailable().isEmpty() ? "" : " (configured but unavailable: " + String.join("; ", model.unavailable()) + ")";
+    }
+
+    @PreDestroy
+    void close() {
+        instances.values().forEach(i -> i.client().close());
+    }
+}

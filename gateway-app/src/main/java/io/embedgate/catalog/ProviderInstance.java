@@ -1,0 +1,7 @@
+package io.embedgate.catalog;
+
+import io.embedgate.spi.ProviderClient;
+
+/** A configured, connected provider instance. */
+public record ProviderInstance(String name, String type, boolean alpha, double weight, ProviderClient client) {
+}

@@ -1,0 +1,112 @@
+package io.embedgate.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Everything the gateway reads from configuration ({@code gateway.*}). */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    /** Provider instances by name, e.g. {@code gateway.providers.openai.*}. */
+    Map<String, Provider> providers();
+
+    /** The model catalogue by public model id, e.g. {@code gateway.models.text-embedding-3-small.*}. */
+    Map<String, Model> models();
+
+    Auth auth();
+
+    Limits limits();
+
+    Routing routing();
+
+    interface Provider {
+        /** Adapter type: {@code openai}, ... */
+        String type();
+
+        URI baseUrl();
+
+        /** Provider key; usually from an environment variable. An instance without one is disabled. */
+        Optional<String> apiKey();
+
+        /** Experimental instance: skipped unless a request sets {@code provider.include_alpha}. */
+        @WithDefault("false")
+        boolean alpha();
+
+        /** Share of traffic when several instances serve one model. */
+        @WithDefault("1")
+        double weight();
+
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Extra static headers sent upstream (e.g. {@code OpenAI-Project}). */
+        Map<String, String> headers();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        @WithDefault("64")
+        int maxConnections();
+    }
+
+    interface Model {
+        /** Instance names that serve this model, in order of preference. */
+        List<String> providers();
+
+        /** Name of the model at the provider, when it differs from the public id. */
+        Optional<String> upstreamModel();
+
+        /** Per-instance upstream names, overriding {@link #upstreamModel()}. */
+        Map<String, String> upstreamModels();
+
+        /** Native output size; required for models the adapter does not know. */
+        OptionalInt dimensions();
+
+        /** Whether {@code dimensions} may ask for a smaller size. */
+        Optional<Boolean> reducibleDimensions();
+
+        OptionalInt minDimensions();
+
+        OptionalInt maxInputsPerCall();
+
+        Optional<Boolean> tokenIdInput();
+    }
+
+    interface Auth {
+        /** Turn off only for local experiments: every /v1 route is then open. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Gateway keys by id; the id appears in logs, the key itself never does. */
+        Map<String, Key> keys();
+
+        interface Key {
+            /** Lower-case hex SHA-256 of the key. The key itself is never configured. */
+            Optional<String> sha256();
+        }
+    }
+
+    interface Limits {
+        /** Inputs per request (OpenAI's limit). */
+        @WithDefault("2048")
+        int maxInputs();
+
+        /** Largest accepted request body; larger ones get 413. */
+        @WithDefault("16M")
+        MemorySize maxBodySize();
+    }
+
+    interface Routing {
+        /** Overall deadline of a request, all upstream calls included. */
+        @WithDefault("60s")
+        Duration timeout();
+    }
+}

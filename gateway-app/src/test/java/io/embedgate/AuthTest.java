@@ -1,0 +1,70 @@
+package io.embedgate;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.testing.FakeOpenAiResource;
+import io.embedgate.testing.InjectFake;
+import io.embedgate.testing.TestKeys;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(FakeOpenAiResource.class)
+class AuthTest {
+
+    static final String BODY = "{\"model\":\"text-embedding-3-small\",\"input\":\"x\"}";
+
+    @InjectFake
+    FakeOpenAi fake;
+
+    @BeforeEach
+    void reset() {
+        fake.reset();
+    }
+
+    @Test
+    void missingKeyIs401() {
+        given().contentType("application/json").body(BODY).post("/v1/embeddings").then().statusCode(401)
+                .header("WWW-Authenticate", "Bearer")
+                .body("error.type", equalTo("invalid_request_error")).body("error.code", nullValue());
+        assertEquals(0, fake.callCount());
+    }
+
+    @Test
+    void wrongKeyIs401() {
+        given().header("Authorization", "Bearer " + TestKeys.GATEWAY_KEY + "x").contentType("application/json").body(BODY)
+                .post("/v1/embeddings").then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
+        given().header("Authorization", "Basic " + TestKeys.GATEWAY_KEY).contentType("application/json").body(BODY)
+                .post("/v1/embeddings").then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
+        // The provider key is not a gateway key.
+        given().header("Authorization", "Bearer " + fake.apiKey()).contentType("application/json").body(BODY)
+                .post("/v1/embeddings").then().statusCode(401);
+        assertEquals(0, fake.callCount());
+    }
+
+    @Test
+    void modelsNeedAKeyToo() {
+        given().get("/v1/models").then().statusCode(401);
+        given().get("/v1/models/text-embedding-3-small").then().statusCode(401);
+        given().get("/v1/unknown").then().statusCode(401);
+    }
+
+    @Test
+    void bearerSchemeIsCaseInsensitive() {
+        given().header("Authorization", "bearer " + TestKeys.GATEWAY_KEY).contentType("application/json").body(BODY)
+                .post("/v1/embeddings").then().statusCode(200);
+    }
+
+    @Test
+    void healthIsOutsideV1AndOpen() {
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+}

@@ -1,0 +1,114 @@
+package io.embedgate;
+
+import static io.embedgate.testing.Api.embed;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.embedgate.fakes.Fault;
+import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.testing.FakeOpenAiResource;
+import io.embedgate.testing.InjectFake;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/** Upstream failures become clear 5xx/429 answers that name the provider and never leak its key. */
+@QuarkusTest
+@WithTestResource(FakeOpenAiResource.class)
+class UpstreamErrorsTest {
+
+    static final String BODY = "{\"model\":\"text-embedding-3-small\",\"input\":\"x\"}";
+
+    @InjectFake
+    FakeOpenAi fake;
+
+    @BeforeEach
+    void reset() {
+        fake.reset();
+    }
+
+    static void assertNoKey(Response r, String key) {
+        String all = r.asString() + r.headers().toString();
+        assertFalse(all.contains(key), "key leaked: " + all);
+        assertFalse(all.contains(key.substring(key.length() - 4)), "key fragment leaked: " + all);
+    }
+
+    @Test
+    void wrongProviderKeyIs502NamingTheProviderNotTheKey() {
+        Response r = embed("{\"model\":\"wrong-key-model\",\"input\":\"x\"}");
+        r.then().statusCode(502).body("error.type", equalTo("upstream_error")).body("error.code", equalTo("provider_auth_failed"))
+                .body("error.message", containsString("openai-wrongkey")).header("x-embedgate-provider", "openai-wrongkey");
+        assertEquals(1, fake.callCount(), "the fake really answered 401");
+        assertNoKey(r, FakeOpenAiResource.WRONG_KEY);
+    }
+
+    @Test
+    void forbiddenIs502() {
+        fake.enqueue(FakeOpenAi.forbidden());
+        embed(BODY).then().statusCode(502).body("error.code", equalTo("provider_permission_denied"));
+    }
+
+    @Test
+    void rateLimitIs429WithRetryAfterPassedOn() {
+        fake.enqueue(FakeOpenAi.rateLimited(2));
+        embed(BODY).then().statusCode(429).header("retry-after", "2").header("retry-after-ms", "2000")
+                .body("error.type", equalTo("rate_limit_error")).body("error.code", equalTo("rate_limit_exceeded"))
+                .body("error.message", containsString("openai"));
+    }
+
+    @Test
+    void retryAfterMsIsHonouredAndRoundedUpForRetryAfter() {
+        fake.enqueue(FakeOpenAi.rateLimitedMs(1500));
+        embed(BODY).then().statusCode(429).header("retry-after", "2").header("retry-after-ms", "1500");
+    }
+
+    @Test
+    void exhaustedQuotaIs429InsufficientQuota() {
+        fake.enqueue(FakeOpenAi.insufficientQuota());
+        embed(BODY).then().statusCode(429).body("error.code", equalTo("insufficient_quota"));
+    }
+
+    @Test
+    void serverErrorsAre502() {
+        fake.enqueue(FakeOpenAi.serverError(500));
+        embed(BODY).then().statusCode(502).body("error.code", equalTo("provider_error")).body("error.message", containsString("HTTP 500"));
+        fake.enqueue(FakeOpenAi.serverError(503));
+        embed(BODY).then().statusCode(502).body("error.message", containsString("HTTP 503"));
+        fake.enqueue(Fault.respond(502, "<html><body>Bad gateway</body></html>", Map.of("content-type", "text/html")));
+        embed(BODY).then().statusCode(502).body("error.code", equalTo("provider_error"));
+    }
+
+    @Test
+    void garbageIs502() {
+        fake.enqueue(Fault.malformedJson());
+        embed(BODY).then().statusCode(502).body("error.code", equalTo("provider_invalid_response"));
+    }
+
+    @Test
+    void aMissingVectorIs502NeverAShortAnswer() {
+        fake.enqueue(Fault.missingVector());
+        embed("{\"model\":\"text-embedding-3-small\",\"input\":[\"a\",\"b\",\"c\"]}").then().statusCode(502)
+                .body("error.code", equalTo("provider_invalid_response")).body("error.message", containsString("no vector for input 2"));
+    }
+
+    @Test
+    void droppedConnectionIs502() {
+        fake.enqueue(Fault.disconnect());
+        embed(BODY).then().statusCode(502).body("error.code", equalTo("provider_unreachable"));
+    }
+
+    @Test
+    void inputTheProviderRejectsIs400WithItsReason() {
+        embed("{\"model\":\"text-embedding-3-small\",\"input\":\"" + "word ".repeat(7000) + "\"}").then().statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.message", containsString("maximum context length is 8192 tokens"))
+                .body("error.message", containsString("'openai'"));
+    }
+}
