@@ -5,7 +5,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Base64;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.embedgate.fakes.Fault;
 import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.spi.Float32;
 import io.embedgate.testing.FakeOpenAiResource;
 import io.embedgate.testing.InjectFake;
 import io.quarkus.test.common.WithTestResource;
@@ -96,6 +99,33 @@ class UpstreamErrorsTest {
         fake.enqueue(Fault.missingVector());
         embed("{\"model\":\"text-embedding-3-small\",\"input\":[\"a\",\"b\",\"c\"]}").then().statusCode(502)
                 .body("error.code", equalTo("provider_invalid_response")).body("error.message", containsString("no vector for input 2"));
+    }
+
+    static String oneVectorBody(float[] v) {
+        return "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":\""
+                + Base64.getEncoder().encodeToString(Float32.toLittleEndian(v)) + "\"}],\"model\":\"text-embedding-3-small\","
+                + "\"usage\":{\"prompt_tokens\":1,\"total_tokens\":1}}";
+    }
+
+    @Test
+    void nanFromUpstreamIs502ForFloatClientsAndPassesThroughAsBase64() {
+        float[] v = new float[1536];
+        v[7] = Float.NaN;
+        fake.enqueue(Fault.respond(200, oneVectorBody(v)));
+        embed(BODY).then().statusCode(502).body("error.code", equalTo("provider_invalid_response"))
+                .body("error.message", containsString("NaN"));
+        fake.enqueue(Fault.respond(200, oneVectorBody(v)));
+        float[] got = io.embedgate.testing.Api.vector(io.embedgate.testing.Api.json(
+                embed("{\"model\":\"text-embedding-3-small\",\"input\":\"x\",\"encoding_format\":\"base64\"}").then().statusCode(200)
+                        .extract().response()), 0);
+        assertTrue(Float.isNaN(got[7]));
+    }
+
+    @Test
+    void aVectorOfTheWrongSizeIs502() {
+        fake.enqueue(Fault.respond(200, oneVectorBody(new float[1024])));
+        embed(BODY).then().statusCode(502).body("error.code", equalTo("provider_invalid_response"))
+                .body("error.message", containsString("1024-dimension vectors, expected 1536"));
     }
 
     @Test

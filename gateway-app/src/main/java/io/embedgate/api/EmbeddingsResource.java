@@ -11,6 +11,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import io.embedgate.routing.EmbeddingJob;
 import io.embedgate.routing.EmbeddingRouter;
+import io.embedgate.routing.Routed;
+import io.embedgate.spi.Embedding;
+import io.embedgate.spi.Float32;
+import io.embedgate.spi.UpstreamException;
 import io.smallrye.mutiny.Uni;
 
 /** {@code POST /v1/embeddings}, OpenAI-compatible. */
@@ -33,10 +37,35 @@ public class EmbeddingsResource {
     public Uni<RestResponse<EmbeddingsResponse>> create(EmbeddingRequest request) {
         EmbeddingJob job = validator.validate(request);
         boolean base64 = "base64".equals(request.encodingFormat());
-        return router.embed(job).map(r -> RestResponse.ResponseBuilder
+        return router.embed(job).map(r -> {
+            if (!base64) {
+                requireFiniteFloats(r);
+            }
+            return r;
+        }).map(r -> RestResponse.ResponseBuilder
                 .ok(new EmbeddingsResponse(r.embeddings(), r.model(), r.usage(), base64))
                 .header(PROVIDER_HEADER, r.provider())
                 .header(UPSTREAM_MODEL_HEADER, r.upstreamModel())
                 .build());
+    }
+
+    /**
+     * Float clients get JSON numbers, which cannot express NaN or infinity: decode every vector and
+     * check it before the response starts, so a bad provider answer becomes a clean 502.
+     */
+    private static void requireFiniteFloats(Routed r) {
+        for (Embedding e : r.embeddings()) {
+            if (e instanceof Embedding.Floats f) {
+                float[] v;
+                try {
+                    v = f.values();
+                } catch (IllegalArgumentException badBase64) {
+                    throw UpstreamException.invalidResponse(r.provider(), "embedding is not valid base64");
+                }
+                if (!Float32.allFinite(v)) {
+                    throw UpstreamException.invalidResponse(r.provider(), "embedding contains NaN or infinite values");
+                }
+            }
+        }
     }
 }

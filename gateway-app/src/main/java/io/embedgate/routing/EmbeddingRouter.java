@@ -81,11 +81,19 @@ public class EmbeddingRouter {
         }
         return uni.ifNoItem().after(remaining).failWith(() -> UpstreamException.timeout(provider, remaining))
                 .onFailure(t -> !(t instanceof UpstreamException)).transform(t -> UpstreamException.connection(provider, t))
-                .invoke(r -> {
-                    if (r.embeddings().size() != n) {
-                        throw UpstreamException.invalidResponse(provider, "returned " + r.embeddings().size() + " vectors for " + n + " inputs");
-                    }
-                });
+                .invoke(r -> check(r, n, job.dimensions().orElse(c.capabilities().nativeDimensions()), provider));
+    }
+
+    /** Exactly one vector per input, each of the size the client will be told it gets. */
+    private static void check(EmbeddingResult r, int inputs, int dimensions, String provider) {
+        if (r.embeddings().size() != inputs) {
+            throw UpstreamException.invalidResponse(provider, "returned " + r.embeddings().size() + " vectors for " + inputs + " inputs");
+        }
+        for (Embedding e : r.embeddings()) {
+            if (e instanceof Embedding.Floats && e.length() != dimensions) {
+                throw UpstreamException.invalidResponse(provider, "returned " + e.length() + "-dimension vectors, expected " + dimensions);
+            }
+        }
     }
 
     private static EmbeddingResult merge(List<EmbeddingResult> parts) {

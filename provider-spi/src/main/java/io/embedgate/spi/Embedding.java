@@ -1,18 +1,92 @@
 package io.embedgate.spi;
 
+import java.nio.ByteBuffer;
+import java.util.Base64;
+
 /**
- * One vector. Floats stay {@code float[]} from the upstream decoder to the response writer; quantised
- * types keep the provider's raw bytes.
+ * One vector. Floats stay {@code float[]} (or the provider's own base64 float32 text) from the
+ * upstream decoder to the response writer; quantised types keep the provider's raw bytes.
  */
 public sealed interface Embedding permits Embedding.Floats, Embedding.Bytes {
 
     /** Number of elements as sent to the client (for packed binary types: dimensions / 8). */
     int length();
 
-    record Floats(float[] values) implements Embedding {
+    /**
+     * A float32 vector. Built either from values, or from a provider's base64 of little-endian
+     * float32 (OpenAI's {@code encoding_format: base64}); the latter is decoded only when someone
+     * needs the numbers, so a base64 client gets the provider's text passed through untouched.
+     */
+    final class Floats implements Embedding {
+
+        private static final Base64.Decoder DECODER = Base64.getDecoder();
+
+        private volatile float[] values;
+        private final byte[] base64;
+        private final int offset;
+        private final int base64Length;
+        private final int length;
+
+        private Floats(float[] values, byte[] base64, int offset, int base64Length, int length) {
+            this.values = values;
+            this.base64 = base64;
+            this.offset = offset;
+            this.base64Length = base64Length;
+            this.length = length;
+        }
+
+        public static Floats of(float[] values) {
+            return new Floats(values, null, 0, 0, values.length);
+        }
+
+        /**
+         * Wraps {@code len} bytes of standard base64 text at {@code off} (not copied).
+         *
+         * @throws IllegalArgumentException when the text is not the base64 of whole float32 values
+         */
+        public static Floats ofBase64(byte[] text, int off, int len) {
+            if (len == 0 || (len & 3) != 0) {
+                throw new IllegalArgumentException("base64 length " + len + " is not a multiple of 4");
+            }
+            int padding = text[off + len - 1] == '=' ? (text[off + len - 2] == '=' ? 2 : 1) : 0;
+            int bytes = len / 4 * 3 - padding;
+            if ((bytes & 3) != 0) {
+                throw new IllegalArgumentException(bytes + " bytes are not whole float32 values");
+            }
+            return new Floats(null, text, off, len, bytes >> 2);
+        }
+
+        /** The values; decodes base64 on first use. */
+        public float[] values() {
+            float[] v = values;
+            if (v == null) {
+                ByteBuffer raw = DECODER.decode(ByteBuffer.wrap(base64, offset, base64Length));
+                v = Float32.fromLittleEndian(raw.array(), raw.arrayOffset() + raw.position(), raw.remaining());
+                values = v;
+            }
+            return v;
+        }
+
+        /** True when this vector still holds the provider's base64 text. */
+        public boolean hasBase64() {
+            return base64 != null;
+        }
+
+        public byte[] base64Text() {
+            return base64;
+        }
+
+        public int base64Offset() {
+            return offset;
+        }
+
+        public int base64Length() {
+            return base64Length;
+        }
+
         @Override
         public int length() {
-            return values.length;
+            return length;
         }
     }
 

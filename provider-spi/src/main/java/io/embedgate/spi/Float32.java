@@ -30,6 +30,16 @@ public final class Float32 {
         return out;
     }
 
+    /** False when any value is NaN or infinite (JSON cannot carry them; no embedding holds them). */
+    public static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static byte[] toLittleEndian(float[] values) {
         byte[] out = new byte[values.length << 2];
         for (int i = 0; i < values.length; i++) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -81,7 +82,7 @@ final class OpenAiWire {
      * exactly one vector per input, all of one size (the requested one, when given).
      */
     static EmbeddingResult response(byte[] body, int expected, OptionalInt dimensions, String provider, String requestedModel) {
-        float[][] vectors = new float[expected][];
+        Embedding.Floats[] vectors = new Embedding.Floats[expected];
         long promptTokens = -1;
         long totalTokens = -1;
         String model = requestedModel;
@@ -99,7 +100,7 @@ final class OpenAiWire {
                         }
                         int position = 0;
                         while (p.nextToken() == JsonToken.START_OBJECT) {
-                            readItem(p, vectors, position++, provider);
+                            readItem(p, vectors, position++, provider, body);
                         }
                     }
                     case "model" -> {
@@ -133,16 +134,16 @@ final class OpenAiWire {
         List<Embedding> out = new ArrayList<>(expected);
         int size = -1;
         for (int i = 0; i < expected; i++) {
-            float[] v = vectors[i];
+            Embedding.Floats v = vectors[i];
             if (v == null) {
                 throw invalid(provider, "returned no vector for input " + i + " of " + expected);
             }
             if (size < 0) {
-                size = v.length;
-            } else if (v.length != size) {
-                throw invalid(provider, "returned vectors of different sizes (" + size + " and " + v.length + ")");
+                size = v.length();
+            } else if (v.length() != size) {
+                throw invalid(provider, "returned vectors of different sizes (" + size + " and " + v.length() + ")");
             }
-            out.add(new Embedding.Floats(v));
+            out.add(v);
         }
         if (dimensions.isPresent() && size != dimensions.getAsInt()) {
             throw invalid(provider, "returned " + size + "-dimension vectors, " + dimensions.getAsInt() + " were requested");
@@ -156,9 +157,47 @@ final class OpenAiWire {
         return new EmbeddingResult(out, new Usage(promptTokens, totalTokens, false), model);
     }
 
-    private static void readItem(JsonParser p, float[][] vectors, int position, String provider) throws IOException {
+    /** Bytes of the standard base64 alphabet ('=' padding is allowed only at the end). */
+    private static final boolean[] BASE64_CHARS = new boolean[256];
+
+    static {
+        for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray()) {
+            BASE64_CHARS[c] = true;
+        }
+    }
+
+    /**
+     * The base64 string at the parser's position as a vector that points into the body: validated
+     * (alphabet and length) in one pass over the bytes, but not decoded. A base64 client then gets
+     * the provider's text as is; a float client decodes it once. Strings with escapes (never valid
+     * base64) are rejected.
+     */
+    private static Embedding.Floats base64Vector(JsonParser p, byte[] body, String provider) throws IOException {
+        int start = (int) p.currentTokenLocation().getByteOffset();
+        while (start >= 0 && start < body.length && body[start] != '"') {
+            start++;
+        }
+        int from = start + 1;
+        int end = from;
+        while (end < body.length && BASE64_CHARS[body[end] & 0xff]) {
+            end++;
+        }
+        for (int pad = 0; pad < 2 && end < body.length && body[end] == '='; pad++) {
+            end++;
+        }
+        if (start < 0 || end >= body.length || body[end] != '"') {
+            throw invalid(provider, "embedding is not valid base64");
+        }
+        try {
+            return Embedding.Floats.ofBase64(body, from, end - from);
+        } catch (IllegalArgumentException e) {
+            throw invalid(provider, "base64 embedding is not float32 data: " + e.getMessage());
+        }
+    }
+
+    private static void readItem(JsonParser p, Embedding.Floats[] vectors, int position, String provider, byte[] body) throws IOException {
         int index = position;
-        float[] vector = null;
+        Embedding.Floats vector = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken t = p.nextToken();
@@ -166,13 +205,9 @@ final class OpenAiWire {
                 index = p.getIntValue();
             } else if (field.equals("embedding")) {
                 if (t == JsonToken.VALUE_STRING) {
-                    byte[] raw = p.getBinaryValue();
-                    if ((raw.length & 3) != 0 || raw.length == 0) {
-                        throw invalid(provider, "base64 embedding is not float32 data");
-                    }
-                    vector = Float32.fromLittleEndian(raw);
+                    vector = base64Vector(p, body, provider);
                 } else if (t == JsonToken.START_ARRAY) {
-                    vector = readFloats(p);
+                    vector = Embedding.Floats.of(readFloats(p));
                 } else {
                     throw invalid(provider, "embedding is neither base64 nor an array");
                 }
@@ -198,11 +233,15 @@ final class OpenAiWire {
                 throw new IOException("non-numeric vector element");
             }
             if (n == buf.length) {
-                buf = java.util.Arrays.copyOf(buf, n * 2);
+                buf = Arrays.copyOf(buf, n * 2);
             }
             buf[n++] = p.getFloatValue();
         }
-        return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+        float[] v = n == buf.length ? buf : Arrays.copyOf(buf, n);
+        if (!Float32.allFinite(v)) {
+            throw new IOException("non-finite vector element");
+        }
+        return v;
     }
 
     /**

@@ -69,6 +69,23 @@ class OpenAiWireTest {
     }
 
     @Test
+    void base64VectorsKeepTheProviderTextAndDecodeOnDemand() {
+        float[] v = { 0.5f, -1.25f, 3e-6f };
+        String b64 = Base64.getEncoder().encodeToString(Float32.toLittleEndian(v));
+        byte[] body = utf8("{\"data\":[{\"index\":0,\"embedding\":\"" + b64 + "\"}]}");
+        Embedding.Floats f = (Embedding.Floats) OpenAiWire.response(body, 1, OptionalInt.of(3), "openai", "m").embeddings().get(0);
+        assertTrue(f.hasBase64());
+        assertEquals(3, f.length());
+        assertEquals(b64, new String(f.base64Text(), f.base64Offset(), f.base64Length(), StandardCharsets.US_ASCII));
+        assertArrayEquals(v, f.values());
+        // not float32-sized, bad characters, padding in the middle
+        for (String bad : new String[] { "AAAAAAA=", "AAA*AAAA", "AA==AAAA" }) {
+            byte[] b = utf8("{\"data\":[{\"index\":0,\"embedding\":\"" + bad + "\"}]}");
+            assertThrows(UpstreamException.class, () -> OpenAiWire.response(b, 1, OptionalInt.empty(), "openai", "m"), bad);
+        }
+    }
+
+    @Test
     void mapsErrorShapesAndRedactsTheKey() {
         String key = "sk-secret-abcdefghijklmnop";
         UpstreamException e = OpenAiWire.error(401, utf8("{\"error\":{\"message\":\"Incorrect API key provided: " + key

@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""Gateway overhead benchmark.
+
+Measures, in one run on this machine, the same requests sent straight to a fast fake upstream
+("direct": the physical limit) and through the gateway, with wrk as the load generator:
+inputs of 1, 16 and 256 texts embedded at 1536 dimensions, the client asking for float and for
+base64, at concurrency 1 and 16. Reports medians over several runs (p50/p99 latency, requests/s),
+the gateway's added latency and throughput ratio, gateway CPU time per request, peak RSS, and
+start-up time to the first served request.
+
+Usage: python3 bench/run.py [--duration 5] [--runs 3] [--no-build] [--java-opts "..."]
+Needs: JDK 17+, Maven, wrk (apt-get install wrk). Only loopback traffic.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FAKE_KEY = "sk-fake-openai-0123456789abcdef"
+GATEWAY_KEY = "eg-bench-key-000000000000000000000000"
+MODEL = "text-embedding-3-small"
+DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -Xms64m -Xmx256m"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, cwd=ROOT, check=True, **kw)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.01)
+    raise RuntimeError(f"port {port} did not open")
+
+
+def body_file(tmp, n, encoding):
+    texts = [f"benchmark input number {i}: the quick brown fox jumps over the lazy dog" for i in range(n)]
+    path = os.path.join(tmp, f"body-{n}-{encoding}.json")
+    with open(path, "w") as f:
+        json.dump({"model": MODEL, "input": texts, "encoding_format": encoding}, f)
+    return path
+
+
+def post(url, path, key, timeout=5):
+    with open(path, "rb") as f:
+        data = f.read()
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", "Authorization": "Bearer " + key})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.status, r.read()
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def parse_wrk(out):
+    def lat(label):
+        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        return float(m.group(1)) * UNITS[m.group(2)] if m else None
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    return {"p50": lat("50"), "p99": lat("99"), "rps": rps, "requests": total,
+            "non2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(0) if errors else None}
+
+
+def wrk(url, body, key, conc, duration):
+    threads = 1 if conc == 1 else 2
+    env = dict(os.environ, BENCH_BODY=body, BENCH_KEY=key)
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(conc), "-d", f"{duration}s", "--latency", "--timeout", "30s",
+                          "-s", os.path.join(ROOT, "bench", "post.lua"), url],
+                         env=env, check=True, capture_output=True, text=True).stdout
+    r = parse_wrk(out)
+    if r["non2xx"] or r["socket_errors"]:
+        raise RuntimeError(f"wrk run had errors: {r}\n{out}")
+    return r
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def reset_peak_rss(pid):
+    """Resets VmHWM (Linux >= 4.0) so each cell reports its own peak."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def peak_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def classpath(module):
+    out = os.path.join(ROOT, module, "target", "classpath.txt")
+    sh(["mvn", "-q", "-B", "-o", "-pl", module, "dependency:build-classpath", f"-Dmdep.outputFile={out}"])
+    with open(out) as f:
+        return os.path.join(ROOT, module, "target", "classes") + ":" + f.read().strip()
+
+
+def start_fake(port, loops):
+    cp = classpath("fake-upstreams")
+    p = subprocess.Popen(["java", "-XX:+UseParallelGC", "-Xmx1g", "-cp", cp, "io.embedgate.fakes.FakeUpstreamMain",
+                          "--port", str(port), "--event-loops", str(loops), "--memoize", "--key", FAKE_KEY],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(port)
+    return p
+
+
+def start_gateway(port, fake_port, java_opts, java, extra=()):
+    env = dict(os.environ,
+               OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1",
+               OPENAI_API_KEY=FAKE_KEY,
+               GATEWAY_API_KEY_SHA256=hashlib.sha256(GATEWAY_KEY.encode()).hexdigest(),
+               PORT=str(port),
+               QUARKUS_LOG_LEVEL="WARN")
+    jar = os.path.join(ROOT, "gateway-app", "target", "quarkus-app", "quarkus-run.jar")
+    t0 = time.perf_counter()
+    p = subprocess.Popen([java] + java_opts.split() + list(extra) + ["-jar", jar], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.path.dirname(jar))
+    return p, t0
+
+
+def time_to_first_request(port, body, t0, timeout=30):
+    url = f"http://127.0.0.1:{port}/v1/embeddings"
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            status, _ = post(url, body, GATEWAY_KEY, timeout=2)
+            if status == 200:
+                return time.perf_counter() - t0
+        except Exception:
+            time.sleep(0.005)
+    raise RuntimeError("gateway did not serve a request")
+
+
+def stop(p):
+    p.terminate()
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    ap.add_argument("--runs", type=int, default=3, help="runs per cell (medians are reported)")
+    ap.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per cell, through the gateway")
+    ap.add_argument("--startups", type=int, default=5, help="start-up measurements")
+    ap.add_argument("--inputs", default="1,16,256")
+    ap.add_argument("--encodings", default="float,base64")
+    ap.add_argument("--concurrency", default="1,16")
+    ap.add_argument("--java", default="java")
+    ap.add_argument("--java-opts", default=DEFAULT_JAVA_OPTS)
+    ap.add_argument("--fake-event-loops", type=int, default=1)
+    ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--aot-jdk", help="a JDK 24+ home: also build the JDK AOT cache with it and measure start-up with and without it")
+    ap.add_argument("--json", help="also write results to this file")
+    a = ap.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk not found: apt-get install wrk")
+    if not a.no_build:
+        sh(["mvn", "-q", "-B", "-DskipTests", "package"])
+
+    tmp = tempfile.mkdtemp(prefix="embedgate-bench-")
+    inputs = [int(x) for x in a.inputs.split(",")]
+    encodings = a.encodings.split(",")
+    concs = [int(x) for x in a.concurrency.split(",")]
+    fake_port, gw_port = free_port(), free_port()
+    fake = start_fake(fake_port, a.fake_event_loops)
+    results = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+               "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
+               "java": subprocess.run([a.java, "-version"], capture_output=True, text=True).stderr.splitlines()[0],
+               "java_opts": a.java_opts, "duration_s": a.duration, "runs": a.runs, "cells": [], "startup_ms": []}
+    try:
+        one = body_file(tmp, 1, "float")
+        # Start-up: process launch to the first 200 from /v1/embeddings.
+        def startups(java, extra=()):
+            times = []
+            for _ in range(a.startups):
+                g, t0 = start_gateway(gw_port, fake_port, a.java_opts, java, extra)
+                try:
+                    times.append(time_to_first_request(gw_port, one, t0) * 1000)
+                finally:
+                    stop(g)
+            return times
+        results["startup_ms"] = startups(a.java)
+        results["startup"] = {results["java"]: results["startup_ms"]}
+        if a.aot_jdk:
+            java25 = os.path.join(a.aot_jdk, "bin", "java")
+            sh(["mvn", "-q", "-B", "-DskipTests", "package", "-pl", "gateway-app",
+                "-Dquarkus.package.jar.appcds.enabled=true", "-Dquarkus.package.jar.appcds.use-aot=true"],
+               env=dict(os.environ, JAVA_HOME=a.aot_jdk))
+            v25 = subprocess.run([java25, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+            results["startup"][v25] = startups(java25)
+            aot = os.path.join(ROOT, "gateway-app", "target", "quarkus-app", "app.aot")
+            results["startup"][v25 + " + AOT cache"] = startups(java25, ["-XX:AOTCache=" + aot])
+        g, t0 = start_gateway(gw_port, fake_port, a.java_opts, a.java)
+        time_to_first_request(gw_port, one, t0)
+        try:
+            cells = [(n, e, c) for n in inputs for e in encodings for c in concs]
+            direct_url = f"http://127.0.0.1:{fake_port}/v1/embeddings"
+            gw_url = f"http://127.0.0.1:{gw_port}/v1/embeddings"
+            # Cells run from small to large requests, each warmed up (JIT) just before it is measured,
+            # so the peak RSS of a cell reflects traffic no larger than its own.
+            for n, e, c in cells:
+                body = body_file(tmp, n, e)
+                wrk(gw_url, body, GATEWAY_KEY, c, a.warmup)
+                direct, through, cpu = [], [], []
+                reset_peak_rss(g.pid)
+                for _ in range(a.runs):
+                    direct.append(wrk(direct_url, body, FAKE_KEY, c, a.duration))
+                    before = cpu_seconds(g.pid)
+                    r = wrk(gw_url, body, GATEWAY_KEY, c, a.duration)
+                    r["cpu_ms_per_req"] = (cpu_seconds(g.pid) - before) * 1000 / max(1, r["requests"])
+                    through.append(r)
+                cell = {"inputs": n, "encoding": e, "concurrency": c}
+                for name, runs in (("direct", direct), ("gateway", through)):
+                    cell[name] = {k: median([r[k] for r in runs]) for k in ("p50", "p99", "rps")}
+                cell["gateway"]["cpu_ms_per_req"] = median([r["cpu_ms_per_req"] for r in through])
+                cell["added_p50_ms"] = median([t["p50"] - d["p50"] for t, d in zip(through, direct)])
+                cell["added_p99_ms"] = median([t["p99"] - d["p99"] for t, d in zip(through, direct)])
+                cell["rps_ratio"] = median([t["rps"] / d["rps"] for t, d in zip(through, direct)])
+                cell["gateway"]["peak_rss_mb"] = peak_rss_mb(g.pid)
+                results["cells"].append(cell)
+                print(f"  done: {n} inputs, {e}, c={c}", file=sys.stderr)
+            results["peak_rss_mb"] = max(c["gateway"]["peak_rss_mb"] or 0 for c in results["cells"])
+        finally:
+            stop(g)
+    finally:
+        stop(fake)
+        shutil.rmtree(tmp, ignore_errors=True)
+    report(results)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(results, f, indent=2)
+
+
+def report(r):
+    print(f"\nembedgate benchmark, {r['date']}")
+    print(f"machine: {r['machine']}; {r['java']}; gateway JVM options: {r['java_opts']}")
+    print(f"medians of {r['runs']} runs x {r['duration_s']} s per cell; 1536-dimension vectors; wrk on loopback\n")
+    print("| inputs | client encoding | conc | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms | gateway p99 ms "
+          "| direct req/s | gateway req/s | gateway/direct | gateway CPU ms/req | gateway peak RSS MB |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for c in r["cells"]:
+        d, g = c["direct"], c["gateway"]
+        print(f"| {c['inputs']} | {c['encoding']} | {c['concurrency']} | {d['p50']:.3f} | {g['p50']:.3f} | {c['added_p50_ms']:.3f} "
+              f"| {d['p99']:.3f} | {g['p99']:.3f} | {d['rps']:.0f} | {g['rps']:.0f} | {c['rps_ratio']:.2f} | {g['cpu_ms_per_req']:.3f} "
+              f"| {g['peak_rss_mb']:.0f} |")
+    print("\nstart-up to first served request (process launch to the first 200 from /v1/embeddings):")
+    for jvm, s in r["startup"].items():
+        print(f"  {jvm}: median {median(s):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in s)})")
+    print(f"gateway peak RSS over the whole run: {r.get('peak_rss_mb', 0):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
