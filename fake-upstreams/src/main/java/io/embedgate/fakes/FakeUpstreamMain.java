@@ -34,6 +34,8 @@ public final class FakeUpstreamMain {
         FakeUpstream.Options options = new FakeUpstream.Options(port, loops, memoize, false);
         FakeUpstream fake = switch (provider) {
             case "openai" -> FakeOpenAi.start(options, key == null ? FakeOpenAi.DEFAULT_KEY : key);
+            case "google" -> FakeGemini.start(options, key == null ? FakeGemini.DEFAULT_KEY : key);
+            case "mistral" -> FakeMistral.start(options, key == null ? FakeMistral.DEFAULT_KEY : key);
             default -> throw new IllegalArgumentException("unknown provider " + provider);
         };
         System.out.println("fake " + provider + " listening on 127.0.0.1:" + fake.port() + (memoize ? " (memoized)" : ""));
