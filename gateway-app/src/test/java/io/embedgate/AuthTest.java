@@ -9,14 +9,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.embedgate.fakes.FakeOpenAi;
-import io.embedgate.testing.FakeOpenAiResource;
+import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.embedgate.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@WithTestResource(FakeOpenAiResource.class)
+@WithTestResource(FakeUpstreamsResource.class)
 class AuthTest {
 
     static final String BODY = "{\"model\":\"text-embedding-3-small\",\"input\":\"x\"}";

@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.fakes.RecordedRequest;
 import io.embedgate.testing.Api;
-import io.embedgate.testing.FakeOpenAiResource;
+import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.embedgate.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
@@ -29,7 +29,7 @@ import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 @QuarkusTest
-@WithTestResource(FakeOpenAiResource.class)
+@WithTestResource(FakeUpstreamsResource.class)
 class EmbeddingsApiTest {
 
     static final String SMALL = "text-embedding-3-small";

@@ -9,13 +9,13 @@ import static org.hamcrest.Matchers.not;
 
 import org.junit.jupiter.api.Test;
 
-import io.embedgate.testing.FakeOpenAiResource;
+import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@WithTestResource(FakeOpenAiResource.class)
+@WithTestResource(FakeUpstreamsResource.class)
 class ModelsApiTest {
 
     @Test
@@ -40,6 +40,22 @@ class ModelsApiTest {
         given().header("Authorization", TestKeys.BEARER).get("/v1/models/openai/text-embedding-3-large").then().statusCode(200)
                 .body("id", equalTo("openai/text-embedding-3-large")).body("providers.id", contains("openai"))
                 .body("providers[0].model", equalTo("openai/text-embedding-3-large"));
+    }
+
+    @Test
+    void listsTheGoogleAndMistralModelsWithTheirSizes() {
+        given().header("Authorization", TestKeys.BEARER).get("/v1/models").then().statusCode(200)
+                .body("data.find { it.id == 'gemini-embedding-001' }.dimensions", equalTo(3072))
+                .body("data.find { it.id == 'gemini-embedding-001' }.min_dimensions", equalTo(128))
+                .body("data.find { it.id == 'gemini-embedding-001' }.max_inputs_per_call", equalTo(100))
+                .body("data.find { it.id == 'gemini-embedding-001' }.token_id_input", equalTo(false))
+                .body("data.find { it.id == 'gemini-embedding-001' }.owned_by", equalTo("google"))
+                .body("data.find { it.id == 'mistral-embed' }.dimensions", equalTo(1024))
+                .body("data.find { it.id == 'mistral-embed' }.reducible_dimensions", equalTo(false))
+                .body("data.find { it.id == 'codestral-embed' }.dimensions", equalTo(1536))
+                .body("data.find { it.id == 'codestral-embed' }.max_dimensions", equalTo(3072))
+                .body("data.find { it.id == 'codestral-embed' }.output_dtypes", hasItems("float", "int8", "uint8", "binary", "ubinary"))
+                .body("data.find { it.id == 'codestral-embed' }.providers[0].model", equalTo("mistral/codestral-embed"));
     }
 
     @Test

@@ -20,7 +20,7 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 
 import io.embedgate.fakes.FakeOpenAi;
-import io.embedgate.testing.FakeOpenAiResource;
+import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.embedgate.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
@@ -29,7 +29,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The official OpenAI Java SDK, pointed at the gateway, works as it does against OpenAI. */
 @QuarkusTest
-@WithTestResource(FakeOpenAiResource.class)
+@WithTestResource(FakeUpstreamsResource.class)
 class OpenAiSdkClientTest {
 
     static final String SMALL = "text-embedding-3-small";

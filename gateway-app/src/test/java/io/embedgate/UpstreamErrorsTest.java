@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.embedgate.fakes.Fault;
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.spi.Float32;
-import io.embedgate.testing.FakeOpenAiResource;
+import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,7 +24,7 @@ import io.restassured.response.Response;
 
 /** Upstream failures become clear 5xx/429 answers that name the provider and never leak its key. */
 @QuarkusTest
-@WithTestResource(FakeOpenAiResource.class)
+@WithTestResource(FakeUpstreamsResource.class)
 class UpstreamErrorsTest {
 
     static final String BODY = "{\"model\":\"text-embedding-3-small\",\"input\":\"x\"}";
@@ -49,7 +49,7 @@ class UpstreamErrorsTest {
         r.then().statusCode(502).body("error.type", equalTo("upstream_error")).body("error.code", equalTo("provider_auth_failed"))
                 .body("error.message", containsString("openai-wrongkey")).header("x-embedgate-provider", "openai-wrongkey");
         assertEquals(1, fake.callCount(), "the fake really answered 401");
-        assertNoKey(r, FakeOpenAiResource.WRONG_KEY);
+        assertNoKey(r, FakeUpstreamsResource.WRONG_KEY);
     }
 
     @Test
@@ -125,7 +125,7 @@ class UpstreamErrorsTest {
     void aVectorOfTheWrongSizeIs502() {
         fake.enqueue(Fault.respond(200, oneVectorBody(new float[1024])));
         embed(BODY).then().statusCode(502).body("error.code", equalTo("provider_invalid_response"))
-                .body("error.message", containsString("1024-dimension vectors, expected 1536"));
+                .body("error.message", containsString("1024-element vectors, expected 1536"));
     }
 
     @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.embedgate.fakes.Fault;
 import io.embedgate.fakes.FakeOpenAi;
-import io.embedgate.testing.FakeOpenAiResource;
+import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,7 +20,7 @@ import io.quarkus.test.junit.TestProfile;
 
 @QuarkusTest
 @TestProfile(UpstreamTimeoutTest.ShortDeadline.class)
-@WithTestResource(FakeOpenAiResource.class)
+@WithTestResource(FakeUpstreamsResource.class)
 class UpstreamTimeoutTest {
 
     public static class ShortDeadline implements QuarkusTestProfile {

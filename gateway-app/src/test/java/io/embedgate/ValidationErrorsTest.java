@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.testing.Api;
-import io.embedgate.testing.FakeOpenAiResource;
+import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.embedgate.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
@@ -33,7 +33,7 @@ import io.restassured.response.ValidatableResponse;
 
 /** Every client mistake is a clear 4xx in the OpenAI envelope, naming the field, and never reaches upstream. */
 @QuarkusTest
-@WithTestResource(FakeOpenAiResource.class)
+@WithTestResource(FakeUpstreamsResource.class)
 class ValidationErrorsTest {
 
     @InjectFake

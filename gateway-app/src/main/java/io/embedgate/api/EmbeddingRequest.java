@@ -1,5 +1,7 @@
 package io.embedgate.api;
 
+import java.util.Map;
+
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -21,5 +23,11 @@ public record EmbeddingRequest(
         @JsonProperty("encoding_format")
         @Pattern(regexp = "float|base64", message = "encoding_format must be 'float' or 'base64'") String encodingFormat,
         @Min(value = 1, message = "dimensions must be at least 1") Integer dimensions,
-        String user) {
+        String user,
+        /**
+         * Provider knobs by provider type ({@code google}, {@code mistral}), plus the gateway's own
+         * {@code normalize} (default true). Checked by each provider's adapter; only the serving
+         * provider's options are sent upstream.
+         */
+        @JsonProperty("embedding_options") Map<String, Object> embeddingOptions) {
 }

@@ -25,6 +25,8 @@ public class EmbeddingsResource {
     public static final String PROVIDER_HEADER = "x-embedgate-provider";
     /** Names the upstream model the provider used. */
     public static final String UPSTREAM_MODEL_HEADER = "x-embedgate-upstream-model";
+    /** Present ("true") when the provider reported no token counts and usage is the gateway's estimate. */
+    public static final String USAGE_ESTIMATED_HEADER = "x-embedgate-usage-estimated";
 
     @Inject
     RequestValidator validator;
@@ -42,11 +44,15 @@ public class EmbeddingsResource {
                 requireFiniteFloats(r);
             }
             return r;
-        }).map(r -> RestResponse.ResponseBuilder
-                .ok(new EmbeddingsResponse(r.embeddings(), r.model(), r.usage(), base64))
-                .header(PROVIDER_HEADER, r.provider())
-                .header(UPSTREAM_MODEL_HEADER, r.upstreamModel())
-                .build());
+        }).map(r -> {
+            var response = RestResponse.ResponseBuilder.ok(new EmbeddingsResponse(r.embeddings(), r.model(), r.usage(), base64))
+                    .header(PROVIDER_HEADER, r.provider())
+                    .header(UPSTREAM_MODEL_HEADER, r.upstreamModel());
+            if (r.usage().estimated()) {
+                response.header(USAGE_ESTIMATED_HEADER, "true");
+            }
+            return response.build();
+        });
     }
 
     /**

@@ -43,6 +43,7 @@ public class ModelsResource {
             @JsonProperty("supported_endpoints") List<String> supportedEndpoints,
             int dimensions,
             @JsonProperty("min_dimensions") int minDimensions,
+            @JsonProperty("max_dimensions") int maxDimensions,
             @JsonProperty("reducible_dimensions") boolean reducibleDimensions,
             @JsonProperty("max_inputs_per_call") int maxInputsPerCall,
             @JsonProperty("token_id_input") boolean tokenIdInput,
@@ -76,7 +77,7 @@ public class ModelsResource {
     private static ModelEntry entry(String id, CatalogModel m, List<Candidate> candidates) {
         ModelCapabilities caps = m.capabilities();
         return new ModelEntry(id, "model", CREATED, candidates.get(0).instance().type(), List.of("embeddings"),
-                caps.nativeDimensions(), caps.minDimensions(), caps.reducible(),
+                caps.nativeDimensions(), caps.minDimensions(), caps.maxDimensions(), caps.reducible(),
                 candidates.stream().mapToInt(c -> c.capabilities().maxInputsPerCall()).min().orElse(caps.maxInputsPerCall()),
                 candidates.stream().anyMatch(c -> c.capabilities().tokenIdInput()),
                 caps.dtypes().stream().sorted().map(OutputDtype::wireName).toList(),

@@ -36,11 +36,11 @@ public class Catalog {
     private final Map<String, String> disabled = new LinkedHashMap<>();
     private final Map<String, CatalogModel> models = new TreeMap<>();
     private final GatewayConfig config;
+    private final Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
 
     @Inject
     public Catalog(GatewayConfig config, @Any Instance<ProviderAdapter> adapterBeans) {
         this.config = config;
-        Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
         for (ProviderAdapter a : adapterBeans) {
             adapters.put(a.type(), a);
         }
@@ -148,6 +148,11 @@ public class Catalog {
 
     public Map<String, ProviderInstance> instances() {
         return instances;
+    }
+
+    /** The adapter of a provider type, if that type is installed. */
+    public Optional<ProviderAdapter> adapter(String type) {
+        return Optional.ofNullable(adapters.get(type));
     }
 
     /**

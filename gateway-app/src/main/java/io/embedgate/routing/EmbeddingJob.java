@@ -1,17 +1,37 @@
 package io.embedgate.routing;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 import io.embedgate.catalog.ResolvedModel;
 import io.embedgate.spi.Deadline;
 import io.embedgate.spi.EmbeddingInputs;
+import io.embedgate.spi.ModelCapabilities;
+import io.embedgate.spi.OutputDtype;
 
-/** A validated request, ready for routing. */
+/**
+ * A validated request, ready for routing.
+ *
+ * @param dimensions      the output size to ask for (from {@code dimensions} or a provider's own size
+ *                        option); empty for the model's default
+ * @param dtype           output element type (from a provider's dtype option)
+ * @param normalize       return unit-length float vectors even where the provider does not
+ * @param providerOptions {@code embedding_options} by provider type, without the size and dtype keys
+ *                        (already folded into the fields above); a call gets only its own type's
+ */
 public record EmbeddingJob(
         ResolvedModel model,
         EmbeddingInputs inputs,
         OptionalInt dimensions,
+        OutputDtype dtype,
+        boolean normalize,
+        Map<String, Map<String, Object>> providerOptions,
         Optional<String> user,
         Deadline deadline) {
+
+    /** The size every returned float vector must have. */
+    public int outputDimensions(ModelCapabilities capabilities) {
+        return dimensions.orElse(capabilities.nativeDimensions());
+    }
 }

@@ -13,6 +13,7 @@ import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OutputDtype;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
@@ -20,8 +21,10 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The one place that decides which provider is tried next. Candidates are tried in catalogue
- * order; a batch larger than a model's per-call limit is split into chunks sent concurrently and
- * reassembled in input order; the whole request shares one deadline.
+ * order; a batch larger than a model's per-call limits (inputs, tokens) is split into chunks sent
+ * concurrently and reassembled in input order; the whole request shares one deadline. Every
+ * answer is checked (one vector per input, the promised size and type) and, where the provider
+ * does not, normalised to unit length.
  */
 @ApplicationScoped
 public class EmbeddingRouter {
@@ -60,40 +63,70 @@ public class EmbeddingRouter {
     /** One candidate, all chunks, bounded by the request's deadline. */
     Uni<EmbeddingResult> call(Candidate c, EmbeddingJob job) {
         String provider = c.instance().name();
-        EmbeddingCall base = new EmbeddingCall(c.upstreamModel(), job.inputs(), job.dimensions(), OutputDtype.FLOAT, Map.of(),
+        ModelCapabilities caps = c.capabilities();
+        Map<String, Object> options = job.providerOptions().getOrDefault(c.instance().type(), Map.of());
+        EmbeddingCall base = new EmbeddingCall(c.upstreamModel(), job.inputs(), job.dimensions(), job.dtype(), options,
                 job.user(), job.deadline());
         int n = job.inputs().size();
-        int max = c.capabilities().maxInputsPerCall();
+        List<int[]> ranges = RouterChunks.of(job.inputs(), caps.maxInputsPerCall(), caps.maxTokensPerCall());
         Uni<EmbeddingResult> uni;
-        if (n <= max) {
+        if (ranges.size() == 1) {
             uni = c.instance().client().embed(base);
         } else {
-            List<Uni<EmbeddingResult>> chunks = new ArrayList<>((n + max - 1) / max);
-            for (int from = 0; from < n; from += max) {
-                EmbeddingInputs slice = job.inputs().slice(from, Math.min(n, from + max));
-                chunks.add(c.instance().client().embed(base.withInputs(slice)));
+            List<Uni<EmbeddingResult>> calls = new ArrayList<>(ranges.size());
+            for (int[] r : ranges) {
+                calls.add(c.instance().client().embed(base.withInputs(job.inputs().slice(r[0], r[1]))));
             }
-            uni = Uni.join().all(chunks).andFailFast().map(EmbeddingRouter::merge);
+            uni = Uni.join().all(calls).andFailFast().map(EmbeddingRouter::merge);
         }
         var remaining = job.deadline().remaining();
         if (remaining.isZero()) {
             return Uni.createFrom().failure(UpstreamException.timeout(provider, remaining));
         }
+        int dims = job.outputDimensions(caps);
+        boolean normalize = job.normalize() && job.dtype() == OutputDtype.FLOAT && !caps.normalized();
         return uni.ifNoItem().after(remaining).failWith(() -> UpstreamException.timeout(provider, remaining))
                 .onFailure(t -> !(t instanceof UpstreamException)).transform(t -> UpstreamException.connection(provider, t))
-                .invoke(r -> check(r, n, job.dimensions().orElse(c.capabilities().nativeDimensions()), provider));
+                .invoke(r -> check(r, n, dims, job.dtype(), provider))
+                .map(r -> normalize ? normalized(r) : r);
     }
 
-    /** Exactly one vector per input, each of the size the client will be told it gets. */
-    private static void check(EmbeddingResult r, int inputs, int dimensions, String provider) {
+    /** Exactly one vector per input, each of the type and size the client will be told it gets. */
+    private static void check(EmbeddingResult r, int inputs, int dimensions, OutputDtype dtype, String provider) {
         if (r.embeddings().size() != inputs) {
             throw UpstreamException.invalidResponse(provider, "returned " + r.embeddings().size() + " vectors for " + inputs + " inputs");
         }
+        int length = ModelCapabilities.vectorLength(dimensions, dtype);
         for (Embedding e : r.embeddings()) {
-            if (e instanceof Embedding.Floats && e.length() != dimensions) {
-                throw UpstreamException.invalidResponse(provider, "returned " + e.length() + "-dimension vectors, expected " + dimensions);
+            boolean rightType = dtype == OutputDtype.FLOAT ? e instanceof Embedding.Floats
+                    : e instanceof Embedding.Bytes b && b.dtype() == dtype;
+            if (!rightType) {
+                throw UpstreamException.invalidResponse(provider, "returned vectors of another type than " + dtype.wireName());
+            }
+            if (e.length() != length) {
+                throw UpstreamException.invalidResponse(provider, "returned " + e.length() + "-element vectors, expected " + length
+                        + (length == dimensions ? "" : " (" + dimensions + " dimensions as " + dtype.wireName() + ")"));
             }
         }
+    }
+
+    /** Unit-length copies, for providers whose vectors are not (e.g. Gemini below 3072 dimensions). */
+    private static EmbeddingResult normalized(EmbeddingResult r) {
+        List<Embedding> out = new ArrayList<>(r.embeddings().size());
+        for (Embedding e : r.embeddings()) {
+            float[] v = ((Embedding.Floats) e).values();
+            double sum = 0;
+            for (float f : v) {
+                sum += (double) f * f;
+            }
+            float[] unit = new float[v.length];
+            double norm = Math.sqrt(sum);
+            for (int i = 0; i < v.length; i++) {
+                unit[i] = norm == 0 ? 0f : (float) (v[i] / norm);
+            }
+            out.add(Embedding.Floats.of(unit));
+        }
+        return new EmbeddingResult(out, r.usage(), r.upstreamModel());
     }
 
     private static EmbeddingResult merge(List<EmbeddingResult> parts) {

@@ -4,13 +4,16 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * What one model at one provider can do. Drives validation (dimensions, token ids, dtypes) and
- * batch splitting in the gateway.
+ * What one model at one provider can do. Drives validation (dimensions, token ids, dtypes),
+ * normalisation and batch splitting in the gateway.
  *
  * @param nativeDimensions  the size returned when no dimensions are requested
  * @param minDimensions     smallest size that may be requested (when reducible)
- * @param reducible         whether a smaller size may be requested at all
+ * @param maxDimensions     largest size that may be requested (when reducible; may exceed the default,
+ *                          e.g. codestral-embed: 1536 by default, up to 3072)
+ * @param reducible         whether another size may be requested at all
  * @param maxInputsPerCall  the provider's cap on inputs per upstream request
+ * @param maxTokensPerCall  the provider's cap on tokens per upstream request, 0 when none
  * @param maxTokensPerInput the documented per-input context, 0 when unknown
  * @param tokenIdInput      whether token-id arrays are accepted as input
  * @param dtypes            supported output element types (always contains FLOAT)
@@ -19,8 +22,10 @@ import java.util.Set;
 public record ModelCapabilities(
         int nativeDimensions,
         int minDimensions,
+        int maxDimensions,
         boolean reducible,
         int maxInputsPerCall,
+        int maxTokensPerCall,
         int maxTokensPerInput,
         boolean tokenIdInput,
         Set<OutputDtype> dtypes,
@@ -33,7 +38,13 @@ public record ModelCapabilities(
         if (maxInputsPerCall < 1) {
             throw new IllegalArgumentException("maxInputsPerCall must be >= 1");
         }
-        minDimensions = reducible ? Math.max(1, Math.min(minDimensions, nativeDimensions)) : nativeDimensions;
+        if (reducible) {
+            maxDimensions = Math.max(maxDimensions, nativeDimensions);
+            minDimensions = Math.max(1, Math.min(minDimensions, nativeDimensions));
+        } else {
+            minDimensions = nativeDimensions;
+            maxDimensions = nativeDimensions;
+        }
         EnumSet<OutputDtype> all = EnumSet.of(OutputDtype.FLOAT);
         if (dtypes != null) {
             all.addAll(dtypes);
@@ -41,36 +52,52 @@ public record ModelCapabilities(
         dtypes = Set.copyOf(all);
     }
 
-    /** A model with one fixed output size. */
+    /** A model with one fixed output size, float only, unit-length vectors. */
     public static ModelCapabilities fixed(int dimensions, int maxInputsPerCall) {
-        return new ModelCapabilities(dimensions, dimensions, false, maxInputsPerCall, 0, false, Set.of(), true);
+        return new ModelCapabilities(dimensions, dimensions, dimensions, false, maxInputsPerCall, 0, 0, false, Set.of(), true);
     }
 
-    public int maxDimensions() {
-        return nativeDimensions;
+    /** A Matryoshka-style model whose output can be shortened to any size from 1 up to its default. */
+    public static ModelCapabilities reducible(int dimensions, int maxInputsPerCall) {
+        return new ModelCapabilities(dimensions, 1, dimensions, true, maxInputsPerCall, 0, 0, false, Set.of(), true);
     }
 
     public boolean allowsDimensions(int requested) {
-        return reducible ? requested >= minDimensions && requested <= nativeDimensions : requested == nativeDimensions;
+        return requested >= minDimensions && requested <= maxDimensions;
     }
 
     public ModelCapabilities withNativeDimensions(int v) {
-        return new ModelCapabilities(v, minDimensions, reducible, maxInputsPerCall, maxTokensPerInput, tokenIdInput, dtypes, normalized);
+        return new ModelCapabilities(v, minDimensions, Math.max(maxDimensions, v), reducible, maxInputsPerCall, maxTokensPerCall,
+                maxTokensPerInput, tokenIdInput, dtypes, normalized);
     }
 
     public ModelCapabilities withMinDimensions(int v) {
-        return new ModelCapabilities(nativeDimensions, v, reducible, maxInputsPerCall, maxTokensPerInput, tokenIdInput, dtypes, normalized);
+        return new ModelCapabilities(nativeDimensions, v, maxDimensions, reducible, maxInputsPerCall, maxTokensPerCall,
+                maxTokensPerInput, tokenIdInput, dtypes, normalized);
+    }
+
+    public ModelCapabilities withMaxDimensions(int v) {
+        return new ModelCapabilities(nativeDimensions, minDimensions, v, reducible, maxInputsPerCall, maxTokensPerCall,
+                maxTokensPerInput, tokenIdInput, dtypes, normalized);
     }
 
     public ModelCapabilities withReducible(boolean v) {
-        return new ModelCapabilities(nativeDimensions, v ? 1 : nativeDimensions, v, maxInputsPerCall, maxTokensPerInput, tokenIdInput, dtypes, normalized);
+        return new ModelCapabilities(nativeDimensions, v ? 1 : nativeDimensions, nativeDimensions, v, maxInputsPerCall,
+                maxTokensPerCall, maxTokensPerInput, tokenIdInput, dtypes, normalized);
     }
 
     public ModelCapabilities withMaxInputsPerCall(int v) {
-        return new ModelCapabilities(nativeDimensions, minDimensions, reducible, v, maxTokensPerInput, tokenIdInput, dtypes, normalized);
+        return new ModelCapabilities(nativeDimensions, minDimensions, maxDimensions, reducible, v, maxTokensPerCall,
+                maxTokensPerInput, tokenIdInput, dtypes, normalized);
     }
 
     public ModelCapabilities withTokenIdInput(boolean v) {
-        return new ModelCapabilities(nativeDimensions, minDimensions, reducible, maxInputsPerCall, maxTokensPerInput, v, dtypes, normalized);
+        return new ModelCapabilities(nativeDimensions, minDimensions, maxDimensions, reducible, maxInputsPerCall, maxTokensPerCall,
+                maxTokensPerInput, v, dtypes, normalized);
+    }
+
+    /** Length of one returned vector for a size and element type (bit-packed types: one byte per 8 values). */
+    public static int vectorLength(int dimensions, OutputDtype dtype) {
+        return dtype == OutputDtype.BINARY || dtype == OutputDtype.UBINARY ? (dimensions + 7) / 8 : dimensions;
     }
 }

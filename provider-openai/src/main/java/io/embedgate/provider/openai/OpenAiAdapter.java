@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,8 +11,7 @@ import io.embedgate.spi.InstanceSettings;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.ProviderAdapter;
 import io.embedgate.spi.ProviderClient;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
-import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
+import io.embedgate.provider.support.ProviderRestClients;
 
 /**
  * The OpenAI embeddings API, and any server speaking it (Azure's v1 route, vLLM, TEI, Ollama's
@@ -24,11 +22,11 @@ public class OpenAiAdapter implements ProviderAdapter {
 
     public static final String TYPE = "openai";
 
-    /** reference/providers.md §1: 2048 inputs per request, 8192 tokens per input, token ids accepted. */
+    /** reference/providers.md §1: 2048 inputs and 300k tokens per request, 8192 tokens per input, token ids accepted. */
     private static final Map<String, ModelCapabilities> KNOWN = Map.of(
-            "text-embedding-3-small", new ModelCapabilities(1536, 1, true, 2048, 8192, true, Set.of(), true),
-            "text-embedding-3-large", new ModelCapabilities(3072, 1, true, 2048, 8192, true, Set.of(), true),
-            "text-embedding-ada-002", new ModelCapabilities(1536, 1536, false, 2048, 8192, true, Set.of(), true));
+            "text-embedding-3-small", new ModelCapabilities(1536, 1, 1536, true, 2048, 300_000, 8192, true, Set.of(), true),
+            "text-embedding-3-large", new ModelCapabilities(3072, 1, 3072, true, 2048, 300_000, 8192, true, Set.of(), true),
+            "text-embedding-ada-002", new ModelCapabilities(1536, 1536, 1536, false, 2048, 300_000, 8192, true, Set.of(), true));
 
     @Override
     public String type() {
@@ -48,15 +46,8 @@ public class OpenAiAdapter implements ProviderAdapter {
     @Override
     public ProviderClient connect(InstanceSettings settings) {
         String key = settings.apiKey().orElse("");
-        OpenAiEmbeddingsApi api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(settings.baseUrl())
-                .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE, settings.maxConnections())
-                .property(QuarkusRestClientProperties.KEEP_ALIVE_ENABLED, true)
-                // Error statuses come back as responses, so their bodies and headers can be mapped.
-                .disableDefaultMapper(true)
-                .register(new StaticHeaders(key.isEmpty() ? null : "Bearer " + key, settings.headers()))
-                .build(OpenAiEmbeddingsApi.class);
+        OpenAiEmbeddingsApi api = ProviderRestClients.build(settings, OpenAiEmbeddingsApi.class,
+                key.isEmpty() ? Map.of() : Map.of("Authorization", "Bearer " + key));
         return new OpenAiClient(settings.name(), key, api);
     }
 }

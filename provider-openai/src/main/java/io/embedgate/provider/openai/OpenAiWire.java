@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -14,11 +13,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import io.embedgate.provider.support.JsonVectors;
 import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
-import io.embedgate.spi.Float32;
 import io.embedgate.spi.Secrets;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
@@ -207,7 +206,7 @@ final class OpenAiWire {
                 if (t == JsonToken.VALUE_STRING) {
                     vector = base64Vector(p, body, provider);
                 } else if (t == JsonToken.START_ARRAY) {
-                    vector = Embedding.Floats.of(readFloats(p));
+                    vector = Embedding.Floats.of(JsonVectors.floats(p));
                 } else {
                     throw invalid(provider, "embedding is neither base64 nor an array");
                 }
@@ -222,26 +221,6 @@ final class OpenAiWire {
             throw invalid(provider, "returned index " + index + " twice");
         }
         vectors[index] = vector;
-    }
-
-    private static float[] readFloats(JsonParser p) throws IOException {
-        float[] buf = new float[1536];
-        int n = 0;
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
-                throw new IOException("non-numeric vector element");
-            }
-            if (n == buf.length) {
-                buf = Arrays.copyOf(buf, n * 2);
-            }
-            buf[n++] = p.getFloatValue();
-        }
-        float[] v = n == buf.length ? buf : Arrays.copyOf(buf, n);
-        if (!Float32.allFinite(v)) {
-            throw new IOException("non-finite vector element");
-        }
-        return v;
     }
 
     /**
@@ -284,13 +263,8 @@ final class OpenAiWire {
         } catch (IOException notJson) {
             // a non-JSON error page: keep the status, drop the body
         }
-        if (message == null) {
-            message = "HTTP " + status + " without a readable error body";
-        }
-        if (message.length() > 1000) {
-            message = message.substring(0, 1000) + "...";
-        }
-        return UpstreamException.fromStatus(provider, status, type, code, Secrets.redact(message, apiKey), retryAfter, shouldRetry);
+        return UpstreamException.fromStatus(provider, status, type, code, Secrets.redact(JsonVectors.clip(message, status), apiKey),
+                retryAfter, shouldRetry);
     }
 
     private static UpstreamException invalid(String provider, String what) {

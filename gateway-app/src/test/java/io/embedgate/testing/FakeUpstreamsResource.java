@@ -4,24 +4,50 @@ import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.embedgate.fakes.FakeGemini;
+import io.embedgate.fakes.FakeMistral;
 import io.embedgate.fakes.FakeOpenAi;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Starts a fake OpenAI on loopback and points the gateway at it. Besides the main {@code openai}
- * instance it configures instances that exercise the catalogue: one with a wrong key, one without
- * a key (disabled), and one whose port refuses connections (for failover).
+ * Starts fake OpenAI, Gemini and Mistral upstreams on loopback and points the gateway at them.
+ * Besides the main instances it configures instances that exercise the catalogue: wrong keys, one
+ * without a key (disabled), and one whose port refuses connections (for failover).
  */
-public class FakeOpenAiResource implements QuarkusTestResourceLifecycleManager {
+public class FakeUpstreamsResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String WRONG_KEY = "sk-wrong-key-ZYXWVUTSRQ987654";
 
+    public static final String WRONG_GOOGLE_KEY = "AIzaWrongKeyZYXWVUTSRQPONMLKJIHGF0987";
+    public static final String WRONG_MISTRAL_KEY = "WrongMistralKeyZYXWVUTSRQ9876";
+
     private FakeOpenAi fake;
+    private FakeGemini gemini;
+    private FakeMistral mistral;
 
     @Override
     public Map<String, String> start() {
         fake = FakeOpenAi.start();
+        gemini = FakeGemini.start();
+        mistral = FakeMistral.start();
         Map<String, String> c = new HashMap<>();
+        c.put("gateway.providers.google.base-url", gemini.baseUrl());
+        c.put("gateway.providers.google.api-key", gemini.apiKey());
+        c.put("gateway.providers.mistral.base-url", mistral.baseUrl());
+        c.put("gateway.providers.mistral.api-key", mistral.apiKey());
+
+        c.put("gateway.providers.google-wrongkey.type", "google");
+        c.put("gateway.providers.google-wrongkey.base-url", gemini.baseUrl());
+        c.put("gateway.providers.google-wrongkey.api-key", WRONG_GOOGLE_KEY);
+        c.put("gateway.models.gemini-wrong-key.providers", "google-wrongkey");
+        c.put("gateway.models.gemini-wrong-key.upstream-model", "gemini-embedding-001");
+        c.put("gateway.providers.mistral-wrongkey.type", "mistral");
+        c.put("gateway.providers.mistral-wrongkey.base-url", mistral.baseUrl());
+        c.put("gateway.providers.mistral-wrongkey.api-key", WRONG_MISTRAL_KEY);
+        c.put("gateway.models.mistral-wrong-key.providers", "mistral-wrongkey");
+        c.put("gateway.models.mistral-wrong-key.upstream-model", "mistral-embed");
+        // Retired on the Gemini API: the fake answers 404 like the real one.
+        c.put("gateway.models.text-embedding-004.providers", "google");
         c.put("gateway.auth.keys.test.sha256", TestKeys.sha256(TestKeys.GATEWAY_KEY));
         c.put("gateway.auth.keys.default.sha256", "");
         // Small enough that an oversized upload completes before the 413 arrives.
@@ -54,12 +80,20 @@ public class FakeOpenAiResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public void inject(TestInjector injector) {
         injector.injectIntoFields(fake, new TestInjector.AnnotatedAndMatchesType(InjectFake.class, FakeOpenAi.class));
+        injector.injectIntoFields(gemini, new TestInjector.AnnotatedAndMatchesType(InjectFake.class, FakeGemini.class));
+        injector.injectIntoFields(mistral, new TestInjector.AnnotatedAndMatchesType(InjectFake.class, FakeMistral.class));
     }
 
     @Override
     public void stop() {
-        if (fake != null) {
-            fake.close();
+        for (AutoCloseable f : new AutoCloseable[] { fake, gemini, mistral }) {
+            try {
+                if (f != null) {
+                    f.close();
+                }
+            } catch (Exception ignored) {
+                // best effort
+            }
         }
     }
 

@@ -1,0 +1,184 @@
+package io.embedgate.provider.google;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import io.embedgate.provider.support.JsonVectors;
+import io.embedgate.spi.Embedding;
+import io.embedgate.spi.EmbeddingCall;
+import io.embedgate.spi.EmbeddingInputs;
+import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.RetryAfter;
+import io.embedgate.spi.Secrets;
+import io.embedgate.spi.TokenEstimate;
+import io.embedgate.spi.UpstreamException;
+import io.embedgate.spi.Usage;
+
+/** The Gemini API batch embedding wire format (reference/providers.md §3), as a streaming codec. */
+final class GeminiWire {
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private GeminiWire() {
+    }
+
+    /**
+     * One request element per input, each carrying the same task type, title and output size, as the
+     * official SDK does. Only text inputs reach here (token ids are rejected by capability).
+     */
+    static byte[] request(EmbeddingCall call) {
+        List<String> texts = ((EmbeddingInputs.Texts) call.inputs()).values();
+        String model = "models/" + call.upstreamModel();
+        Object taskType = call.options().get(GoogleAdapter.TASK_TYPE);
+        Object title = call.options().get(GoogleAdapter.TITLE);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + texts.size() * 96);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("requests");
+            for (String text : texts) {
+                g.writeStartObject();
+                g.writeStringField("model", model);
+                g.writeObjectFieldStart("content");
+                g.writeArrayFieldStart("parts");
+                g.writeStartObject();
+                g.writeStringField("text", text);
+                g.writeEndObject();
+                g.writeEndArray();
+                g.writeEndObject();
+                if (taskType != null) {
+                    g.writeStringField("taskType", taskType.toString());
+                }
+                if (title != null) {
+                    g.writeStringField("title", title.toString());
+                }
+                if (call.dimensions().isPresent()) {
+                    g.writeNumberField("outputDimensionality", call.dimensions().getAsInt());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * {@code {"embeddings":[{"values":[...]}, ...]}} in request order. The API reports no token
+     * counts, so usage is estimated from the texts and marked as such.
+     */
+    static EmbeddingResult response(byte[] body, EmbeddingCall call, String provider) {
+        List<String> texts = ((EmbeddingInputs.Texts) call.inputs()).values();
+        List<Embedding> vectors = new ArrayList<>(texts.size());
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw invalid(provider, "response is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                if (field.equals("embeddings") && t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        float[] values = null;
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String f = p.currentName();
+                            JsonToken v = p.nextToken();
+                            if (f.equals("values") && v == JsonToken.START_ARRAY) {
+                                values = JsonVectors.floats(p);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                        if (values == null || values.length == 0) {
+                            throw invalid(provider, "an embedding has no values");
+                        }
+                        vectors.add(Embedding.Floats.of(values));
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw invalid(provider, "response is not valid JSON (" + e.getClass().getSimpleName() + ")");
+        }
+        if (vectors.size() != texts.size()) {
+            throw invalid(provider, "returned " + vectors.size() + " vectors for " + texts.size() + " inputs");
+        }
+        long tokens = 0;
+        for (String t : texts) {
+            tokens += TokenEstimate.usage(t);
+        }
+        return new EmbeddingResult(vectors, new Usage(tokens, tokens, true), call.upstreamModel());
+    }
+
+    /**
+     * Maps Google's envelope {@code {"error":{code,message,status,details}}}. A bad key is a 400
+     * {@code API_KEY_INVALID} at Google, which is our credentials problem, not the client's. The retry
+     * hint lives in the {@code google.rpc.RetryInfo} detail ({@code "retryDelay":"47s"}).
+     */
+    static UpstreamException error(int status, byte[] body, Duration retryAfterHeader, String provider, String apiKey) {
+        String message = null;
+        String grpcStatus = null;
+        String reason = null;
+        Duration retryDelay = null;
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken t = p.nextToken();
+                    if (!field.equals("error") || t != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String f = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if (f.equals("message") && v == JsonToken.VALUE_STRING) {
+                            message = p.getText();
+                        } else if (f.equals("status") && v == JsonToken.VALUE_STRING) {
+                            grpcStatus = p.getText();
+                        } else if (f.equals("details") && v == JsonToken.START_ARRAY) {
+                            while (p.nextToken() == JsonToken.START_OBJECT) {
+                                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                    String d = p.currentName();
+                                    JsonToken dv = p.nextToken();
+                                    if (d.equals("retryDelay") && dv == JsonToken.VALUE_STRING) {
+                                        retryDelay = RetryAfter.fromProtoDuration(p.getText());
+                                    } else if (d.equals("reason") && dv == JsonToken.VALUE_STRING) {
+                                        reason = p.getText();
+                                    } else {
+                                        p.skipChildren();
+                                    }
+                                }
+                            }
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            }
+        } catch (IOException notJson) {
+            // e.g. an HTML error page: keep the status only
+        }
+        message = Secrets.redact(JsonVectors.clip(message, status), apiKey);
+        Duration retry = retryDelay != null ? retryDelay : retryAfterHeader;
+        if (status == 400 && ("API_KEY_INVALID".equals(reason) || message.startsWith("API key not valid"))) {
+            return new UpstreamException(provider, UpstreamException.Kind.AUTHENTICATION, status, grpcStatus, reason, message, false, null, null);
+        }
+        return UpstreamException.fromStatus(provider, status, grpcStatus, reason, message, retry, null);
+    }
+
+    private static UpstreamException invalid(String provider, String what) {
+        return UpstreamException.invalidResponse(provider, what);
+    }
+}

@@ -1,0 +1,96 @@
+package io.embedgate.provider.google;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.embedgate.provider.support.ProviderRestClients;
+import io.embedgate.spi.InstanceSettings;
+import io.embedgate.spi.ModelCapabilities;
+import io.embedgate.spi.OptionProblem;
+import io.embedgate.spi.ProviderAdapter;
+import io.embedgate.spi.ProviderClient;
+
+/**
+ * The Google Gemini API ({@code generativelanguage.googleapis.com}). Options, from
+ * {@code embedding_options.google}: {@code task_type} (the full TaskType enum), {@code title} (only
+ * with RETRIEVAL_DOCUMENT) and {@code output_dimensionality} (folded into the request's dimensions).
+ */
+@ApplicationScoped
+public class GoogleAdapter implements ProviderAdapter {
+
+    public static final String TYPE = "google";
+    static final String TASK_TYPE = "task_type";
+    static final String TITLE = "title";
+    static final String OUTPUT_DIMENSIONALITY = "output_dimensionality";
+
+    /** google.ai.generativelanguage TaskType, in proto order. */
+    public static final List<String> TASK_TYPES = List.of("TASK_TYPE_UNSPECIFIED", "RETRIEVAL_QUERY", "RETRIEVAL_DOCUMENT",
+            "SEMANTIC_SIMILARITY", "CLASSIFICATION", "CLUSTERING", "QUESTION_ANSWERING", "FACT_VERIFICATION", "CODE_RETRIEVAL_QUERY");
+
+    /**
+     * reference/providers.md §3: at most 100 requests per batch, 2048 tokens per input, no token-id
+     * input. gemini-embedding-001 returns unit vectors only at 3072 dimensions, hence normalized=false.
+     */
+    private static final Map<String, ModelCapabilities> KNOWN = Map.of(
+            "gemini-embedding-001", new ModelCapabilities(3072, 128, 3072, true, 100, 0, 2048, false, Set.of(), false),
+            "text-embedding-004", new ModelCapabilities(768, 1, 768, true, 100, 0, 2048, false, Set.of(), false),
+            "embedding-001", new ModelCapabilities(768, 768, 768, false, 100, 0, 2048, false, Set.of(), true));
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Optional<ModelCapabilities> knownModel(String upstreamModel) {
+        return Optional.ofNullable(KNOWN.get(upstreamModel));
+    }
+
+    @Override
+    public Optional<String> dimensionsOption() {
+        return Optional.of(OUTPUT_DIMENSIONALITY);
+    }
+
+    @Override
+    public List<OptionProblem> validateOptions(Map<String, Object> options) {
+        List<OptionProblem> problems = new ArrayList<>();
+        Object task = options.get(TASK_TYPE);
+        Object title = options.get(TITLE);
+        Object dims = options.get(OUTPUT_DIMENSIONALITY);
+        for (String key : options.keySet()) {
+            if (!key.equals(TASK_TYPE) && !key.equals(TITLE) && !key.equals(OUTPUT_DIMENSIONALITY)) {
+                problems.add(new OptionProblem(key, "Unknown option '" + key + "'; valid: task_type, title, output_dimensionality."));
+            }
+        }
+        if (task != null && !(task instanceof String s && TASK_TYPES.contains(s))) {
+            problems.add(new OptionProblem(TASK_TYPE, "task_type must be one of " + String.join(", ", TASK_TYPES) + "; got " + task + "."));
+        }
+        if (title != null && !(title instanceof String)) {
+            problems.add(new OptionProblem(TITLE, "title must be a string."));
+        } else if (title != null && !"RETRIEVAL_DOCUMENT".equals(task)) {
+            problems.add(new OptionProblem(TITLE, "title is only valid with task_type RETRIEVAL_DOCUMENT."));
+        }
+        if (dims != null && !(dims instanceof Integer d && d >= 1)) {
+            problems.add(new OptionProblem(OUTPUT_DIMENSIONALITY, "output_dimensionality must be an integer >= 1."));
+        }
+        return problems;
+    }
+
+    @Override
+    public List<String> validate(InstanceSettings settings) {
+        return settings.apiKey().isPresent() ? List.of() : List.of("no api-key configured");
+    }
+
+    @Override
+    public ProviderClient connect(InstanceSettings settings) {
+        String key = settings.apiKey().orElse("");
+        // The key travels in a header, never in the URL (where it would end up in access logs).
+        GeminiApi api = ProviderRestClients.build(settings, GeminiApi.class, Map.of("x-goog-api-key", key));
+        return new GeminiClient(settings.name(), key, api);
+    }
+}

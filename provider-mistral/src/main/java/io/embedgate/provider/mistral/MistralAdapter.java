@@ -1,0 +1,96 @@
+package io.embedgate.provider.mistral;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.embedgate.provider.support.ProviderRestClients;
+import io.embedgate.spi.InstanceSettings;
+import io.embedgate.spi.ModelCapabilities;
+import io.embedgate.spi.OptionProblem;
+import io.embedgate.spi.OutputDtype;
+import io.embedgate.spi.ProviderAdapter;
+import io.embedgate.spi.ProviderClient;
+
+/**
+ * Mistral's embeddings API. Options, from {@code embedding_options.mistral}: {@code output_dimension}
+ * (folded into dimensions) and {@code output_dtype} (float, int8, uint8, binary, ubinary).
+ */
+@ApplicationScoped
+public class MistralAdapter implements ProviderAdapter {
+
+    public static final String TYPE = "mistral";
+    static final String OUTPUT_DIMENSION = "output_dimension";
+    static final String OUTPUT_DTYPE = "output_dtype";
+
+    /**
+     * reference/providers.md §4: ~512 inputs and ~16384 tokens per request (observed limits, split to
+     * them), no token-id input, unit-length vectors. codestral-embed: 1536 by default, up to 3072, all dtypes.
+     */
+    private static final Map<String, ModelCapabilities> KNOWN;
+
+    static {
+        ModelCapabilities codestral = new ModelCapabilities(1536, 1, 3072, true, 512, 16384, 8192, false,
+                EnumSet.allOf(OutputDtype.class), true);
+        KNOWN = Map.of(
+                "mistral-embed", new ModelCapabilities(1024, 1024, 1024, false, 512, 16384, 8192, false, Set.of(), true),
+                "codestral-embed", codestral,
+                "codestral-embed-2505", codestral);
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Optional<ModelCapabilities> knownModel(String upstreamModel) {
+        return Optional.ofNullable(KNOWN.get(upstreamModel));
+    }
+
+    @Override
+    public Optional<String> dimensionsOption() {
+        return Optional.of(OUTPUT_DIMENSION);
+    }
+
+    @Override
+    public Optional<String> dtypeOption() {
+        return Optional.of(OUTPUT_DTYPE);
+    }
+
+    @Override
+    public List<OptionProblem> validateOptions(Map<String, Object> options) {
+        List<OptionProblem> problems = new ArrayList<>();
+        for (String key : options.keySet()) {
+            if (!key.equals(OUTPUT_DIMENSION) && !key.equals(OUTPUT_DTYPE)) {
+                problems.add(new OptionProblem(key, "Unknown option '" + key + "'; valid: output_dimension, output_dtype."));
+            }
+        }
+        Object dims = options.get(OUTPUT_DIMENSION);
+        if (dims != null && !(dims instanceof Integer d && d >= 1)) {
+            problems.add(new OptionProblem(OUTPUT_DIMENSION, "output_dimension must be an integer >= 1."));
+        }
+        Object dtype = options.get(OUTPUT_DTYPE);
+        if (dtype != null && !(dtype instanceof String s && OutputDtype.fromWireName(s).isPresent())) {
+            problems.add(new OptionProblem(OUTPUT_DTYPE, "output_dtype must be one of float, int8, uint8, binary, ubinary; got " + dtype + "."));
+        }
+        return problems;
+    }
+
+    @Override
+    public List<String> validate(InstanceSettings settings) {
+        return settings.apiKey().isPresent() ? List.of() : List.of("no api-key configured");
+    }
+
+    @Override
+    public ProviderClient connect(InstanceSettings settings) {
+        String key = settings.apiKey().orElse("");
+        MistralApi api = ProviderRestClients.build(settings, MistralApi.class, Map.of("Authorization", "Bearer " + key));
+        return new MistralClient(settings.name(), key, api);
+    }
+}

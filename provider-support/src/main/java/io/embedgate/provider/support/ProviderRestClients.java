@@ -1,0 +1,39 @@
+package io.embedgate.provider.support;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.ws.rs.client.ClientRequestFilter;
+
+import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
+
+import io.embedgate.spi.InstanceSettings;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+
+/** Builds the REST client of one provider instance: its own pool, timeouts and static headers. */
+public final class ProviderRestClients {
+
+    private ProviderRestClients() {
+    }
+
+    /**
+     * @param authHeaders headers carrying the key (e.g. {@code Authorization: Bearer ...}), added to
+     *                    the instance's configured extra headers; computed once, sent on every call
+     */
+    public static <T> T build(InstanceSettings settings, Class<T> api, Map<String, String> authHeaders) {
+        Map<String, String> headers = new LinkedHashMap<>(settings.headers());
+        headers.putAll(authHeaders);
+        headers.put("User-Agent", "embedgate");
+        Map<String, String> fixed = Map.copyOf(headers);
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(settings.baseUrl())
+                .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE, settings.maxConnections())
+                .property(QuarkusRestClientProperties.KEEP_ALIVE_ENABLED, true)
+                // Error statuses come back as responses, so adapters can map their bodies and headers.
+                .disableDefaultMapper(true)
+                .register((ClientRequestFilter) request -> fixed.forEach(request.getHeaders()::putSingle))
+                .build(api);
+    }
+}

@@ -1,0 +1,61 @@
+package io.embedgate.provider.support;
+
+import java.time.Duration;
+
+import jakarta.ws.rs.core.Response;
+
+import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.RetryAfter;
+import io.embedgate.spi.UpstreamException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The shape of every upstream call: transport failures become connection errors, a 2xx body goes to
+ * the adapter's decoder, anything else to its error mapper with the retry hint of the headers.
+ */
+public final class UpstreamCall {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Decodes a 2xx body. */
+    @FunctionalInterface
+    public interface Decoder {
+        EmbeddingResult decode(byte[] body);
+    }
+
+    /** Maps an error status and body to a typed error. */
+    @FunctionalInterface
+    public interface ErrorMapper {
+        UpstreamException map(int status, byte[] body, Duration retryAfter, Boolean shouldRetry);
+    }
+
+    private UpstreamCall() {
+    }
+
+    public static Uni<EmbeddingResult> handle(String provider, Uni<Response> call, Decoder decoder, ErrorMapper errors) {
+        return call
+                .onFailure().transform(t -> t instanceof UpstreamException ? t : UpstreamException.connection(provider, t))
+                .map(response -> {
+                    byte[] entity = response.hasEntity() ? response.readEntity(byte[].class) : EMPTY;
+                    int status = response.getStatus();
+                    if (status >= 200 && status < 300) {
+                        return decoder.decode(entity);
+                    }
+                    String shouldRetry = response.getHeaderString("x-should-retry");
+                    throw errors.map(status, entity,
+                            RetryAfter.fromHeaders(response.getHeaderString("retry-after-ms"), response.getHeaderString("retry-after")),
+                            shouldRetry == null ? null : Boolean.valueOf(shouldRetry.trim()));
+                });
+    }
+
+    /** Closes a REST client built by {@link ProviderRestClients}. */
+    public static void close(Object client) {
+        if (client instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // shutting down
+            }
+        }
+    }
+}
