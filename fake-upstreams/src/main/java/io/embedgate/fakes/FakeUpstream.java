@@ -140,7 +140,7 @@ public abstract class FakeUpstream implements AutoCloseable {
             if (options.record()) {
                 Map<String, String> headers = new HashMap<>();
                 request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-                requests.add(new RecordedRequest(request.method().name(), request.uri(), headers, body.toString()));
+                requests.add(new RecordedRequest(request.method().name(), request.uri(), headers, body.toString(), System.nanoTime()));
             }
             Fault fault = faults.poll();
             if (fault == null) {

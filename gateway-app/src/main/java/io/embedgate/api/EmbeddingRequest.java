@@ -29,5 +29,9 @@ public record EmbeddingRequest(
          * {@code normalize} (default true). Checked by each provider's adapter; only the serving
          * provider's options are sent upstream.
          */
-        @JsonProperty("embedding_options") Map<String, Object> embeddingOptions) {
+        @JsonProperty("embedding_options") Map<String, Object> embeddingOptions,
+        /** Provider routing preferences. */
+        RoutingFields.ProviderPreferences provider,
+        /** Fallbacks, retries, load balancing, timeout, cache and attribution. */
+        RoutingFields.Orq orq) {
 }

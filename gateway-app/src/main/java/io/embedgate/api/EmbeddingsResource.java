@@ -17,8 +17,8 @@ import io.embedgate.spi.Float32;
 import io.embedgate.spi.UpstreamException;
 import io.smallrye.mutiny.Uni;
 
-/** {@code POST /v1/embeddings}, OpenAI-compatible. */
-@Path("/v1/embeddings")
+/** {@code POST /v1/embeddings} (OpenAI-compatible) and {@code POST /v2/gateway/embeddings} (same body and answer). */
+@Path("/")
 public class EmbeddingsResource {
 
     /** Names the provider instance that produced the vectors. */
@@ -34,9 +34,22 @@ public class EmbeddingsResource {
     EmbeddingRouter router;
 
     @POST
+    @Path("v1/embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<EmbeddingsResponse>> create(EmbeddingRequest request) {
+        return embed(request);
+    }
+
+    @POST
+    @Path("v2/gateway/embeddings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<EmbeddingsResponse>> gateway(EmbeddingRequest request) {
+        return embed(request);
+    }
+
+    private Uni<RestResponse<EmbeddingsResponse>> embed(EmbeddingRequest request) {
         EmbeddingJob job = validator.validate(request);
         boolean base64 = "base64".equals(request.encodingFormat());
         return router.embed(job).map(r -> {

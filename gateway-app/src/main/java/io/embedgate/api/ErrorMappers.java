@@ -86,7 +86,7 @@ public class ErrorMappers {
         }
         int status = e.getResponse().getStatus();
         String message = switch (status) {
-            case 404 -> "Unknown route. This gateway serves POST /v1/embeddings, GET /v1/models and GET /v1/models/{model}.";
+            case 404 -> "Unknown route. This gateway serves POST /v1/embeddings, POST /v2/gateway/embeddings, GET /v1/models and GET /v1/models/{model}.";
             case 405 -> "Method not allowed on this route" + (e instanceof NotAllowedException n ? ": allowed " + n.getResponse().getAllowedMethods() : "") + ".";
             case 415 -> "Content-Type must be application/json.";
             case 406 -> "This route only produces application/json.";

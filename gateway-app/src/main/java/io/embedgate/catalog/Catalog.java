@@ -80,7 +80,7 @@ public class Catalog {
         if (p.weight() <= 0) {
             throw new IllegalStateException("gateway.providers." + name + ".weight must be > 0");
         }
-        instances.put(name, new ProviderInstance(name, p.type(), p.alpha(), p.weight(), adapter.connect(settings)));
+        instances.put(name, new ProviderInstance(name, p.type(), p.alpha(), p.weight(), p.priority(), adapter.connect(settings)));
     }
 
     private CatalogModel buildModel(String id, GatewayConfig.Model m, Map<String, ProviderAdapter> adapters, GatewayConfig config) {
@@ -148,6 +148,16 @@ public class Catalog {
 
     public Map<String, ProviderInstance> instances() {
         return instances;
+    }
+
+    /** True when {@code name} is a configured provider instance (enabled or not) or an installed provider type. */
+    public boolean knowsProvider(String name) {
+        return config.providers().containsKey(name) || adapters.containsKey(name);
+    }
+
+    /** True when {@code name} is a configured provider instance name (enabled or not). */
+    public boolean isInstance(String name) {
+        return config.providers().containsKey(name);
     }
 
     /** The adapter of a provider type, if that type is installed. */

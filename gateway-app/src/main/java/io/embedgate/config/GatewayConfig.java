@@ -44,6 +44,10 @@ public interface GatewayConfig {
         @WithDefault("1")
         double weight();
 
+        /** Lower is tried first among the instances serving a model; ties share traffic by weight or latency. */
+        @WithDefault("0")
+        int priority();
+
         @WithDefault("true")
         boolean enabled();
 
@@ -105,8 +109,64 @@ public interface GatewayConfig {
     }
 
     interface Routing {
-        /** Overall deadline of a request, all upstream calls included. */
+        /** Overall deadline of a request, all upstream calls included ({@code orq.timeout.call_timeout} overrides it). */
         @WithDefault("60s")
         Duration timeout();
+
+        /** Upper bound for {@code orq.timeout.call_timeout}. */
+        @WithDefault("10m")
+        Duration maxTimeout();
+
+        Retry retry();
+
+        CircuitBreaker circuitBreaker();
+
+        /** Whether {@code orq.fallbacks} may name another model at all (only ever one of the same size). */
+        @WithDefault("true")
+        boolean allowCrossModelFallback();
+
+        /** Whether {@code orq.load_balancer} may mix models (of the same size); off, as it scatters one index over vector spaces. */
+        @WithDefault("false")
+        boolean allowMixedLoadBalancing();
+
+        interface Retry {
+            /** Retries per upstream call when the request sets none. */
+            @WithDefault("2")
+            int count();
+
+            /** Upper bound for {@code orq.retry.count}. */
+            @WithDefault("10")
+            int maxCount();
+
+            @WithDefault("429,500,502,503,504")
+            List<Integer> onCodes();
+
+            /** First backoff; doubles per retry, with full jitter. */
+            @WithDefault("100ms")
+            Duration initialBackoff();
+
+            @WithDefault("5s")
+            Duration maxBackoff();
+
+            /** A provider asking to wait longer than this is not retried (the next instance is tried). */
+            @WithDefault("20s")
+            Duration maxRetryAfter();
+        }
+
+        interface CircuitBreaker {
+            /** Calls in the rolling window before the breaker may open. */
+            @WithDefault("10")
+            int requestVolume();
+
+            @WithDefault("0.5")
+            double failureRatio();
+
+            /** How long an open breaker stays open before a trial call. */
+            @WithDefault("10s")
+            Duration delay();
+
+            @WithDefault("2")
+            int successThreshold();
+        }
     }
 }

@@ -28,10 +28,23 @@ public record EmbeddingJob(
         boolean normalize,
         Map<String, Map<String, Object>> providerOptions,
         Optional<String> user,
-        Deadline deadline) {
+        Deadline deadline,
+        RoutingPolicy policy,
+        Attribution attribution) {
+
+    /** Who asked ({@code orq.name}, {@code orq.contact.id}): for logs and usage, never sent upstream. */
+    public record Attribution(Optional<String> name, Optional<String> contactId) {
+
+        public static final Attribution NONE = new Attribution(Optional.empty(), Optional.empty());
+    }
 
     /** The size every returned float vector must have. */
     public int outputDimensions(ModelCapabilities capabilities) {
         return dimensions.orElse(capabilities.nativeDimensions());
+    }
+
+    /** The same job for another model (a fallback or a load-balancer pick) at the given size. */
+    public EmbeddingJob forModel(ResolvedModel other, OptionalInt otherDimensions) {
+        return new EmbeddingJob(other, inputs, otherDimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution);
     }
 }

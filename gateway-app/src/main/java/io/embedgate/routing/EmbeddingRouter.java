@@ -1,17 +1,24 @@
 package io.embedgate.routing;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
 import io.embedgate.catalog.Candidate;
+import io.embedgate.catalog.ResolvedModel;
+import io.embedgate.spi.Deadline;
 import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
-import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OutputDtype;
@@ -20,47 +27,164 @@ import io.embedgate.spi.Usage;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The one place that decides which provider is tried next. Candidates are tried in catalogue
- * order; a batch larger than a model's per-call limits (inputs, tokens) is split into chunks sent
- * concurrently and reassembled in input order; the whole request shares one deadline. Every
- * answer is checked (one vector per input, the promised size and type) and, where the provider
- * does not, normalised to unit length.
+ * The one place that decides which provider is tried next.
+ *
+ * <ol>
+ * <li>The primary model is the request's, or a weighted pick from {@code orq.load_balancer}.</li>
+ * <li>Its candidates are ordered by {@link CandidateOrder} (preferences, health, priority, weight or
+ * latency) and tried in turn; each upstream call is retried per the request's retry policy, with
+ * exponential backoff and jitter, honouring the provider's retry-after, inside one deadline.</li>
+ * <li>When every candidate failed, {@code orq.fallbacks} are tried in order, each only if it can
+ * produce vectors of the same size: one index never receives vectors of two sizes. A request
+ * always moves whole: a failed chunk of a split batch fails the candidate.</li>
+ * </ol>
+ * Every answer is checked (one vector per input, the promised size and type) and, where the
+ * provider does not, normalised to unit length.
  */
-@ApplicationScoped
+@Singleton
 public class EmbeddingRouter {
 
     private static final Logger LOG = Logger.getLogger(EmbeddingRouter.class);
 
-    public Uni<Routed> embed(EmbeddingJob job) {
-        return attempt(job, job.model().candidates(), 0, null);
+    private final ProviderHealth health;
+
+    @Inject
+    public EmbeddingRouter(ProviderHealth health) {
+        this.health = health;
     }
 
-    private Uni<Routed> attempt(EmbeddingJob job, List<Candidate> candidates, int i, UpstreamException last) {
-        if (i >= candidates.size()) {
-            return Uni.createFrom().failure(last);
+    /** One model to try, at one size, with its candidates in order. */
+    record Plan(EmbeddingJob job, List<Candidate> candidates) {
+    }
+
+    public Uni<Routed> embed(EmbeddingJob job) {
+        List<String> notes = new ArrayList<>();
+        List<Plan> plans = plans(job, notes);
+        return tryPlans(plans, 0, null, notes);
+    }
+
+    List<Plan> plans(EmbeddingJob job, List<String> notes) {
+        RoutingPolicy policy = job.policy();
+        List<Plan> plans = new ArrayList<>();
+        EmbeddingJob primary = job;
+        List<Candidate> primaryCandidates = job.model().candidates();
+        if (!policy.loadBalancer().isEmpty()) {
+            RoutingPolicy.Weighted pick = pick(policy.loadBalancer());
+            primary = sized(job, pick.model(), notes);
+            // The pick's candidates first; the other entries' candidates of the same model follow.
+            Set<Candidate> ordered = new LinkedHashSet<>(CandidateOrder.order(pick.model().candidates(), policy.preferences(), health));
+            for (RoutingPolicy.Weighted w : policy.loadBalancer()) {
+                if (w.model().model().id().equals(pick.model().model().id())) {
+                    ordered.addAll(CandidateOrder.order(w.model().candidates(), policy.preferences(), health));
+                }
+            }
+            plans.add(new Plan(primary, List.copyOf(ordered)));
+            for (RoutingPolicy.Weighted w : policy.loadBalancer()) {
+                if (!w.model().model().id().equals(pick.model().model().id())) {
+                    addFallback(plans, job, primary, w.model(), notes);
+                }
+            }
+        } else {
+            plans.add(new Plan(primary, CandidateOrder.order(primaryCandidates, policy.preferences(), health)));
         }
-        Candidate c = candidates.get(i);
-        return call(c, job)
-                .map(r -> new Routed(r.embeddings(), r.usage(), job.model().model().id(), c.instance().name(), r.upstreamModel()))
+        for (ResolvedModel fallback : policy.fallbacks()) {
+            addFallback(plans, job, primary, fallback, notes);
+        }
+        return plans;
+    }
+
+    /** A fallback is used only at the primary's output size and element type; otherwise it is skipped with a note. */
+    private void addFallback(List<Plan> plans, EmbeddingJob job, EmbeddingJob primary, ResolvedModel fallback, List<String> notes) {
+        if (plans.stream().anyMatch(p -> p.job().model().model().id().equals(fallback.model().id())
+                && p.job().model().candidates().equals(fallback.candidates()))) {
+            return;
+        }
+        int size = primary.outputDimensions(primary.model().model().capabilities());
+        ModelCapabilities caps = fallback.model().capabilities();
+        if (!caps.allowsDimensions(size)) {
+            notes.add("fallback " + fallback.model().id() + " skipped: it yields " + caps.nativeDimensions()
+                    + " dimensions" + (caps.reducible() ? " (" + caps.minDimensions() + "-" + caps.maxDimensions() + ")" : "")
+                    + ", the request needs " + size);
+            return;
+        }
+        if (!caps.dtypes().contains(job.dtype())) {
+            notes.add("fallback " + fallback.model().id() + " skipped: it cannot return " + job.dtype().wireName());
+            return;
+        }
+        List<Candidate> candidates = CandidateOrder.order(fallback.candidates(), job.policy().preferences(), health);
+        if (candidates.isEmpty()) {
+            notes.add("fallback " + fallback.model().id() + " skipped: the provider preferences exclude all its providers");
+            return;
+        }
+        plans.add(new Plan(job.forModel(fallback, size == caps.nativeDimensions() ? OptionalInt.empty() : OptionalInt.of(size)),
+                candidates));
+    }
+
+    private static EmbeddingJob sized(EmbeddingJob job, ResolvedModel model, List<String> notes) {
+        if (model.model().id().equals(job.model().model().id())) {
+            return job.forModel(model, job.dimensions());
+        }
+        int size = job.outputDimensions(job.model().model().capabilities());
+        ModelCapabilities caps = model.model().capabilities();
+        notes.add("load balancer picked " + model.model().id());
+        return job.forModel(model, size == caps.nativeDimensions() ? OptionalInt.empty() : OptionalInt.of(size));
+    }
+
+    private static RoutingPolicy.Weighted pick(List<RoutingPolicy.Weighted> entries) {
+        double total = entries.stream().mapToDouble(RoutingPolicy.Weighted::weight).sum();
+        double x = ThreadLocalRandom.current().nextDouble() * total;
+        for (RoutingPolicy.Weighted w : entries) {
+            x -= w.weight();
+            if (x < 0) {
+                return w;
+            }
+        }
+        return entries.get(entries.size() - 1);
+    }
+
+    private Uni<Routed> tryPlans(List<Plan> plans, int i, UpstreamException last, List<String> notes) {
+        if (i >= plans.size()) {
+            return Uni.createFrom().failure(last != null ? last : UpstreamException.invalidResponse("gateway", "no provider could be tried"));
+        }
+        Plan plan = plans.get(i);
+        return tryCandidates(plan, 0, last, notes)
                 .onFailure(UpstreamException.class).recoverWithUni(t -> {
                     UpstreamException e = (UpstreamException) t;
-                    if (!movesOn(e) || job.deadline().expired()) {
+                    if (!movesOn(e) || plan.job().deadline().expired() || i + 1 >= plans.size()) {
                         return Uni.createFrom().failure(e);
                     }
-                    if (i + 1 < candidates.size()) {
-                        LOG.debugf("provider %s failed (%s: %s); trying %s", e.provider(), e.kind(), e.getMessage(),
-                                candidates.get(i + 1).instance().name());
-                    }
-                    return attempt(job, candidates, i + 1, e);
+                    notes.add("model " + plan.job().model().model().id() + " failed (" + e.provider() + ": " + e.kind()
+                            + "); falling back to " + plans.get(i + 1).job().model().model().id());
+                    return tryPlans(plans, i + 1, e, notes);
                 });
     }
 
-    /** A rejected input fails at once; any provider-side problem lets the next instance try. */
+    private Uni<Routed> tryCandidates(Plan plan, int i, UpstreamException last, List<String> notes) {
+        EmbeddingJob job = plan.job();
+        if (i >= plan.candidates().size()) {
+            return Uni.createFrom().failure(last);
+        }
+        Candidate c = plan.candidates().get(i);
+        return call(c, job)
+                .map(r -> new Routed(r.embeddings(), r.usage(), job.model().model().id(), c.instance().name(), r.upstreamModel(),
+                        List.copyOf(notes)))
+                .onFailure(UpstreamException.class).recoverWithUni(t -> {
+                    UpstreamException e = (UpstreamException) t;
+                    if (!movesOn(e) || job.deadline().expired() || i + 1 >= plan.candidates().size()) {
+                        return Uni.createFrom().failure(e);
+                    }
+                    LOG.debugf("provider %s failed (%s: %s); trying %s", e.provider(), e.kind(), e.getMessage(),
+                            plan.candidates().get(i + 1).instance().name());
+                    return tryCandidates(plan, i + 1, e, notes);
+                });
+    }
+
+    /** A rejected input fails at once; a spent deadline too; any provider-side problem lets the next one try. */
     private static boolean movesOn(UpstreamException e) {
         return e.kind() != UpstreamException.Kind.BAD_REQUEST && e.kind() != UpstreamException.Kind.TIMEOUT;
     }
 
-    /** One candidate, all chunks, bounded by the request's deadline. */
+    /** One candidate, all chunks (each with its own retries), bounded by the request's deadline. */
     Uni<EmbeddingResult> call(Candidate c, EmbeddingJob job) {
         String provider = c.instance().name();
         ModelCapabilities caps = c.capabilities();
@@ -71,24 +195,64 @@ public class EmbeddingRouter {
         List<int[]> ranges = RouterChunks.of(job.inputs(), caps.maxInputsPerCall(), caps.maxTokensPerCall());
         Uni<EmbeddingResult> uni;
         if (ranges.size() == 1) {
-            uni = c.instance().client().embed(base);
+            uni = attempt(c, base, job.policy().retry(), 0);
         } else {
             List<Uni<EmbeddingResult>> calls = new ArrayList<>(ranges.size());
             for (int[] r : ranges) {
-                calls.add(c.instance().client().embed(base.withInputs(job.inputs().slice(r[0], r[1]))));
+                calls.add(attempt(c, base.withInputs(job.inputs().slice(r[0], r[1])), job.policy().retry(), 0));
             }
             uni = Uni.join().all(calls).andFailFast().map(EmbeddingRouter::merge);
         }
-        var remaining = job.deadline().remaining();
-        if (remaining.isZero()) {
-            return Uni.createFrom().failure(UpstreamException.timeout(provider, remaining));
-        }
         int dims = job.outputDimensions(caps);
         boolean normalize = job.normalize() && job.dtype() == OutputDtype.FLOAT && !caps.normalized();
-        return uni.ifNoItem().after(remaining).failWith(() -> UpstreamException.timeout(provider, remaining))
-                .onFailure(t -> !(t instanceof UpstreamException)).transform(t -> UpstreamException.connection(provider, t))
-                .invoke(r -> check(r, n, dims, job.dtype(), provider))
+        return uni.invoke(r -> check(r, n, dims, job.dtype(), provider))
                 .map(r -> normalize ? normalized(r) : r);
+    }
+
+    /** One upstream call through the instance's circuit breaker, retried per the policy. */
+    private Uni<EmbeddingResult> attempt(Candidate c, EmbeddingCall call, RoutingPolicy.RetryPolicy retry, int attempt) {
+        String provider = c.instance().name();
+        Deadline deadline = call.deadline();
+        Duration remaining = deadline.remaining();
+        if (remaining.isZero()) {
+            return Uni.createFrom().failure(UpstreamException.timeout(provider, Duration.ZERO));
+        }
+        long start = System.nanoTime();
+        Uni<EmbeddingResult> one = health.call(provider, () -> c.instance().client().embed(call)
+                .ifNoItem().after(remaining).failWith(() -> UpstreamException.timeout(provider, remaining))
+                .onFailure(t -> !(t instanceof UpstreamException)).transform(t -> UpstreamException.connection(provider, t)))
+                .invoke(r -> health.recordLatency(provider, System.nanoTime() - start));
+        return one.onFailure(UpstreamException.class).recoverWithUni(t -> {
+            UpstreamException e = (UpstreamException) t;
+            Duration delay = attempt < retry.count() && retryable(e, retry) ? backoff(retry, attempt, e) : null;
+            if (delay == null || delay.compareTo(deadline.remaining()) >= 0) {
+                return Uni.createFrom().failure(e);
+            }
+            LOG.debugf("retrying %s in %d ms after %s (attempt %d of %d)", provider, delay.toMillis(), e.kind(), attempt + 2, retry.count() + 1);
+            return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                    .chain(() -> attempt(c, call, retry, attempt + 1));
+        });
+    }
+
+    /** Retried: the policy's status codes and connection failures, unless the provider says retrying is pointless. */
+    static boolean retryable(UpstreamException e, RoutingPolicy.RetryPolicy retry) {
+        if (!e.retryable() || e.kind() == UpstreamException.Kind.TIMEOUT) {
+            return false;
+        }
+        return e.httpStatus() > 0 ? retry.onCodes().contains(e.httpStatus()) : e.kind() == UpstreamException.Kind.CONNECTION;
+    }
+
+    /**
+     * Full-jitter exponential backoff (random in [0, min(max, initial * 2^attempt)]), or the provider's
+     * retry-after when it gives one; null when the provider asks to wait longer than allowed.
+     */
+    static Duration backoff(RoutingPolicy.RetryPolicy retry, int attempt, UpstreamException e) {
+        if (e.retryAfter().isPresent()) {
+            Duration asked = e.retryAfter().get();
+            return asked.compareTo(retry.maxRetryAfter()) > 0 ? null : asked;
+        }
+        long cap = Math.min(retry.max().toNanos(), retry.initial().toNanos() << Math.min(attempt, 20));
+        return Duration.ofNanos((long) (ThreadLocalRandom.current().nextDouble() * cap));
     }
 
     /** Exactly one vector per input, each of the type and size the client will be told it gets. */

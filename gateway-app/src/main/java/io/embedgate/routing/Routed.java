@@ -10,6 +10,7 @@ import io.embedgate.spi.Usage;
  *
  * @param model    the public id of the model that produced every vector
  * @param provider the instance that answered
+ * @param notes    routing decisions worth reporting (skipped fallbacks and why)
  */
-public record Routed(List<Embedding> embeddings, Usage usage, String model, String provider, String upstreamModel) {
+public record Routed(List<Embedding> embeddings, Usage usage, String model, String provider, String upstreamModel, List<String> notes) {
 }

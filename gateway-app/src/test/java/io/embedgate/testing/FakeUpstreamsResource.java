@@ -22,15 +22,42 @@ public class FakeUpstreamsResource implements QuarkusTestResourceLifecycleManage
     public static final String WRONG_MISTRAL_KEY = "WrongMistralKeyZYXWVUTSRQ9876";
 
     private FakeOpenAi fake;
+    private FakeOpenAi fakeB;
     private FakeGemini gemini;
     private FakeMistral mistral;
 
     @Override
     public Map<String, String> start() {
         fake = FakeOpenAi.start();
+        fakeB = FakeOpenAi.start();
         gemini = FakeGemini.start();
         mistral = FakeMistral.start();
         Map<String, String> c = new HashMap<>();
+        // Tests share one application: no implicit retries, and a breaker that never trips by accident.
+        // Retries and the breaker are tested explicitly (the breaker in its own test profile).
+        c.put("gateway.routing.retry.count", "0");
+        c.put("gateway.routing.circuit-breaker.request-volume", "100000");
+
+        // A second OpenAI account (fake B), an alpha instance, and weighted instances, for routing tests.
+        c.put("gateway.providers.openai-b.type", "openai");
+        c.put("gateway.providers.openai-b.base-url", fakeB.baseUrl());
+        c.put("gateway.providers.openai-b.api-key", fakeB.apiKey());
+        c.put("gateway.providers.openai-alpha.type", "openai");
+        c.put("gateway.providers.openai-alpha.base-url", fakeB.baseUrl());
+        c.put("gateway.providers.openai-alpha.api-key", fakeB.apiKey());
+        c.put("gateway.providers.openai-alpha.alpha", "true");
+        c.put("gateway.models.routed-small.providers", "openai,openai-b,openai-alpha");
+        c.put("gateway.models.routed-small.upstream-model", "text-embedding-3-small");
+        c.put("gateway.providers.openai-w1.type", "openai");
+        c.put("gateway.providers.openai-w1.base-url", fake.baseUrl());
+        c.put("gateway.providers.openai-w1.api-key", fake.apiKey());
+        c.put("gateway.providers.openai-w3.type", "openai");
+        c.put("gateway.providers.openai-w3.base-url", fakeB.baseUrl());
+        c.put("gateway.providers.openai-w3.api-key", fakeB.apiKey());
+        c.put("gateway.providers.openai-w3.weight", "3");
+        c.put("gateway.models.weighted-small.providers", "openai-w1,openai-w3");
+        c.put("gateway.models.weighted-small.upstream-model", "text-embedding-3-small");
+
         c.put("gateway.providers.google.base-url", gemini.baseUrl());
         c.put("gateway.providers.google.api-key", gemini.apiKey());
         c.put("gateway.providers.mistral.base-url", mistral.baseUrl());
@@ -80,13 +107,14 @@ public class FakeUpstreamsResource implements QuarkusTestResourceLifecycleManage
     @Override
     public void inject(TestInjector injector) {
         injector.injectIntoFields(fake, new TestInjector.AnnotatedAndMatchesType(InjectFake.class, FakeOpenAi.class));
+        injector.injectIntoFields(fakeB, new TestInjector.AnnotatedAndMatchesType(InjectSecondFake.class, FakeOpenAi.class));
         injector.injectIntoFields(gemini, new TestInjector.AnnotatedAndMatchesType(InjectFake.class, FakeGemini.class));
         injector.injectIntoFields(mistral, new TestInjector.AnnotatedAndMatchesType(InjectFake.class, FakeMistral.class));
     }
 
     @Override
     public void stop() {
-        for (AutoCloseable f : new AutoCloseable[] { fake, gemini, mistral }) {
+        for (AutoCloseable f : new AutoCloseable[] { fake, fakeB, gemini, mistral }) {
             try {
                 if (f != null) {
                     f.close();

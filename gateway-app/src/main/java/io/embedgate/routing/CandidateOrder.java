@@ -1,0 +1,71 @@
+package io.embedgate.routing;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.embedgate.catalog.Candidate;
+
+/**
+ * The order in which a model's candidates are tried: filtered by the request's preferences, then
+ * the explicit {@code provider.order} first; otherwise healthy before unhealthy, then configured
+ * priority, then — among equals — weighted random when weights differ (to spread traffic by
+ * weight), else lowest recent latency ("the provider that currently offers the model").
+ */
+final class CandidateOrder {
+
+    private CandidateOrder() {
+    }
+
+    static boolean allowed(Candidate c, RoutingPolicy.Preferences p) {
+        if (c.instance().alpha() && !p.includeAlpha()) {
+            return false;
+        }
+        if (!p.only().isEmpty() && p.only().stream().noneMatch(r -> r.matches(c))) {
+            return false;
+        }
+        return p.ignore().stream().noneMatch(r -> r.matches(c));
+    }
+
+    static List<Candidate> order(List<Candidate> candidates, RoutingPolicy.Preferences p, ProviderHealth health) {
+        List<Candidate> allowed = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (allowed(c, p)) {
+                allowed.add(c);
+            }
+        }
+        List<Candidate> out = new ArrayList<>(allowed.size());
+        for (RoutingPolicy.ProviderRef ref : p.order()) {
+            for (Candidate c : allowed) {
+                if (ref.matches(c) && !out.contains(c)) {
+                    out.add(c);
+                }
+            }
+        }
+        List<Candidate> rest = new ArrayList<>(allowed);
+        rest.removeAll(out);
+        out.addAll(byDefault(rest, health));
+        return out;
+    }
+
+    private static List<Candidate> byDefault(List<Candidate> candidates, ProviderHealth health) {
+        if (candidates.size() < 2) {
+            return candidates;
+        }
+        boolean weighted = candidates.stream().mapToDouble(c -> c.instance().weight()).distinct().count() > 1;
+        // Efraimidis-Spirakis keys: sorting by -ln(u)/w is a weighted random permutation.
+        Map<Candidate, Double> tieBreak = new HashMap<>();
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        for (Candidate c : candidates) {
+            tieBreak.put(c, weighted ? -Math.log(1 - r.nextDouble()) / c.instance().weight() : health.latency(c.instance().name()));
+        }
+        List<Candidate> sorted = new ArrayList<>(candidates);
+        sorted.sort(Comparator.<Candidate> comparingInt(c -> health.unhealthy(c.instance().name()) ? 1 : 0)
+                .thenComparingInt(c -> c.instance().priority())
+                .thenComparingDouble(tieBreak::get));
+        return sorted;
+    }
+}

@@ -1,0 +1,113 @@
+package io.embedgate.routing;
+
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.util.TypeLiteral;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.jboss.logging.Logger;
+
+import io.embedgate.catalog.Catalog;
+import io.embedgate.config.GatewayConfig;
+import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.UpstreamException;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Health of each provider instance: a long-lived SmallRye Fault Tolerance circuit breaker per
+ * instance (failures of the provider count; a client's bad input does not) and a moving average of
+ * its latency. The router orders candidates by it; it decides nothing else.
+ */
+@Singleton
+public class ProviderHealth {
+
+    private static final Logger LOG = Logger.getLogger(ProviderHealth.class);
+    private static final TypeLiteral<Uni<EmbeddingResult>> RESULT = new TypeLiteral<>() {
+    };
+
+    private final Map<String, Guard> breakers = new ConcurrentHashMap<>();
+    private final Map<String, CircuitBreakerState> states = new ConcurrentHashMap<>();
+    private final Map<String, Long> openedAt = new ConcurrentHashMap<>();
+    private final Map<String, Double> latencyMillis = new ConcurrentHashMap<>();
+    private final long delayNanos;
+
+    @Inject
+    public ProviderHealth(Catalog catalog, GatewayConfig config) {
+        GatewayConfig.Routing.CircuitBreaker cb = config.routing().circuitBreaker();
+        this.delayNanos = cb.delay().toNanos();
+        for (String name : catalog.instances().keySet()) {
+            states.put(name, CircuitBreakerState.CLOSED);
+            breakers.put(name, Guard.create()
+                    .withCircuitBreaker()
+                    .requestVolumeThreshold(cb.requestVolume())
+                    .failureRatio(cb.failureRatio())
+                    .delay(cb.delay().toMillis(), ChronoUnit.MILLIS)
+                    .successThreshold(cb.successThreshold())
+                    .when(ProviderHealth::countsAsFailure)
+                    .onStateChange(s -> changed(name, s))
+                    .done()
+                    .build());
+        }
+    }
+
+    /** Provider-side failures open the breaker; rejected input and rate limits do not. */
+    static boolean countsAsFailure(Throwable t) {
+        if (!(t instanceof UpstreamException e)) {
+            return true;
+        }
+        return switch (e.kind()) {
+            case BAD_REQUEST, RATE_LIMITED, QUOTA_EXHAUSTED -> false;
+            default -> true;
+        };
+    }
+
+    private void changed(String name, CircuitBreakerState state) {
+        states.put(name, state);
+        if (state == CircuitBreakerState.OPEN) {
+            openedAt.put(name, System.nanoTime());
+        }
+        LOG.infof("Circuit breaker of provider '%s' is now %s", name, state);
+    }
+
+    /** One upstream call through the instance's breaker; an open breaker fails fast. */
+    public Uni<EmbeddingResult> call(String instance, Supplier<Uni<EmbeddingResult>> call) {
+        Guard guard = breakers.get(instance);
+        Uni<EmbeddingResult> guarded = guard == null ? call.get() : guard.get(call, RESULT);
+        return guarded.onFailure(CircuitBreakerOpenException.class).transform(t -> new UpstreamException(instance,
+                UpstreamException.Kind.CONNECTION, 0, null, "circuit_open", "circuit breaker open after recent failures", false, null, t));
+    }
+
+    /**
+     * True while the breaker is open and its delay has not passed. After the delay the instance is
+     * ordered normally again, so the breaker's trial call can happen and close it.
+     */
+    public boolean unhealthy(String instance) {
+        if (states.get(instance) != CircuitBreakerState.OPEN) {
+            return false;
+        }
+        Long since = openedAt.get(instance);
+        return since == null || System.nanoTime() - since < delayNanos;
+    }
+
+    public CircuitBreakerState state(String instance) {
+        return states.getOrDefault(instance, CircuitBreakerState.CLOSED);
+    }
+
+    /** Exponentially weighted moving average of successful call latency (alpha 0.2). */
+    public void recordLatency(String instance, long nanos) {
+        double ms = nanos / 1e6;
+        latencyMillis.merge(instance, ms, (old, now) -> old * 0.8 + now * 0.2);
+    }
+
+    /** Recent latency in ms; 0 for an instance not yet measured, so new instances get tried. */
+    public double latency(String instance) {
+        return latencyMillis.getOrDefault(instance, 0.0);
+    }
+}
