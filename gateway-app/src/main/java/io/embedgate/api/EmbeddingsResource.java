@@ -9,13 +9,15 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.embedgate.auth.AuthFilter;
+import io.embedgate.cache.CachedEmbeddings;
 import io.embedgate.routing.EmbeddingJob;
-import io.embedgate.routing.EmbeddingRouter;
 import io.embedgate.routing.Routed;
 import io.embedgate.spi.Embedding;
 import io.embedgate.spi.Float32;
 import io.embedgate.spi.UpstreamException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /** {@code POST /v1/embeddings} (OpenAI-compatible) and {@code POST /v2/gateway/embeddings} (same body and answer). */
 @Path("/")
@@ -25,44 +27,50 @@ public class EmbeddingsResource {
     public static final String PROVIDER_HEADER = "x-embedgate-provider";
     /** Names the upstream model the provider used. */
     public static final String UPSTREAM_MODEL_HEADER = "x-embedgate-upstream-model";
+    /** With the cache on: how many inputs were served from it and how many distinct inputs were sent upstream. */
+    public static final String CACHE_HEADER = "x-embedgate-cache";
     /** Present ("true") when the provider reported no token counts and usage is the gateway's estimate. */
     public static final String USAGE_ESTIMATED_HEADER = "x-embedgate-usage-estimated";
 
     @Inject
     RequestValidator validator;
     @Inject
-    EmbeddingRouter router;
+    CachedEmbeddings embeddings;
 
     @POST
     @Path("v1/embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<EmbeddingsResponse>> create(EmbeddingRequest request) {
-        return embed(request);
+    public Uni<RestResponse<EmbeddingsResponse>> create(EmbeddingRequest request, RoutingContext rc) {
+        return embed(request, rc);
     }
 
     @POST
     @Path("v2/gateway/embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<EmbeddingsResponse>> gateway(EmbeddingRequest request) {
-        return embed(request);
+    public Uni<RestResponse<EmbeddingsResponse>> gateway(EmbeddingRequest request, RoutingContext rc) {
+        return embed(request, rc);
     }
 
-    private Uni<RestResponse<EmbeddingsResponse>> embed(EmbeddingRequest request) {
+    private Uni<RestResponse<EmbeddingsResponse>> embed(EmbeddingRequest request, RoutingContext rc) {
         EmbeddingJob job = validator.validate(request);
         boolean base64 = "base64".equals(request.encodingFormat());
-        return router.embed(job).map(r -> {
+        String keyId = rc.get(AuthFilter.KEY_ID);
+        return embeddings.embed(job, keyId == null ? "" : keyId).map(a -> {
+            Routed r = a.routed();
             if (!base64) {
                 requireFiniteFloats(r);
             }
-            return r;
-        }).map(r -> {
-            var response = RestResponse.ResponseBuilder.ok(new EmbeddingsResponse(r.embeddings(), r.model(), r.usage(), base64))
+            var response = RestResponse.ResponseBuilder.ok(new EmbeddingsResponse(r.embeddings(), r.model(), r.usage(),
+                    a.consulted() ? a.cachedTokens() : null, base64))
                     .header(PROVIDER_HEADER, r.provider())
                     .header(UPSTREAM_MODEL_HEADER, r.upstreamModel());
             if (r.usage().estimated()) {
                 response.header(USAGE_ESTIMATED_HEADER, "true");
+            }
+            if (a.consulted()) {
+                response.header(CACHE_HEADER, "hits=" + a.hits() + "; misses=" + a.sent());
             }
             return response.build();
         });

@@ -68,6 +68,11 @@ public class EmbeddingsResponseWriter implements MessageBodyWriter<EmbeddingsRes
             number(r.usage().promptTokens());
             ascii(",\"completion_tokens\":0,\"total_tokens\":");
             number(r.usage().totalTokens());
+            if (r.cachedTokens() != null) {
+                ascii(",\"prompt_tokens_details\":{\"cached_tokens\":");
+                number(r.cachedTokens());
+                ascii("}");
+            }
             ascii("}}");
             return this;
         }

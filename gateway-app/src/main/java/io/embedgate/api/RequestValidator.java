@@ -118,14 +118,12 @@ public class RequestValidator {
         RoutingPolicy policy = new RoutingPolicy(preferences, retry(orq == null ? null : orq.retry()),
                 fallbacks(orq == null ? null : orq.fallbacks(), model), loadBalancer(orq == null ? null : orq.loadBalancer(), model,
                         dims == null ? caps.nativeDimensions() : dims, preferences));
-        if (orq != null) {
-            cache(orq.cache());
-        }
+        Optional<Duration> cacheTtl = cache(orq == null ? null : orq.cache());
         EmbeddingJob.Attribution who = orq == null ? EmbeddingJob.Attribution.NONE
                 : new EmbeddingJob.Attribution(Optional.ofNullable(orq.name()),
                         Optional.ofNullable(orq.contact()).map(RoutingFields.Contact::id));
         return new EmbeddingJob(model, inputs, dimensions, dtype, options.normalize(), forwarded(options),
-                Optional.ofNullable(request.user()), Deadline.after(timeout(orq == null ? null : orq.timeout())), policy, who);
+                Optional.ofNullable(request.user()), Deadline.after(timeout(orq == null ? null : orq.timeout())), policy, who, cacheTtl);
     }
 
     // ---- provider preferences and orq ----
@@ -254,10 +252,10 @@ public class RequestValidator {
         }
     }
 
-    /** Parsed and validated here; caching itself is configured per deployment. */
-    private static void cache(RoutingFields.CacheOption cache) {
+    /** {@code orq.cache} turns the cache on for this request; otherwise the deployment's default applies. */
+    private Optional<Duration> cache(RoutingFields.CacheOption cache) {
         if (cache == null) {
-            return;
+            return config.cache().enabledByDefault() ? Optional.of(config.cache().defaultTtl()) : Optional.empty();
         }
         if (!"exact_match".equals(cache.type())) {
             throw ApiException.invalid("orq.cache.type", "orq.cache.type must be 'exact_match'.");
@@ -265,6 +263,7 @@ public class RequestValidator {
         if (cache.ttl() != null && (cache.ttl() < 1 || cache.ttl() > MAX_CACHE_TTL_SECONDS)) {
             throw ApiException.invalid("orq.cache.ttl", "orq.cache.ttl must be between 1 and " + MAX_CACHE_TTL_SECONDS + " seconds.");
         }
+        return Optional.of(cache.ttl() == null ? config.cache().defaultTtl() : Duration.ofSeconds(cache.ttl()));
     }
 
     /** 30 days. */

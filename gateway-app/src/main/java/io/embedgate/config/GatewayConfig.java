@@ -27,6 +27,26 @@ public interface GatewayConfig {
 
     Routing routing();
 
+    Cache cache();
+
+    interface Cache {
+        /** Cache every request by default (requests can still opt in with {@code orq.cache}). */
+        @WithDefault("false")
+        boolean enabledByDefault();
+
+        /** TTL when a request enables the cache without one, and for the default policy. */
+        @WithDefault("1h")
+        Duration defaultTtl();
+
+        /** Memory bound of the in-process tier (vector bytes plus per-entry overhead). */
+        @WithDefault("256M")
+        MemorySize maxBytes();
+
+        /** Whether each gateway key gets its own cache (no entry is shared between keys). */
+        @WithDefault("false")
+        boolean partitionByKey();
+    }
+
     interface Provider {
         /** Adapter type: {@code openai}, ... */
         String type();

@@ -1,5 +1,7 @@
 package io.embedgate.routing;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -19,6 +21,7 @@ import io.embedgate.spi.OutputDtype;
  * @param normalize       return unit-length float vectors even where the provider does not
  * @param providerOptions {@code embedding_options} by provider type, without the size and dtype keys
  *                        (already folded into the fields above); a call gets only its own type's
+ * @param cacheTtl        present when this request uses the embedding cache, with the entries' time to live
  */
 public record EmbeddingJob(
         ResolvedModel model,
@@ -30,7 +33,8 @@ public record EmbeddingJob(
         Optional<String> user,
         Deadline deadline,
         RoutingPolicy policy,
-        Attribution attribution) {
+        Attribution attribution,
+        Optional<Duration> cacheTtl) {
 
     /** Who asked ({@code orq.name}, {@code orq.contact.id}): for logs and usage, never sent upstream. */
     public record Attribution(Optional<String> name, Optional<String> contactId) {
@@ -45,6 +49,17 @@ public record EmbeddingJob(
 
     /** The same job for another model (a fallback or a load-balancer pick) at the given size. */
     public EmbeddingJob forModel(ResolvedModel other, OptionalInt otherDimensions) {
-        return new EmbeddingJob(other, inputs, otherDimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution);
+        return new EmbeddingJob(other, inputs, otherDimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl);
+    }
+
+    /** The same job for some of its inputs, routed without fallbacks or load balancing (see the cache). */
+    public EmbeddingJob forInputsOnThisModel(EmbeddingInputs subset) {
+        RoutingPolicy primaryOnly = new RoutingPolicy(policy.preferences(), policy.retry(), List.of(), List.of());
+        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, primaryOnly, attribution, cacheTtl);
+    }
+
+    /** The same job for some of its inputs, with its full routing policy. */
+    public EmbeddingJob forInputs(EmbeddingInputs subset) {
+        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl);
     }
 }

@@ -9,6 +9,8 @@ public final class TestKeys {
 
     public static final String GATEWAY_KEY = "eg-test-0f1e2d3c4b5a69788796a5b4c3d2e1f0";
     public static final String BEARER = "Bearer " + GATEWAY_KEY;
+    /** A second gateway key (id "other"), for tenancy tests. */
+    public static final String OTHER_KEY = "eg-test-other-99887766554433221100ffeeddcc";
 
     private TestKeys() {
     }

@@ -10,6 +10,9 @@ public sealed interface EmbeddingInputs permits EmbeddingInputs.Texts, Embedding
     /** A sub-range, used when a batch is split to the model's per-call limit. */
     EmbeddingInputs slice(int from, int to);
 
+    /** The inputs at these positions, in this order (e.g. a batch's cache misses). */
+    EmbeddingInputs pick(int[] positions);
+
     record Texts(List<String> values) implements EmbeddingInputs {
         public Texts {
             values = List.copyOf(values);
@@ -23,6 +26,15 @@ public sealed interface EmbeddingInputs permits EmbeddingInputs.Texts, Embedding
         @Override
         public Texts slice(int from, int to) {
             return new Texts(values.subList(from, to));
+        }
+
+        @Override
+        public Texts pick(int[] positions) {
+            String[] out = new String[positions.length];
+            for (int i = 0; i < positions.length; i++) {
+                out[i] = values.get(positions[i]);
+            }
+            return new Texts(List.of(out));
         }
     }
 
@@ -40,6 +52,15 @@ public sealed interface EmbeddingInputs permits EmbeddingInputs.Texts, Embedding
         @Override
         public TokenIds slice(int from, int to) {
             return new TokenIds(values.subList(from, to));
+        }
+
+        @Override
+        public TokenIds pick(int[] positions) {
+            int[][] out = new int[positions.length][];
+            for (int i = 0; i < positions.length; i++) {
+                out[i] = values.get(positions[i]);
+            }
+            return new TokenIds(List.of(out));
         }
     }
 }
