@@ -23,7 +23,8 @@ class FakeGeminiTest {
 
     static final String MODEL = "gemini-embedding-001";
     static FakeGemini fake;
-    static final HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1 (no h2c upgrade attempt) and a connect timeout: a fault test that drops connections must not hang the next.
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
     static final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
@@ -43,7 +44,7 @@ class FakeGeminiTest {
     }
 
     HttpResponse<String> post(String pathAndQuery, String body, String key) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fake.baseUrl() + pathAndQuery))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fake.baseUrl() + pathAndQuery)).timeout(java.time.Duration.ofSeconds(20))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             b.header("x-goog-api-key", key);

@@ -23,7 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class FakeMistralTest {
 
     static FakeMistral fake;
-    static final HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1 (no h2c upgrade attempt) and a connect timeout: a fault test that drops connections must not hang the next.
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
     static final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
@@ -43,7 +44,7 @@ class FakeMistralTest {
     }
 
     HttpResponse<String> post(String body, String key) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fake.baseUrl() + "/embeddings"))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fake.baseUrl() + "/embeddings")).timeout(java.time.Duration.ofSeconds(20))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             b.header("authorization", "Bearer " + key);

@@ -39,12 +39,14 @@ public class CachedEmbeddings {
 
     private final EmbeddingRouter router;
     private final EmbeddingCache cache;
+    private final RedisTier redis;
     private final boolean partitionByKey;
 
     @Inject
-    public CachedEmbeddings(EmbeddingRouter router, EmbeddingCache cache, GatewayConfig config) {
+    public CachedEmbeddings(EmbeddingRouter router, EmbeddingCache cache, RedisTier redis, GatewayConfig config) {
         this.router = router;
         this.cache = cache;
+        this.redis = redis;
         this.partitionByKey = config.cache().partitionByKey();
     }
 
@@ -52,10 +54,21 @@ public class CachedEmbeddings {
         if (job.cacheTtl().isEmpty()) {
             return router.embed(job).map(r -> new Answer(r, false, 0, job.inputs().size(), 0));
         }
+        List<ByteBuffer> keys = keys(job, keyId);
+        Map<ByteBuffer, CachedVector> local = cache.getAll(keys);
+        List<ByteBuffer> remote = new ArrayList<>(new java.util.LinkedHashSet<>(keys));
+        remote.removeAll(local.keySet());
+        return redis.getAll(remote).chain(shared -> {
+            cache.putAll(shared); // warm this replica's tier with what another one computed
+            Map<ByteBuffer, CachedVector> hits = new HashMap<>(local);
+            hits.putAll(shared);
+            return withHits(job, keys, hits);
+        });
+    }
+
+    private Uni<Answer> withHits(EmbeddingJob job, List<ByteBuffer> keys, Map<ByteBuffer, CachedVector> hits) {
         EmbeddingInputs inputs = job.inputs();
         int n = inputs.size();
-        List<ByteBuffer> keys = keys(job, keyId);
-        Map<ByteBuffer, CachedVector> hits = cache.getAll(keys);
         // Distinct misses, in first-seen order; every input position maps to its key.
         Map<ByteBuffer, Integer> missSlot = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
@@ -110,6 +123,7 @@ public class CachedEmbeddings {
             slot++;
         }
         cache.putAll(toStore);
+        redis.putAll(toStore);
         List<Embedding> out = new ArrayList<>(n);
         long cachedTokens = 0;
         int hitCount = 0;

@@ -52,6 +52,11 @@ public class EmbeddingCache {
         local.putAll(entries);
     }
 
+    /** Empties this replica's tier (the shared tier is untouched). */
+    public void invalidateAll() {
+        local.invalidateAll();
+    }
+
     /** Approximate bytes held (for tests and metrics); runs pending maintenance first. */
     public long weightedSize() {
         local.cleanUp();

@@ -45,6 +45,24 @@ public interface GatewayConfig {
         /** Whether each gateway key gets its own cache (no entry is shared between keys). */
         @WithDefault("false")
         boolean partitionByKey();
+
+        Redis redis();
+
+        /** The shared tier for deployments with several replicas. */
+        interface Redis {
+            /** e.g. {@code redis://localhost:6379}; no Redis tier when absent. */
+            Optional<String> url();
+
+            /** A Redis slower than this is skipped for the request (the local tier and upstream answer). */
+            @WithDefault("200ms")
+            Duration timeout();
+
+            @WithDefault("embedgate:v1:")
+            String keyPrefix();
+
+            @WithDefault("16")
+            int maxPoolSize();
+        }
     }
 
     interface Provider {

@@ -1,0 +1,174 @@
+package io.embedgate.cache;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.embedgate.config.GatewayConfig;
+import io.embedgate.spi.OutputDtype;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.RedisOptions;
+
+/**
+ * The shared tier: one Redis for all replicas. Reads are one {@code MGET}, writes one pipelined batch
+ * of {@code SET key value PX ttl}. Values are compact: a small header (dtype, tokens, expiry) and the
+ * vector's raw bytes. Redis being down or slow never fails a request: the call is skipped after a
+ * short timeout, a warning is logged once per outage, and {@link #failures()} counts it.
+ */
+@Singleton
+public class RedisTier {
+
+    private static final Logger LOG = Logger.getLogger(RedisTier.class);
+    /** dtype (1) + tokens (8) + expiry epoch millis (8). */
+    private static final int HEADER = 17;
+
+    private final Redis redis;
+    private final long timeoutMillis;
+    private final byte[] prefix;
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong outages = new AtomicLong();
+
+    @Inject
+    public RedisTier(GatewayConfig config, Vertx vertx) {
+        GatewayConfig.Cache.Redis c = config.cache().redis();
+        this.timeoutMillis = c.timeout().toMillis();
+        this.prefix = c.keyPrefix().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.redis = c.url().filter(u -> !u.isBlank())
+                .map(u -> Redis.createClient(vertx, new RedisOptions().setConnectionString(u).setMaxPoolSize(c.maxPoolSize())
+                        .setMaxWaitingHandlers(1024)))
+                .orElse(null);
+        if (redis != null) {
+            LOG.infof("Embedding cache: shared Redis tier at %s", c.url().get().replaceAll("//[^@/]*@", "//***@"));
+        }
+    }
+
+    public boolean enabled() {
+        return redis != null;
+    }
+
+    /** Entries found in Redis for these keys; an empty map when Redis is off, down or slow. */
+    public Uni<Map<ByteBuffer, CachedVector>> getAll(List<ByteBuffer> keys) {
+        if (redis == null || keys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        Request mget = Request.cmd(Command.MGET);
+        for (ByteBuffer k : keys) {
+            mget.arg(key(k));
+        }
+        return redis.send(mget)
+                .ifNoItem().after(java.time.Duration.ofMillis(timeoutMillis)).fail()
+                .map(response -> {
+                    succeeded();
+                    Map<ByteBuffer, CachedVector> found = new HashMap<>();
+                    long now = System.currentTimeMillis();
+                    for (int i = 0; i < keys.size(); i++) {
+                        Response r = response.get(i);
+                        CachedVector v = r == null ? null : decode(r.toBuffer().getBytes(), now);
+                        if (v != null) {
+                            found.put(keys.get(i), v);
+                        }
+                    }
+                    return found;
+                })
+                .onFailure().recoverWithItem(t -> {
+                    failed(t);
+                    return Map.of();
+                });
+    }
+
+    /** Writes in the background: a client never waits for (or fails because of) the shared tier. */
+    public void putAll(Map<ByteBuffer, CachedVector> entries) {
+        if (redis == null || entries.isEmpty()) {
+            return;
+        }
+        List<Request> batch = new ArrayList<>(entries.size());
+        long now = System.currentTimeMillis();
+        entries.forEach((k, v) -> {
+            long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(v.ttlNanos()));
+            batch.add(Request.cmd(Command.SET).arg(key(k)).arg(Buffer.buffer(encode(v, now + ttlMillis))).arg("PX").arg(ttlMillis));
+        });
+        redis.batch(batch)
+                .ifNoItem().after(java.time.Duration.ofMillis(timeoutMillis * 5)).fail()
+                .subscribe().with(ok -> succeeded(), this::failed);
+    }
+
+    private Buffer key(ByteBuffer k) {
+        byte[] b = new byte[prefix.length + k.remaining()];
+        System.arraycopy(prefix, 0, b, 0, prefix.length);
+        k.duplicate().get(b, prefix.length, k.remaining());
+        return Buffer.buffer(b);
+    }
+
+    static byte[] encode(CachedVector v, long expiresAtMillis) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER + v.bytes().length);
+        b.put((byte) v.dtype().ordinal()).putLong(v.tokens()).putLong(expiresAtMillis).put(v.bytes());
+        return b.array();
+    }
+
+    /** The entry, with the time it has left; null when malformed or expired. */
+    static CachedVector decode(byte[] value, long nowMillis) {
+        if (value.length <= HEADER || (value[0] & 0xff) >= OutputDtype.values().length) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(value);
+        OutputDtype dtype = OutputDtype.values()[b.get()];
+        long tokens = b.getLong();
+        long left = b.getLong() - nowMillis;
+        if (left <= 0) {
+            return null;
+        }
+        byte[] vector = new byte[value.length - HEADER];
+        b.get(vector);
+        return new CachedVector(vector, dtype, tokens, TimeUnit.MILLISECONDS.toNanos(left));
+    }
+
+    private void succeeded() {
+        if (down.compareAndSet(true, false)) {
+            LOG.info("Embedding cache: Redis is reachable again");
+        }
+    }
+
+    private void failed(Throwable t) {
+        failures.incrementAndGet();
+        if (down.compareAndSet(false, true)) {
+            outages.incrementAndGet();
+            LOG.warnf("Embedding cache: Redis unreachable or slow (%s); serving from the local tier and upstream until it recovers",
+                    t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+        }
+    }
+
+    /** Redis calls that failed or timed out (a metric). */
+    public long failures() {
+        return failures.get();
+    }
+
+    /** Outages seen (each logged once). */
+    public long outages() {
+        return outages.get();
+    }
+
+    @PreDestroy
+    void close() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+}
