@@ -67,4 +67,16 @@ class AuthTest {
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
     }
+
+    @Test
+    void readinessReportsProvidersButStaysUpWhenOneIsDown() {
+        // openai-down refuses connections: it is reported, the gateway stays ready.
+        given().header("Authorization", TestKeys.BEARER).contentType("application/json")
+                .body("{\"model\":\"text-embedding-3-large\",\"input\":\"x\"}").post("/v1/embeddings").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'providers' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'providers' }.data.'openai-down'", org.hamcrest.Matchers.startsWith("openai, circuit closed"))
+                .body("checks.find { it.name == 'providers' }.data.openai", org.hamcrest.Matchers.containsString("recent latency"));
+    }
 }

@@ -1,0 +1,36 @@
+package io.embedgate;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.embedgate.testing.Api;
+import io.embedgate.testing.FakeUpstreamsResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** /q/openapi is a valid OpenAPI 3 document describing both routes and every extension field. */
+@QuarkusTest
+@WithTestResource(FakeUpstreamsResource.class)
+class OpenApiTest {
+
+    @Test
+    void describesTheApiAndItsExtensionFields() throws Exception {
+        JsonNode doc = Api.JSON.readTree(given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().asString());
+        assertTrue(doc.get("openapi").asText().startsWith("3."), "an OpenAPI 3 document");
+        for (String path : new String[] { "/v1/embeddings", "/v2/gateway/embeddings", "/v1/models", "/v1/models/{id}" }) {
+            assertTrue(doc.get("paths").has(path), path);
+        }
+        JsonNode props = doc.get("components").get("schemas").get("EmbeddingRequest").get("properties");
+        for (String field : new String[] { "model", "input", "inputs", "encoding_format", "dimensions", "user", "embedding_options", "provider", "orq" }) {
+            assertTrue(props.has(field), field);
+        }
+        assertTrue(props.get("embedding_options").get("description").asText().contains("output_dtype"));
+        JsonNode schemas = doc.get("components").get("schemas");
+        assertTrue(schemas.get("Orq").get("properties").has("load_balancer"));
+        assertTrue(schemas.get("ProviderPreferences").get("properties").has("include_alpha"));
+    }
+}
