@@ -11,6 +11,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import io.embedgate.auth.AuthFilter;
 import io.embedgate.cache.CachedEmbeddings;
+import io.embedgate.observability.RequestRecord;
 import io.embedgate.routing.EmbeddingJob;
 import io.embedgate.routing.Routed;
 import io.embedgate.spi.Embedding;
@@ -54,11 +55,22 @@ public class EmbeddingsResource {
     }
 
     private Uni<RestResponse<EmbeddingsResponse>> embed(EmbeddingRequest request, RoutingContext rc) {
+        RequestRecord.of(rc).model = request == null ? null : request.model(); // logged even when the request is rejected
         EmbeddingJob job = validator.validate(request);
         boolean base64 = "base64".equals(request.encodingFormat());
         String keyId = rc.get(AuthFilter.KEY_ID);
+        RequestRecord record = RequestRecord.of(rc);
+        record.model = job.model().model().id();
+        record.inputs = job.inputs().size();
+        record.orqName = job.attribution().name().orElse(null);
+        record.contactId = job.attribution().contactId().orElse(null);
         return embeddings.embed(job, keyId == null ? "" : keyId).map(a -> {
             Routed r = a.routed();
+            record.model = r.model();
+            record.promptTokens = r.usage().promptTokens();
+            record.cachedTokens = a.cachedTokens();
+            record.cacheHits = a.consulted() ? a.hits() : -1;
+            record.usageEstimated = r.usage().estimated();
             if (!base64) {
                 requireFiniteFloats(r);
             }

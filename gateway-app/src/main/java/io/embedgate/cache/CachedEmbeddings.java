@@ -20,6 +20,10 @@ import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -42,12 +46,21 @@ public class CachedEmbeddings {
     private final RedisTier redis;
     private final boolean partitionByKey;
 
+    private final Counter hitCounter;
+    private final Counter missCounter;
+
     @Inject
-    public CachedEmbeddings(EmbeddingRouter router, EmbeddingCache cache, RedisTier redis, GatewayConfig config) {
+    public CachedEmbeddings(EmbeddingRouter router, EmbeddingCache cache, RedisTier redis, GatewayConfig config, MeterRegistry registry) {
         this.router = router;
         this.cache = cache;
         this.redis = redis;
         this.partitionByKey = config.cache().partitionByKey();
+        this.hitCounter = registry.counter("embedgate.cache.lookups", "result", "hit");
+        this.missCounter = registry.counter("embedgate.cache.lookups", "result", "miss");
+        FunctionCounter.builder("embedgate.cache.redis.failures", redis, RedisTier::failures)
+                .description("Shared-tier calls that failed or timed out").register(registry);
+        Gauge.builder("embedgate.cache.bytes", cache, EmbeddingCache::weightedSize).description("Bytes held by the in-process tier")
+                .register(registry);
     }
 
     public Uni<Answer> embed(EmbeddingJob job, String keyId) {
@@ -69,6 +82,12 @@ public class CachedEmbeddings {
     private Uni<Answer> withHits(EmbeddingJob job, List<ByteBuffer> keys, Map<ByteBuffer, CachedVector> hits) {
         EmbeddingInputs inputs = job.inputs();
         int n = inputs.size();
+        int hitInputs = 0;
+        for (ByteBuffer k : keys) {
+            hitInputs += hits.containsKey(k) ? 1 : 0;
+        }
+        hitCounter.increment(hitInputs);
+        missCounter.increment(n - hitInputs);
         // Distinct misses, in first-seen order; every input position maps to its key.
         Map<ByteBuffer, Integer> missSlot = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {

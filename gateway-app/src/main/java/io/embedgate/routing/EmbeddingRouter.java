@@ -24,6 +24,7 @@ import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OutputDtype;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -47,10 +48,12 @@ public class EmbeddingRouter {
     private static final Logger LOG = Logger.getLogger(EmbeddingRouter.class);
 
     private final ProviderHealth health;
+    private final MeterRegistry registry;
 
     @Inject
-    public EmbeddingRouter(ProviderHealth health) {
+    public EmbeddingRouter(ProviderHealth health, MeterRegistry registry) {
         this.health = health;
+        this.registry = registry;
     }
 
     /** One model to try, at one size, with its candidates in order. */
@@ -155,6 +158,8 @@ public class EmbeddingRouter {
                     }
                     notes.add("model " + plan.job().model().model().id() + " failed (" + e.provider() + ": " + e.kind()
                             + "); falling back to " + plans.get(i + 1).job().model().model().id());
+                    registry.counter("embedgate.fallbacks", "from", plan.job().model().model().id(), "to",
+                            plans.get(i + 1).job().model().model().id()).increment();
                     return tryPlans(plans, i + 1, e, notes);
                 });
     }
@@ -229,6 +234,7 @@ public class EmbeddingRouter {
                 return Uni.createFrom().failure(e);
             }
             LOG.debugf("retrying %s in %d ms after %s (attempt %d of %d)", provider, delay.toMillis(), e.kind(), attempt + 2, retry.count() + 1);
+            registry.counter("embedgate.retries", "provider", provider).increment();
             return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
                     .chain(() -> attempt(c, call, retry, attempt + 1));
         });

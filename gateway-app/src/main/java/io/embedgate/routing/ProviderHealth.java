@@ -16,6 +16,9 @@ import io.embedgate.catalog.Catalog;
 import io.embedgate.config.GatewayConfig;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.UpstreamException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
@@ -38,12 +41,18 @@ public class ProviderHealth {
     private final Map<String, Double> latencyMillis = new ConcurrentHashMap<>();
     private final long delayNanos;
 
+    private final MeterRegistry registry;
+
     @Inject
-    public ProviderHealth(Catalog catalog, GatewayConfig config) {
+    public ProviderHealth(Catalog catalog, GatewayConfig config, MeterRegistry registry) {
+        this.registry = registry;
         GatewayConfig.Routing.CircuitBreaker cb = config.routing().circuitBreaker();
         this.delayNanos = cb.delay().toNanos();
         for (String name : catalog.instances().keySet()) {
             states.put(name, CircuitBreakerState.CLOSED);
+            Gauge.builder("embedgate.circuit.state", () -> states.get(name).ordinal())
+                    .description("Circuit breaker per provider instance: 0 closed, 1 open, 2 half-open")
+                    .tag("provider", name).register(registry);
             breakers.put(name, Guard.create()
                     .withCircuitBreaker()
                     .requestVolumeThreshold(cb.requestVolume())
@@ -79,9 +88,15 @@ public class ProviderHealth {
     /** One upstream call through the instance's breaker; an open breaker fails fast. */
     public Uni<EmbeddingResult> call(String instance, Supplier<Uni<EmbeddingResult>> call) {
         Guard guard = breakers.get(instance);
+        long start = System.nanoTime();
         Uni<EmbeddingResult> guarded = guard == null ? call.get() : guard.get(call, RESULT);
         return guarded.onFailure(CircuitBreakerOpenException.class).transform(t -> new UpstreamException(instance,
-                UpstreamException.Kind.CONNECTION, 0, null, "circuit_open", "circuit breaker open after recent failures", false, null, t));
+                UpstreamException.Kind.CONNECTION, 0, null, "circuit_open", "circuit breaker open after recent failures", false, null, t))
+                .onItemOrFailure().invoke((ok, failure) -> Timer.builder("embedgate.upstream.duration")
+                        .description("Upstream call latency by provider instance and outcome").publishPercentileHistogram()
+                        .tag("provider", instance)
+                        .tag("outcome", failure == null ? "ok" : failure instanceof UpstreamException e ? e.kind().name().toLowerCase(java.util.Locale.ROOT) : "error")
+                        .register(registry).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
     }
 
     /**

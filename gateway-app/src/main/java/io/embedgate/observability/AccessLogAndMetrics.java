@@ -1,0 +1,83 @@
+package io.embedgate.observability;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.embedgate.api.EmbeddingsResource;
+import io.embedgate.api.HttpEdge;
+import io.embedgate.auth.AuthFilter;
+import io.embedgate.catalog.Catalog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * One access-log line and the request metrics per embeddings request, written when the response
+ * ends (success or error). Labels are bounded: model ids from the catalogue, provider instance
+ * names, configured key ids and status codes; never contact ids or free text.
+ */
+@ApplicationScoped
+public class AccessLogAndMetrics {
+
+    private static final Logger ACCESS = Logger.getLogger("io.embedgate.access");
+
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    Catalog catalog;
+
+    void install(@Observes Router router) {
+        router.route("/v1/embeddings").order(-900).handler(this::track);
+        router.route("/v2/gateway/embeddings").order(-900).handler(this::track);
+    }
+
+    private void track(RoutingContext rc) {
+        long start = System.nanoTime();
+        rc.addEndHandler(done -> record(rc, System.nanoTime() - start));
+        rc.next();
+    }
+
+    private void record(RoutingContext rc, long nanos) {
+        RequestRecord r = RequestRecord.of(rc);
+        int status = rc.response().getStatusCode();
+        String provider = rc.response().headers().get(EmbeddingsResource.PROVIDER_HEADER);
+        String model = r.model != null && catalog.models().containsKey(r.model) ? r.model : "_unknown";
+        String key = rc.get(AuthFilter.KEY_ID);
+        String keyId = key == null ? "_none" : key;
+        String p = provider == null ? "_none" : provider;
+        Counter.builder("embedgate.requests").description("Embeddings requests by model, provider and HTTP status")
+                .tag("model", model).tag("provider", p).tag("status", Integer.toString(status)).register(registry).increment();
+        Timer.builder("embedgate.request.duration").description("Time to answer an embeddings request").publishPercentileHistogram()
+                .tag("model", model).register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (status == 200) {
+            Counter.builder("embedgate.inputs").description("Inputs embedded, by gateway key, model and provider")
+                    .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry).increment(r.inputs);
+            Counter.builder("embedgate.tokens").description("Tokens sent upstream, by gateway key, model and provider")
+                    .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry).increment(r.promptTokens);
+        }
+        if (ACCESS.isInfoEnabled()) {
+            ACCESS.infof("request_id=%s key_id=%s orq_name=%s contact_id=%s model=%s provider=%s inputs=%d tokens=%d cached_tokens=%d "
+                    + "cache_hits=%s status=%d latency_ms=%.1f", rc.get(HttpEdge.REQUEST_ID), keyId, quote(r.orqName), quote(r.contactId),
+                    r.model == null ? "-" : quote(r.model), p, r.inputs, r.promptTokens, r.cachedTokens, r.cacheHits < 0 ? "-" : r.cacheHits,
+                    status, nanos / 1e6);
+        }
+    }
+
+    /** Client-supplied values are quoted and stripped of control characters (no log injection). */
+    static String quote(String s) {
+        if (s == null) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 128) + 2).append('"');
+        for (int i = 0; i < s.length() && i < 128; i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c == '"' || c == '\\' ? '_' : c);
+        }
+        return b.append('"').toString();
+    }
+}
