@@ -28,6 +28,10 @@ public class AccessLogAndMetrics {
 
     @Inject
     MeterRegistry registry;
+
+    /** Meters by label values: looked up once, not rebuilt per request (label sets are bounded). */
+    private final java.util.Map<String, Counter> meters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
     @Inject
     Catalog catalog;
 
@@ -50,15 +54,17 @@ public class AccessLogAndMetrics {
         String key = rc.get(AuthFilter.KEY_ID);
         String keyId = key == null ? "_none" : key;
         String p = provider == null ? "_none" : provider;
-        Counter.builder("embedgate.requests").description("Embeddings requests by model, provider and HTTP status")
-                .tag("model", model).tag("provider", p).tag("status", Integer.toString(status)).register(registry).increment();
-        Timer.builder("embedgate.request.duration").description("Time to answer an embeddings request").publishPercentileHistogram()
-                .tag("model", model).register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        meters.computeIfAbsent(model + '\u0000' + p + '\u0000' + status, k -> Counter.builder("embedgate.requests")
+                .description("Embeddings requests by model, provider and HTTP status")
+                .tag("model", model).tag("provider", p).tag("status", Integer.toString(status)).register(registry)).increment();
+        timers.computeIfAbsent(model, k -> Timer.builder("embedgate.request.duration").description("Time to answer an embeddings request")
+                .publishPercentileHistogram().tag("model", model).register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (status == 200) {
-            Counter.builder("embedgate.inputs").description("Inputs embedded, by gateway key, model and provider")
-                    .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry).increment(r.inputs);
-            Counter.builder("embedgate.tokens").description("Tokens sent upstream, by gateway key, model and provider")
-                    .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry).increment(r.promptTokens);
+            String id = keyId + '\u0000' + model + '\u0000' + p;
+            meters.computeIfAbsent("in\u0000" + id, k -> Counter.builder("embedgate.inputs").description("Inputs embedded, by gateway key, model and provider")
+                    .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry)).increment(r.inputs);
+            meters.computeIfAbsent("tok\u0000" + id, k -> Counter.builder("embedgate.tokens").description("Tokens sent upstream, by gateway key, model and provider")
+                    .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry)).increment(r.promptTokens);
         }
         if (ACCESS.isInfoEnabled()) {
             ACCESS.infof("request_id=%s key_id=%s orq_name=%s contact_id=%s model=%s provider=%s inputs=%d tokens=%d cached_tokens=%d "

@@ -92,11 +92,18 @@ public class ProviderHealth {
         Uni<EmbeddingResult> guarded = guard == null ? call.get() : guard.get(call, RESULT);
         return guarded.onFailure(CircuitBreakerOpenException.class).transform(t -> new UpstreamException(instance,
                 UpstreamException.Kind.CONNECTION, 0, null, "circuit_open", "circuit breaker open after recent failures", false, null, t))
-                .onItemOrFailure().invoke((ok, failure) -> Timer.builder("embedgate.upstream.duration")
-                        .description("Upstream call latency by provider instance and outcome").publishPercentileHistogram()
-                        .tag("provider", instance)
-                        .tag("outcome", failure == null ? "ok" : failure instanceof UpstreamException e ? e.kind().name().toLowerCase(java.util.Locale.ROOT) : "error")
-                        .register(registry).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
+                .onItemOrFailure().invoke((ok, failure) -> upstreamTimer(instance, failure == null ? "ok"
+                        : failure instanceof UpstreamException e ? e.kind().name().toLowerCase(java.util.Locale.ROOT) : "error")
+                        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+
+    /** Upstream latency by instance and outcome; built once per label pair. */
+    private Timer upstreamTimer(String instance, String outcome) {
+        return upstreamTimers.computeIfAbsent(instance + '\u0000' + outcome, k -> Timer.builder("embedgate.upstream.duration")
+                .description("Upstream call latency by provider instance and outcome").publishPercentileHistogram()
+                .tag("provider", instance).tag("outcome", outcome).register(registry));
     }
 
     /**
