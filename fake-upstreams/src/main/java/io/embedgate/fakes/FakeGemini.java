@@ -66,12 +66,10 @@ public final class FakeGemini extends FakeUpstream {
         }
     }
 
-    private final String apiKey;
     private volatile boolean rejectTitle = true;
 
     private FakeGemini(Options options, String apiKey) {
-        super(options);
-        this.apiKey = apiKey;
+        super(options, apiKey);
     }
 
     public static FakeGemini start() {
@@ -89,9 +87,6 @@ public final class FakeGemini extends FakeUpstream {
         return "http://127.0.0.1:" + port();
     }
 
-    public String apiKey() {
-        return apiKey;
-    }
 
     /**
      * Whether a {@code title} without task type {@code RETRIEVAL_DOCUMENT} gets Vertex's 400 (default)
@@ -185,7 +180,7 @@ public final class FakeGemini extends FakeUpstream {
                 throw new Reject(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity). "
                         + "Please use API Key or other form of API consumer identity to call this API.");
             }
-            if (!key.equals(apiKey)) {
+            if (!key.equals(apiKey())) {
                 throw new Reject(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.",
                         "{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"API_KEY_INVALID\",\"domain\":\"googleapis.com\","
                                 + "\"metadata\":{\"service\":\"generativelanguage.googleapis.com\"}}");

@@ -60,13 +60,11 @@ public final class FakeMistral extends FakeUpstream {
     private static final List<String> DTYPES = List.of("float", "int8", "uint8", "binary", "ubinary");
     private static final String DTYPE_CHOICES = "'float', 'int8', 'uint8', 'binary' or 'ubinary'";
 
-    private final String apiKey;
     private volatile int maxInputs = DEFAULT_MAX_INPUTS;
     private volatile int maxTokens = DEFAULT_MAX_TOKENS;
 
     private FakeMistral(Options options, String apiKey) {
-        super(options);
-        this.apiKey = apiKey;
+        super(options, apiKey);
     }
 
     public static FakeMistral start() {
@@ -84,9 +82,6 @@ public final class FakeMistral extends FakeUpstream {
         return "http://127.0.0.1:" + port() + "/v1";
     }
 
-    public String apiKey() {
-        return apiKey;
-    }
 
     /** Inputs allowed per request (observed 512, undocumented). */
     public FakeMistral maxInputs(int max) {
@@ -191,7 +186,7 @@ public final class FakeMistral extends FakeUpstream {
             return Answer.json(404, "{\"detail\":\"Not Found\"}", Map.of());
         }
         String auth = request.getHeader("authorization");
-        if (auth == null || !auth.equals("Bearer " + apiKey)) {
+        if (auth == null || !auth.equals("Bearer " + apiKey())) {
             return Answer.json(401, "{\"message\":\"Unauthorized\",\"request_id\":\"" + hexId() + "\"}", Map.of());
         }
         JsonNode req;

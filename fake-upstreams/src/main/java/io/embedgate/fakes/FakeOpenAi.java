@@ -50,11 +50,9 @@ public final class FakeOpenAi extends FakeUpstream {
             "text-embedding-3-large", new Model(3072, true),
             "text-embedding-ada-002", new Model(1536, false));
 
-    private final String apiKey;
 
     private FakeOpenAi(Options options, String apiKey) {
-        super(options);
-        this.apiKey = apiKey;
+        super(options, apiKey);
     }
 
     public static FakeOpenAi start() {
@@ -72,9 +70,6 @@ public final class FakeOpenAi extends FakeUpstream {
         return "http://127.0.0.1:" + port() + "/v1";
     }
 
-    public String apiKey() {
-        return apiKey;
-    }
 
     /** The vector this fake returns for a text input. */
     public static float[] expectedVector(String model, String text, Integer dimensions) {
@@ -157,7 +152,7 @@ public final class FakeOpenAi extends FakeUpstream {
                     "invalid_request_error", null, null);
         }
         String presented = auth.substring(7);
-        if (!presented.equals(apiKey)) {
+        if (!presented.equals(apiKey())) {
             String masked = presented.length() > 8 ? presented.substring(0, 3) + "..." + presented.substring(presented.length() - 4) : "***";
             return error(401, "Incorrect API key provided: " + masked + ". You can find your API key at https://platform.openai.com/account/api-keys.",
                     "invalid_request_error", null, "invalid_api_key");

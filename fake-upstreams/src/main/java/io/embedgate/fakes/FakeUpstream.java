@@ -51,8 +51,11 @@ public abstract class FakeUpstream implements AutoCloseable {
     private final AtomicInteger calls = new AtomicInteger();
     private volatile int port;
 
-    protected FakeUpstream(Options options) {
+    private final String apiKey;
+
+    protected FakeUpstream(Options options, String apiKey) {
         this.options = options;
+        this.apiKey = apiKey;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, options.eventLoops())));
     }
 
@@ -88,6 +91,11 @@ public abstract class FakeUpstream implements AutoCloseable {
         }, new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return actual.get();
+    }
+
+    /** The key this fake accepts. */
+    public String apiKey() {
+        return apiKey;
     }
 
     public int port() {

@@ -156,16 +156,11 @@ public class RequestValidator {
     private static void requireCandidates(ResolvedModel model, RoutingPolicy.Preferences p, String param) {
         List<String> why = new ArrayList<>();
         for (Candidate c : model.candidates()) {
-            String name = c.instance().name();
-            if (c.instance().alpha() && !p.includeAlpha()) {
-                why.add(name + " is alpha (set provider.include_alpha)");
-            } else if (!p.only().isEmpty() && p.only().stream().noneMatch(r -> r.matches(c))) {
-                why.add(name + " is not in provider.only");
-            } else if (p.ignore().stream().anyMatch(r -> r.matches(c))) {
-                why.add(name + " is in provider.ignore");
-            } else {
+            Optional<String> reason = p.excludes(c);
+            if (reason.isEmpty()) {
                 return;
             }
+            why.add(reason.get());
         }
         throw ApiException.invalid(param.equals("model") ? "provider" : param, "No provider is left for model '" + model.model().id()
                 + "': " + String.join("; ", why) + ".");

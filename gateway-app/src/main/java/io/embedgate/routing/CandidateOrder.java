@@ -21,13 +21,7 @@ final class CandidateOrder {
     }
 
     static boolean allowed(Candidate c, RoutingPolicy.Preferences p) {
-        if (c.instance().alpha() && !p.includeAlpha()) {
-            return false;
-        }
-        if (!p.only().isEmpty() && p.only().stream().noneMatch(r -> r.matches(c))) {
-            return false;
-        }
-        return p.ignore().stream().noneMatch(r -> r.matches(c));
+        return p.excludes(c).isEmpty();
     }
 
     static List<Candidate> order(List<Candidate> candidates, RoutingPolicy.Preferences p, ProviderHealth health) {

@@ -22,6 +22,21 @@ public record RoutingPolicy(Preferences preferences, RetryPolicy retry, List<Res
     public record Preferences(List<ProviderRef> order, Set<ProviderRef> only, Set<ProviderRef> ignore, boolean includeAlpha) {
 
         public static final Preferences NONE = new Preferences(List.of(), Set.of(), Set.of(), false);
+
+        /** Why these preferences exclude a candidate, or empty when they allow it. The one place this is decided. */
+        public java.util.Optional<String> excludes(io.embedgate.catalog.Candidate c) {
+            String name = c.instance().name();
+            if (c.instance().alpha() && !includeAlpha) {
+                return java.util.Optional.of(name + " is alpha (set provider.include_alpha)");
+            }
+            if (!only.isEmpty() && only.stream().noneMatch(r -> r.matches(c))) {
+                return java.util.Optional.of(name + " is not in provider.only");
+            }
+            if (ignore.stream().anyMatch(r -> r.matches(c))) {
+                return java.util.Optional.of(name + " is in provider.ignore");
+            }
+            return java.util.Optional.empty();
+        }
     }
 
     /**
