@@ -171,8 +171,11 @@ public class EmbeddingRouter {
         }
         Candidate c = plan.candidates().get(i);
         return call(c, job)
-                .map(r -> new Routed(r.embeddings(), r.usage(), job.model().model().id(), c.instance().name(), r.upstreamModel(),
-                        List.copyOf(notes)))
+                .map(r -> {
+                    EmbeddingResult checked = checked(r, c, job);
+                    return new Routed(checked.embeddings(), checked.usage(), job.model().model().id(), c.instance().name(),
+                            checked.upstreamModel(), List.copyOf(notes));
+                })
                 .onFailure(UpstreamException.class).recoverWithUni(t -> {
                     UpstreamException e = (UpstreamException) t;
                     if (!movesOn(e) || job.deadline().expired() || i + 1 >= plan.candidates().size()) {
@@ -191,27 +194,27 @@ public class EmbeddingRouter {
 
     /** One candidate, all chunks (each with its own retries), bounded by the request's deadline. */
     Uni<EmbeddingResult> call(Candidate c, EmbeddingJob job) {
-        String provider = c.instance().name();
         ModelCapabilities caps = c.capabilities();
         Map<String, Object> options = job.providerOptions().getOrDefault(c.instance().type(), Map.of());
         EmbeddingCall base = new EmbeddingCall(c.upstreamModel(), job.inputs(), job.dimensions(), job.dtype(), options,
                 job.user(), job.deadline());
-        int n = job.inputs().size();
         List<int[]> ranges = RouterChunks.of(job.inputs(), caps.maxInputsPerCall(), caps.maxTokensPerCall());
-        Uni<EmbeddingResult> uni;
         if (ranges.size() == 1) {
-            uni = attempt(c, base, job.policy().retry(), 0);
-        } else {
-            List<Uni<EmbeddingResult>> calls = new ArrayList<>(ranges.size());
-            for (int[] r : ranges) {
-                calls.add(attempt(c, base.withInputs(job.inputs().slice(r[0], r[1])), job.policy().retry(), 0));
-            }
-            uni = Uni.join().all(calls).andFailFast().map(EmbeddingRouter::merge);
+            return attempt(c, base, job.policy().retry(), 0);
         }
-        int dims = job.outputDimensions(caps);
+        List<Uni<EmbeddingResult>> calls = new ArrayList<>(ranges.size());
+        for (int[] r : ranges) {
+            calls.add(attempt(c, base.withInputs(job.inputs().slice(r[0], r[1])), job.policy().retry(), 0));
+        }
+        return Uni.join().all(calls).andFailFast().map(EmbeddingRouter::merge);
+    }
+
+    /** The candidate's whole answer, checked and, where the provider does not normalise, made unit length. */
+    private static EmbeddingResult checked(EmbeddingResult r, Candidate c, EmbeddingJob job) {
+        ModelCapabilities caps = c.capabilities();
+        check(r, job.inputs().size(), job.outputDimensions(caps), job.dtype(), c.instance().name());
         boolean normalize = job.normalize() && job.dtype() == OutputDtype.FLOAT && !caps.normalized();
-        return uni.invoke(r -> check(r, n, dims, job.dtype(), provider))
-                .map(r -> normalize ? normalized(r) : r);
+        return normalize ? normalized(r) : r;
     }
 
     /** One upstream call through the instance's circuit breaker, retried per the policy. */
@@ -222,22 +225,21 @@ public class EmbeddingRouter {
         if (remaining.isZero()) {
             return Uni.createFrom().failure(UpstreamException.timeout(provider, Duration.ZERO));
         }
-        long start = System.nanoTime();
-        Uni<EmbeddingResult> one = health.call(provider, () -> c.instance().client().embed(call)
-                .ifNoItem().after(remaining).failWith(() -> UpstreamException.timeout(provider, remaining))
-                .onFailure(t -> !(t instanceof UpstreamException)).transform(t -> UpstreamException.connection(provider, t)))
-                .invoke(r -> health.recordLatency(provider, System.nanoTime() - start));
-        return one.onFailure(UpstreamException.class).recoverWithUni(t -> {
-            UpstreamException e = (UpstreamException) t;
-            Duration delay = attempt < retry.count() && retryable(e, retry) ? backoff(retry, attempt, e) : null;
-            if (delay == null || delay.compareTo(deadline.remaining()) >= 0) {
-                return Uni.createFrom().failure(e);
-            }
-            LOG.debugf("retrying %s in %d ms after %s (attempt %d of %d)", provider, delay.toMillis(), e.kind(), attempt + 2, retry.count() + 1);
-            registry.counter("embedgate.retries", "provider", provider).increment();
-            return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                    .chain(() -> attempt(c, call, retry, attempt + 1));
-        });
+        // Few operators on purpose: each Mutiny stage captures and restores context on the hot path.
+        return health.call(provider, () -> c.instance().client().embed(call)
+                .ifNoItem().after(remaining).failWith(() -> UpstreamException.timeout(provider, remaining)))
+                .onFailure(UpstreamException.class).recoverWithUni(t -> {
+                    UpstreamException e = (UpstreamException) t;
+                    Duration delay = attempt < retry.count() && retryable(e, retry) ? backoff(retry, attempt, e) : null;
+                    if (delay == null || delay.compareTo(deadline.remaining()) >= 0) {
+                        return Uni.createFrom().failure(e);
+                    }
+                    LOG.debugf("retrying %s in %d ms after %s (attempt %d of %d)", provider, delay.toMillis(), e.kind(), attempt + 2,
+                            retry.count() + 1);
+                    registry.counter("embedgate.retries", "provider", provider).increment();
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                            .chain(() -> attempt(c, call, retry, attempt + 1));
+                });
     }
 
     /** Retried: the policy's status codes and connection failures, unless the provider says retrying is pointless. */

@@ -1,8 +1,10 @@
 package io.embedgate.routing;
 
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.util.TypeLiteral;
@@ -62,6 +64,8 @@ public class ProviderHealth {
                     .when(ProviderHealth::countsAsFailure)
                     .onStateChange(s -> changed(name, s))
                     .done()
+                    // The guarded call is already non-blocking: offloading it would add an event-loop hop per call.
+                    .withThreadOffload(false)
                     .build());
         }
     }
@@ -85,16 +89,30 @@ public class ProviderHealth {
         LOG.infof("Circuit breaker of provider '%s' is now %s", name, state);
     }
 
-    /** One upstream call through the instance's breaker; an open breaker fails fast. */
+    /**
+     * One upstream call through the instance's breaker; an open breaker fails fast. Every failure
+     * comes out as an {@link UpstreamException}; latency and outcome are recorded here.
+     */
     public Uni<EmbeddingResult> call(String instance, Supplier<Uni<EmbeddingResult>> call) {
         Guard guard = breakers.get(instance);
         long start = System.nanoTime();
         Uni<EmbeddingResult> guarded = guard == null ? call.get() : guard.get(call, RESULT);
-        return guarded.onFailure(CircuitBreakerOpenException.class).transform(t -> new UpstreamException(instance,
-                UpstreamException.Kind.CONNECTION, 0, null, "circuit_open", "circuit breaker open after recent failures", false, null, t))
-                .onItemOrFailure().invoke((ok, failure) -> upstreamTimer(instance, failure == null ? "ok"
-                        : failure instanceof UpstreamException e ? e.kind().name().toLowerCase(java.util.Locale.ROOT) : "error")
-                        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
+        // One stage for both outcomes (each Mutiny stage costs a context capture); a failure is
+        // returned as a failed Uni, as throwing here would wrap it in a CompositeException.
+        return guarded.onItemOrFailure().transformToUni((result, failure) -> {
+            long nanos = System.nanoTime() - start;
+            if (failure == null) {
+                upstreamTimer(instance, "ok").record(nanos, TimeUnit.NANOSECONDS);
+                recordLatency(instance, nanos);
+                return Uni.createFrom().item(result);
+            }
+            UpstreamException e = failure instanceof UpstreamException u ? u
+                    : failure instanceof CircuitBreakerOpenException ? new UpstreamException(instance, UpstreamException.Kind.CONNECTION, 0,
+                            null, "circuit_open", "circuit breaker open after recent failures", false, null, failure)
+                    : UpstreamException.connection(instance, failure);
+            upstreamTimer(instance, e.kind().name().toLowerCase(Locale.ROOT)).record(nanos, TimeUnit.NANOSECONDS);
+            return Uni.createFrom().failure(e);
+        });
     }
 
     private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();

@@ -33,19 +33,23 @@ public final class UpstreamCall {
     }
 
     public static Uni<EmbeddingResult> handle(String provider, Uni<Response> call, Decoder decoder, ErrorMapper errors) {
-        return call
-                .onFailure().transform(t -> t instanceof UpstreamException ? t : UpstreamException.connection(provider, t))
-                .map(response -> {
-                    byte[] entity = response.hasEntity() ? response.readEntity(byte[].class) : EMPTY;
-                    int status = response.getStatus();
-                    if (status >= 200 && status < 300) {
-                        return decoder.decode(entity);
-                    }
-                    String shouldRetry = response.getHeaderString("x-should-retry");
-                    throw errors.map(status, entity,
-                            RetryAfter.fromHeaders(response.getHeaderString("retry-after-ms"), response.getHeaderString("retry-after")),
-                            shouldRetry == null ? null : Boolean.valueOf(shouldRetry.trim()));
-                });
+        // One operator for both outcomes: every Mutiny stage costs a context capture on the hot path.
+        // (Throwing while handling a failure would wrap it in a CompositeException, hence failure Unis.)
+        return call.onItemOrFailure().transformToUni((response, failure) -> failure != null
+                ? Uni.createFrom().failure(failure instanceof UpstreamException e ? e : UpstreamException.connection(provider, failure))
+                : Uni.createFrom().item(() -> read(response, decoder, errors)));
+    }
+
+    private static EmbeddingResult read(Response response, Decoder decoder, ErrorMapper errors) {
+        byte[] entity = response.hasEntity() ? response.readEntity(byte[].class) : EMPTY;
+        int status = response.getStatus();
+        if (status >= 200 && status < 300) {
+            return decoder.decode(entity);
+        }
+        String shouldRetry = response.getHeaderString("x-should-retry");
+        throw errors.map(status, entity,
+                RetryAfter.fromHeaders(response.getHeaderString("retry-after-ms"), response.getHeaderString("retry-after")),
+                shouldRetry == null ? null : Boolean.valueOf(shouldRetry.trim()));
     }
 
     /** Closes a REST client built by {@link ProviderRestClients}. */
