@@ -25,12 +25,40 @@ class OpenApiTest {
             assertTrue(doc.get("paths").has(path), path);
         }
         JsonNode props = doc.get("components").get("schemas").get("EmbeddingRequest").get("properties");
-        for (String field : new String[] { "model", "input", "inputs", "encoding_format", "dimensions", "user", "embedding_options", "provider", "orq" }) {
+        for (String field : new String[] { "model", "input", "inputs", "encoding_format", "dimensions", "user", "embedding_options", "provider", "orq",
+                "debug" }) {
             assertTrue(props.has(field), field);
         }
         assertTrue(props.get("embedding_options").get("description").asText().contains("output_dtype"));
         JsonNode schemas = doc.get("components").get("schemas");
         assertTrue(schemas.get("Orq").get("properties").has("load_balancer"));
         assertTrue(schemas.get("ProviderPreferences").get("properties").has("include_alpha"));
+        for (String field : new String[] { "enabled", "return_upstream_request", "return_upstream_response", "trace", "trace_level" }) {
+            assertTrue(schemas.get("DebugOptions").get("properties").has(field), "debug." + field);
+        }
+        // Structurally valid: every reference resolves, every operation declares its responses.
+        java.util.List<String> refs = new java.util.ArrayList<>();
+        collectRefs(doc, refs);
+        assertTrue(refs.size() > 5, "the document uses component references");
+        for (String ref : refs) {
+            assertTrue(ref.startsWith("#/components/schemas/") && schemas.has(ref.substring("#/components/schemas/".length())),
+                    "unresolved $ref " + ref);
+        }
+        doc.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> assertTrue(
+                op.getValue().has("responses") && op.getValue().get("responses").size() > 0, path.getKey() + " " + op.getKey())));
+    }
+
+    private static void collectRefs(JsonNode n, java.util.List<String> out) {
+        if (n.isObject()) {
+            n.fields().forEachRemaining(f -> {
+                if (f.getKey().equals("$ref")) {
+                    out.add(f.getValue().asText());
+                } else {
+                    collectRefs(f.getValue(), out);
+                }
+            });
+        } else if (n.isArray()) {
+            n.forEach(c -> collectRefs(c, out));
+        }
     }
 }

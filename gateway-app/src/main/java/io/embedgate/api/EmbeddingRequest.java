@@ -51,5 +51,9 @@ public record EmbeddingRequest(
         RoutingFields.ProviderPreferences provider,
         /** Fallbacks, retries, load balancing, timeout, cache and attribution. */
         @Schema(description = "Fallbacks, retries, load balancing, timeout, per-input cache and attribution.")
-        RoutingFields.Orq orq) {
+        RoutingFields.Orq orq,
+        /** Debug controls: a trace of what the gateway did, with the upstream exchanges if asked. */
+        @Schema(description = "Debug controls: the response gets a 'debug' object describing routing, attempts, cache, option mapping and timings.",
+                examples = "{\"enabled\": true, \"return_upstream_request\": true, \"trace_level\": \"summary\"}")
+        DebugRequest debug) {
 }

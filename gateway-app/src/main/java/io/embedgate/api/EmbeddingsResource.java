@@ -9,8 +9,12 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.embedgate.auth.ApiKeys;
 import io.embedgate.auth.AuthFilter;
 import io.embedgate.cache.CachedEmbeddings;
+import io.embedgate.debug.DebugSettings;
+import io.embedgate.debug.Redactor;
+import io.embedgate.debug.Trace;
 import io.embedgate.observability.RequestRecord;
 import io.embedgate.routing.EmbeddingJob;
 import io.embedgate.routing.Routed;
@@ -37,6 +41,12 @@ public class EmbeddingsResource {
     RequestValidator validator;
     @Inject
     CachedEmbeddings embeddings;
+    @Inject
+    ApiKeys keys;
+    @Inject
+    Redactor redactor;
+    @Inject
+    DebugJson debugJson;
 
     @POST
     @Path("v1/embeddings")
@@ -56,15 +66,17 @@ public class EmbeddingsResource {
 
     private Uni<RestResponse<EmbeddingsResponse>> embed(EmbeddingRequest request, RoutingContext rc) {
         RequestRecord.of(rc).model = request == null ? null : request.model(); // logged even when the request is rejected
-        EmbeddingJob job = validator.validate(request);
-        boolean base64 = "base64".equals(request.encodingFormat());
         String keyId = rc.get(AuthFilter.KEY_ID);
+        Trace trace = trace(request, keyId);
+        EmbeddingJob job = validator.validate(request, trace);
+        trace.mark("validation");
+        boolean base64 = "base64".equals(request.encodingFormat());
         RequestRecord record = RequestRecord.of(rc);
         record.model = job.model().model().id();
         record.inputs = job.inputs().size();
         record.orqName = job.attribution().name().orElse(null);
         record.contactId = job.attribution().contactId().orElse(null);
-        return embeddings.embed(job, keyId == null ? "" : keyId).map(a -> {
+        Uni<RestResponse<EmbeddingsResponse>> answer = embeddings.embed(job, keyId == null ? "" : keyId).map(a -> {
             Routed r = a.routed();
             record.model = r.model();
             record.promptTokens = r.usage().promptTokens();
@@ -74,8 +86,9 @@ public class EmbeddingsResource {
             if (!base64) {
                 requireFiniteFloats(r);
             }
+            byte[] debug = trace.on() ? debugJson.debug(trace, rc, request, job, a) : null;
             var response = RestResponse.ResponseBuilder.ok(new EmbeddingsResponse(r.embeddings(), r.model(), r.usage(),
-                    a.consulted() ? a.cachedTokens() : null, base64))
+                    a.consulted() ? a.cachedTokens() : null, base64, debug))
                     .header(PROVIDER_HEADER, r.provider())
                     .header(UPSTREAM_MODEL_HEADER, r.upstreamModel());
             if (r.usage().estimated()) {
@@ -86,6 +99,22 @@ public class EmbeddingsResource {
             }
             return response.build();
         });
+        // A failed request keeps its trace: the error envelope carries it (see ErrorMappers).
+        return trace.on() ? answer.onFailure().transform(t -> new DebuggedFailure(t, debugJson.failed(trace, rc, request, job))) : answer;
+    }
+
+    /** The request's debug trace; 403 when its gateway key may not use debug. */
+    private Trace trace(EmbeddingRequest request, String keyId) {
+        DebugSettings settings = request == null ? null : RequestValidator.debug(request.debug());
+        if (settings == null) {
+            return Trace.OFF;
+        }
+        if (!keys.debugAllowed(keyId)) {
+            throw new ApiException(403, "permission_error", "debug_not_allowed", "debug",
+                    "This gateway key may not use debug; the gateway operator can allow it with gateway.auth.keys." + keyId
+                            + ".debug-allowed=true.", null);
+        }
+        return new Trace(settings, redactor);
     }
 
     /**

@@ -9,6 +9,11 @@ import io.embedgate.spi.Usage;
  * What {@link EmbeddingsResponseWriter} streams to the client.
  *
  * @param cachedTokens tokens of inputs served without an upstream call; null when the cache was not used
+ * @param debug        the {@code debug} object as JSON, when the client asked for it; else null
  */
-public record EmbeddingsResponse(List<Embedding> data, String model, Usage usage, Long cachedTokens, boolean base64) {
+public record EmbeddingsResponse(List<Embedding> data, String model, Usage usage, Long cachedTokens, boolean base64, byte[] debug) {
+
+    public EmbeddingsResponse(List<Embedding> data, String model, Usage usage, Long cachedTokens, boolean base64) {
+        this(data, model, usage, cachedTokens, base64, null);
+    }
 }

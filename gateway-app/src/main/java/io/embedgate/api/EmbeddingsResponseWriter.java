@@ -73,7 +73,12 @@ public class EmbeddingsResponseWriter implements MessageBodyWriter<EmbeddingsRes
                 number(r.cachedTokens());
                 ascii("}");
             }
-            ascii("}}");
+            ascii("}");
+            if (r.debug() != null) {
+                ascii(",\"debug\":");
+                bytes(r.debug(), 0, r.debug().length);
+            }
+            ascii("}");
             return this;
         }
 

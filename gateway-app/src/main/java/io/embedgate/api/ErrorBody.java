@@ -13,6 +13,11 @@ public record ErrorBody(Detail error) {
     public record Detail(String message, String type, String param, String code) {
     }
 
+    /** The envelope with the request's debug trace (extra fields are ignored by OpenAI SDKs). */
+    @RegisterForReflection
+    public record WithDebug(Detail error, java.util.Map<String, Object> debug) {
+    }
+
     public static ErrorBody of(String message, String type, String param, String code) {
         return new ErrorBody(new Detail(message, type, param, code));
     }

@@ -37,6 +37,22 @@ public class ErrorMappers {
         return respond(fromUpstream(e));
     }
 
+    /** A failure of a request that asked for debug: the usual envelope, plus the trace. */
+    @ServerExceptionMapper
+    public Response debugged(DebuggedFailure f) {
+        Throwable t = f.getCause();
+        ApiException e;
+        if (t instanceof ApiException a) {
+            e = a;
+        } else if (t instanceof UpstreamException u) {
+            e = fromUpstream(u);
+        } else {
+            LOG.error("Unexpected failure", t);
+            e = new ApiException(500, "server_error", null, null, "The gateway failed unexpectedly; the error was logged.", null);
+        }
+        return ErrorResponses.of(e, f.debug());
+    }
+
     /** Malformed JSON, wrong value types, bad {@code input} shapes. */
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {

@@ -10,7 +10,13 @@ public final class ErrorResponses {
     }
 
     public static Response of(ApiException e) {
-        Response.ResponseBuilder b = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(e.body());
+        return of(e, null);
+    }
+
+    /** With the client's debug trace next to the error, when it asked for one. */
+    public static Response of(ApiException e, java.util.Map<String, Object> debug) {
+        Object body = debug == null ? e.body() : new ErrorBody.WithDebug(e.body().error(), debug);
+        Response.ResponseBuilder b = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
         e.headers().forEach(b::header);
         if (e.status() == 401) {
             b.header("WWW-Authenticate", "Bearer");

@@ -21,6 +21,8 @@ import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.Catalog;
 import io.embedgate.catalog.ResolvedModel;
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.debug.DebugSettings;
+import io.embedgate.debug.Trace;
 import io.embedgate.routing.EmbeddingJob;
 import io.embedgate.routing.RoutingPolicy;
 import io.embedgate.spi.Deadline;
@@ -45,6 +47,11 @@ public class RequestValidator {
     GatewayConfig config;
 
     public EmbeddingJob validate(EmbeddingRequest request) {
+        return validate(request, Trace.OFF);
+    }
+
+    /** @param trace the request's debug trace (see {@link #debug}) */
+    public EmbeddingJob validate(EmbeddingRequest request, Trace trace) {
         if (request == null) {
             throw ApiException.invalid(null, "The request body is required: a JSON object with 'model' and 'input'.");
         }
@@ -123,7 +130,30 @@ public class RequestValidator {
                 : new EmbeddingJob.Attribution(Optional.ofNullable(orq.name()),
                         Optional.ofNullable(orq.contact()).map(RoutingFields.Contact::id));
         return new EmbeddingJob(model, inputs, dimensions, dtype, options.normalize(), forwarded(options),
-                Optional.ofNullable(request.user()), Deadline.after(timeout(orq == null ? null : orq.timeout())), policy, who, cacheTtl);
+                Optional.ofNullable(request.user()), Deadline.after(timeout(orq == null ? null : orq.timeout())), policy, who, cacheTtl, trace);
+    }
+
+    /**
+     * The request's {@code debug} object, or null when it asks for no debug output. Any flag set to
+     * true turns debug on unless {@code enabled} is explicitly false.
+     */
+    public static DebugSettings debug(DebugRequest d) {
+        if (d == null) {
+            return null;
+        }
+        boolean full = false;
+        if (d.traceLevel() != null) {
+            full = switch (d.traceLevel()) {
+                case "summary" -> false;
+                case "full" -> true;
+                default -> throw ApiException.invalid("debug.trace_level", "debug.trace_level must be 'summary' or 'full', got '"
+                        + d.traceLevel() + "'.");
+            };
+        }
+        boolean request = Boolean.TRUE.equals(d.returnUpstreamRequest());
+        boolean response = Boolean.TRUE.equals(d.returnUpstreamResponse());
+        boolean on = d.enabled() != null ? d.enabled() : request || response || Boolean.TRUE.equals(d.trace()) || d.traceLevel() != null;
+        return on ? new DebugSettings(request, response, !Boolean.FALSE.equals(d.trace()), full) : null;
     }
 
     // ---- provider preferences and orq ----

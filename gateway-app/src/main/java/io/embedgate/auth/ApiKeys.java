@@ -30,9 +30,12 @@ public class ApiKeys {
     }
 
     private final List<Entry> entries = new ArrayList<>();
+    private final java.util.Set<String> debugAllowed = new java.util.HashSet<>();
+    private final boolean authEnabled;
 
     @Inject
     public ApiKeys(GatewayConfig config) {
+        this.authEnabled = config.auth().enabled();
         config.auth().keys().forEach((id, key) -> {
             Optional<String> hex = key.sha256().map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty());
             if (hex.isEmpty()) {
@@ -43,6 +46,9 @@ public class ApiKeys {
                 throw new IllegalStateException("gateway.auth.keys." + id + ".sha256 must be 64 hex characters (the SHA-256 of the key)");
             }
             entries.add(new Entry(id, HexFormat.of().parseHex(hex.get())));
+            if (key.debugAllowed()) {
+                debugAllowed.add(id);
+            }
         });
         if (entries.isEmpty() && config.auth().enabled()) {
             LOG.warn("No gateway keys are configured: every /v1 request will get 401. See README, 'Gateway keys'.");
@@ -63,6 +69,14 @@ public class ApiKeys {
             }
         }
         return Optional.ofNullable(match);
+    }
+
+    /**
+     * Whether requests authenticated with this key id may use {@code debug}. With authentication
+     * turned off (local experiments) there is no key to ask, and debug is open like everything else.
+     */
+    public boolean debugAllowed(String keyId) {
+        return keyId == null ? !authEnabled : debugAllowed.contains(keyId);
     }
 
     static byte[] sha256(String s) {

@@ -72,6 +72,7 @@ public class CachedEmbeddings {
         List<ByteBuffer> remote = new ArrayList<>(new java.util.LinkedHashSet<>(keys));
         remote.removeAll(local.keySet());
         return redis.getAll(remote).chain(shared -> {
+            job.trace().mark("cache_lookup");
             cache.putAll(shared); // warm this replica's tier with what another one computed
             Map<ByteBuffer, CachedVector> hits = new HashMap<>(local);
             hits.putAll(shared);

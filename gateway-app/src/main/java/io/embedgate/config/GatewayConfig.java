@@ -133,6 +133,13 @@ public interface GatewayConfig {
         interface Key {
             /** Lower-case hex SHA-256 of the key. The key itself is never configured. */
             Optional<String> sha256();
+
+            /**
+             * Whether requests with this key may use {@code debug} (a trace naming upstream URLs and
+             * instances, with secrets masked); others get 403.
+             */
+            @WithDefault("false")
+            boolean debugAllowed();
         }
     }
 

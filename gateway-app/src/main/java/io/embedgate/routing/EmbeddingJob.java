@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 import io.embedgate.catalog.ResolvedModel;
+import io.embedgate.debug.Trace;
 import io.embedgate.spi.Deadline;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.ModelCapabilities;
@@ -22,6 +23,7 @@ import io.embedgate.spi.OutputDtype;
  * @param providerOptions {@code embedding_options} by provider type, without the size and dtype keys
  *                        (already folded into the fields above); a call gets only its own type's
  * @param cacheTtl        present when this request uses the embedding cache, with the entries' time to live
+ * @param trace           the client's debug trace, {@link Trace#OFF} unless it asked for one
  */
 public record EmbeddingJob(
         ResolvedModel model,
@@ -34,7 +36,8 @@ public record EmbeddingJob(
         Deadline deadline,
         RoutingPolicy policy,
         Attribution attribution,
-        Optional<Duration> cacheTtl) {
+        Optional<Duration> cacheTtl,
+        Trace trace) {
 
     /** Who asked ({@code orq.name}, {@code orq.contact.id}): for logs and usage, never sent upstream. */
     public record Attribution(Optional<String> name, Optional<String> contactId) {
@@ -49,17 +52,17 @@ public record EmbeddingJob(
 
     /** The same job for another model (a fallback or a load-balancer pick) at the given size. */
     public EmbeddingJob forModel(ResolvedModel other, OptionalInt otherDimensions) {
-        return new EmbeddingJob(other, inputs, otherDimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl);
+        return new EmbeddingJob(other, inputs, otherDimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl, trace);
     }
 
     /** The same job for some of its inputs, routed without fallbacks or load balancing (see the cache). */
     public EmbeddingJob forInputsOnThisModel(EmbeddingInputs subset) {
         RoutingPolicy primaryOnly = new RoutingPolicy(policy.preferences(), policy.retry(), List.of(), List.of());
-        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, primaryOnly, attribution, cacheTtl);
+        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, primaryOnly, attribution, cacheTtl, trace);
     }
 
     /** The same job for some of its inputs, with its full routing policy. */
     public EmbeddingJob forInputs(EmbeddingInputs subset) {
-        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl);
+        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl, trace);
     }
 }

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.ResolvedModel;
+import io.embedgate.debug.Trace;
 import io.embedgate.spi.Deadline;
 import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
@@ -63,7 +64,39 @@ public class EmbeddingRouter {
     public Uni<Routed> embed(EmbeddingJob job) {
         List<String> notes = new ArrayList<>();
         List<Plan> plans = plans(job, notes);
+        Trace trace = job.trace();
+        if (trace.on()) {
+            for (int i = 0; i < plans.size(); i++) {
+                explain(trace, i == 0 ? "primary" : "fallback", plans.get(i), job.policy().preferences());
+            }
+            notes.forEach(trace::note);
+        }
         return tryPlans(plans, 0, null, notes);
+    }
+
+    /** For the debug trace: a plan's candidates in the order they will be tried, and the ones excluded with why. */
+    private void explain(Trace trace, String role, Plan plan, RoutingPolicy.Preferences preferences) {
+        List<Map<String, Object>> tried = new ArrayList<>();
+        for (Candidate c : plan.candidates()) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("provider", c.instance().name());
+            m.put("type", c.instance().type());
+            m.put("upstream_model", c.upstreamModel());
+            m.put("circuit", health.state(c.instance().name()).name().toLowerCase(java.util.Locale.ROOT));
+            if (health.unhealthy(c.instance().name())) {
+                m.put("note", "circuit open: tried last");
+            }
+            m.put("priority", c.instance().priority());
+            m.put("weight", c.instance().weight());
+            m.put("recent_latency_ms", Math.round(health.latency(c.instance().name()) * 100) / 100.0);
+            tried.add(m);
+        }
+        List<Map<String, Object>> excluded = new ArrayList<>();
+        for (Candidate c : plan.job().model().candidates()) {
+            preferences.excludes(c).ifPresent(why -> excluded.add(Map.of("provider", c.instance().name(), "reason", why)));
+        }
+        trace.plan(role, plan.job().model().model().id(), plan.job().outputDimensions(plan.job().model().model().capabilities()),
+                tried, excluded);
     }
 
     List<Plan> plans(EmbeddingJob job, List<String> notes) {
@@ -158,6 +191,7 @@ public class EmbeddingRouter {
                     }
                     notes.add("model " + plan.job().model().model().id() + " failed (" + e.provider() + ": " + e.kind()
                             + "); falling back to " + plans.get(i + 1).job().model().model().id());
+                    plan.job().trace().note(notes.get(notes.size() - 1));
                     registry.counter("embedgate.fallbacks", "from", plan.job().model().model().id(), "to",
                             plans.get(i + 1).job().model().model().id()).increment();
                     return tryPlans(plans, i + 1, e, notes);
@@ -173,6 +207,9 @@ public class EmbeddingRouter {
         return call(c, job)
                 .map(r -> {
                     EmbeddingResult checked = checked(r, c, job);
+                    if (job.trace().on()) {
+                        job.trace().served(c.instance().name(), c.instance().type(), checked.upstreamModel(), checked != r);
+                    }
                     return new Routed(checked.embeddings(), checked.usage(), job.model().model().id(), c.instance().name(),
                             checked.upstreamModel(), List.copyOf(notes));
                 })
@@ -183,6 +220,8 @@ public class EmbeddingRouter {
                     }
                     LOG.debugf("provider %s failed (%s: %s); trying %s", e.provider(), e.kind(), e.getMessage(),
                             plan.candidates().get(i + 1).instance().name());
+                    job.trace().note("provider " + e.provider() + " failed (" + e.kind() + "); trying "
+                            + plan.candidates().get(i + 1).instance().name());
                     return tryCandidates(plan, i + 1, e, notes);
                 });
     }
@@ -200,11 +239,12 @@ public class EmbeddingRouter {
                 job.user(), job.deadline());
         List<int[]> ranges = RouterChunks.of(job.inputs(), caps.maxInputsPerCall(), caps.maxTokensPerCall());
         if (ranges.size() == 1) {
-            return attempt(c, base, job.policy().retry(), 0);
+            return attempt(c, base, job.policy().retry(), job.trace(), 0, 0, 0);
         }
         List<Uni<EmbeddingResult>> calls = new ArrayList<>(ranges.size());
-        for (int[] r : ranges) {
-            calls.add(attempt(c, base.withInputs(job.inputs().slice(r[0], r[1])), job.policy().retry(), 0));
+        for (int i = 0; i < ranges.size(); i++) {
+            int[] r = ranges.get(i);
+            calls.add(attempt(c, base.withInputs(job.inputs().slice(r[0], r[1])), job.policy().retry(), job.trace(), i, r[0], 0));
         }
         return Uni.join().all(calls).andFailFast().map(EmbeddingRouter::merge);
     }
@@ -218,27 +258,42 @@ public class EmbeddingRouter {
     }
 
     /** One upstream call through the instance's circuit breaker, retried per the policy. */
-    private Uni<EmbeddingResult> attempt(Candidate c, EmbeddingCall call, RoutingPolicy.RetryPolicy retry, int attempt) {
+    /**
+     * @param chunk  index of this call's chunk of the request (for the trace)
+     * @param offset index of the chunk's first input in the request (for the trace)
+     */
+    private Uni<EmbeddingResult> attempt(Candidate c, EmbeddingCall call, RoutingPolicy.RetryPolicy retry, Trace trace, int chunk,
+            int offset, int attempt) {
         String provider = c.instance().name();
         Deadline deadline = call.deadline();
         Duration remaining = deadline.remaining();
         if (remaining.isZero()) {
             return Uni.createFrom().failure(UpstreamException.timeout(provider, Duration.ZERO));
         }
+        Trace.Attempt traced = trace.on()
+                ? trace.attempt(provider, call.upstreamModel(), chunk, offset, offset + call.inputs().size(), attempt + 1)
+                : null;
+        EmbeddingCall sent = traced == null ? call : call.withTap(traced);
         // Few operators on purpose: each Mutiny stage captures and restores context on the hot path.
-        return health.call(provider, () -> c.instance().client().embed(call)
-                .ifNoItem().after(remaining).failWith(() -> UpstreamException.timeout(provider, remaining)))
-                .onFailure(UpstreamException.class).recoverWithUni(t -> {
+        Uni<EmbeddingResult> one = health.call(provider, () -> c.instance().client().embed(sent)
+                .ifNoItem().after(remaining).failWith(() -> UpstreamException.timeout(provider, remaining)));
+        if (traced != null) {
+            one = one.onItemOrFailure().invoke(traced::done);
+        }
+        return one.onFailure(UpstreamException.class).recoverWithUni(t -> {
                     UpstreamException e = (UpstreamException) t;
                     Duration delay = attempt < retry.count() && retryable(e, retry) ? backoff(retry, attempt, e) : null;
                     if (delay == null || delay.compareTo(deadline.remaining()) >= 0) {
                         return Uni.createFrom().failure(e);
                     }
+                    if (traced != null) {
+                        traced.retryIn(delay);
+                    }
                     LOG.debugf("retrying %s in %d ms after %s (attempt %d of %d)", provider, delay.toMillis(), e.kind(), attempt + 2,
                             retry.count() + 1);
                     registry.counter("embedgate.retries", "provider", provider).increment();
                     return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                            .chain(() -> attempt(c, call, retry, attempt + 1));
+                            .chain(() -> attempt(c, call, retry, trace, chunk, offset, attempt + 1));
                 });
     }
 

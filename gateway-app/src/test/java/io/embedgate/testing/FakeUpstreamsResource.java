@@ -78,6 +78,8 @@ public class FakeUpstreamsResource implements QuarkusTestResourceLifecycleManage
         c.put("gateway.auth.keys.test.sha256", TestKeys.sha256(TestKeys.GATEWAY_KEY));
         c.put("gateway.auth.keys.default.sha256", "");
         c.put("gateway.auth.keys.other.sha256", TestKeys.sha256(TestKeys.OTHER_KEY));
+        // The test key may use debug; the other key may not (403).
+        c.put("gateway.auth.keys.test.debug-allowed", "true");
         // Small enough that an oversized upload completes before the 413 arrives.
         c.put("gateway.limits.max-body-size", "1M");
         c.put("gateway.providers.openai.base-url", fake.baseUrl());

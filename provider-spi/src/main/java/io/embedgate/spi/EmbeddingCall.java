@@ -16,6 +16,7 @@ import java.util.OptionalInt;
  *                      JSON values (String, Number, Boolean, List, Map); already validated
  * @param user          end-user id for the provider's abuse monitoring, if the client sent one
  * @param deadline      when the whole client request must be answered
+ * @param tap           receives the wire exchange when the client asked for it in its debug trace
  */
 public record EmbeddingCall(
         String upstreamModel,
@@ -24,7 +25,13 @@ public record EmbeddingCall(
         OutputDtype dtype,
         Map<String, Object> options,
         Optional<String> user,
-        Deadline deadline) {
+        Deadline deadline,
+        WireTap tap) {
+
+    public EmbeddingCall(String upstreamModel, EmbeddingInputs inputs, OptionalInt dimensions, OutputDtype dtype,
+            Map<String, Object> options, Optional<String> user, Deadline deadline) {
+        this(upstreamModel, inputs, dimensions, dtype, options, user, deadline, WireTap.NONE);
+    }
 
     public EmbeddingCall {
         Objects.requireNonNull(upstreamModel, "upstreamModel");
@@ -34,10 +41,16 @@ public record EmbeddingCall(
         dtype = dtype == null ? OutputDtype.FLOAT : dtype;
         options = options == null ? Map.of() : options;
         user = user == null ? Optional.empty() : user;
+        tap = tap == null ? WireTap.NONE : tap;
     }
 
     /** The same call for a sub-range of the inputs. */
     public EmbeddingCall withInputs(EmbeddingInputs slice) {
-        return new EmbeddingCall(upstreamModel, slice, dimensions, dtype, options, user, deadline);
+        return new EmbeddingCall(upstreamModel, slice, dimensions, dtype, options, user, deadline, tap);
+    }
+
+    /** The same call reporting its wire exchange to {@code t}. */
+    public EmbeddingCall withTap(WireTap t) {
+        return new EmbeddingCall(upstreamModel, inputs, dimensions, dtype, options, user, deadline, t);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.embedgate.provider.support.ProviderRestClients;
+import io.embedgate.provider.support.UpstreamEndpoint;
 import io.embedgate.spi.InstanceSettings;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OptionProblem;
@@ -90,7 +91,7 @@ public class GoogleAdapter implements ProviderAdapter {
     public ProviderClient connect(InstanceSettings settings) {
         String key = settings.apiKey().orElse("");
         // The key travels in a header, never in the URL (where it would end up in access logs).
-        GeminiApi api = ProviderRestClients.build(settings, GeminiApi.class, Map.of("x-goog-api-key", key));
-        return new GeminiClient(settings.name(), key, api);
+        UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, Map.of("x-goog-api-key", key));
+        return new GeminiClient(endpoint, key, ProviderRestClients.build(settings, endpoint, GeminiApi.class));
     }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.embedgate.provider.support.ProviderRestClients;
+import io.embedgate.provider.support.UpstreamEndpoint;
 import io.embedgate.spi.InstanceSettings;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OptionProblem;
@@ -90,7 +91,7 @@ public class MistralAdapter implements ProviderAdapter {
     @Override
     public ProviderClient connect(InstanceSettings settings) {
         String key = settings.apiKey().orElse("");
-        MistralApi api = ProviderRestClients.build(settings, MistralApi.class, Map.of("Authorization", "Bearer " + key));
-        return new MistralClient(settings.name(), key, api);
+        UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, Map.of("Authorization", "Bearer " + key));
+        return new MistralClient(endpoint, key, ProviderRestClients.build(settings, endpoint, MistralApi.class));
     }
 }

@@ -12,6 +12,7 @@ import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.ProviderAdapter;
 import io.embedgate.spi.ProviderClient;
 import io.embedgate.provider.support.ProviderRestClients;
+import io.embedgate.provider.support.UpstreamEndpoint;
 
 /**
  * The OpenAI embeddings API, and any server speaking it (Azure's v1 route, vLLM, TEI, Ollama's
@@ -46,8 +47,7 @@ public class OpenAiAdapter implements ProviderAdapter {
     @Override
     public ProviderClient connect(InstanceSettings settings) {
         String key = settings.apiKey().orElse("");
-        OpenAiEmbeddingsApi api = ProviderRestClients.build(settings, OpenAiEmbeddingsApi.class,
-                key.isEmpty() ? Map.of() : Map.of("Authorization", "Bearer " + key));
-        return new OpenAiClient(settings.name(), key, api);
+        UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, key.isEmpty() ? Map.of() : Map.of("Authorization", "Bearer " + key));
+        return new OpenAiClient(endpoint, key, ProviderRestClients.build(settings, endpoint, OpenAiEmbeddingsApi.class));
     }
 }

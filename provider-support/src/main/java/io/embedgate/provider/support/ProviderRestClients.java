@@ -1,6 +1,5 @@
 package io.embedgate.provider.support;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -17,15 +16,9 @@ public final class ProviderRestClients {
     private ProviderRestClients() {
     }
 
-    /**
-     * @param authHeaders headers carrying the key (e.g. {@code Authorization: Bearer ...}), added to
-     *                    the instance's configured extra headers; computed once, sent on every call
-     */
-    public static <T> T build(InstanceSettings settings, Class<T> api, Map<String, String> authHeaders) {
-        Map<String, String> headers = new LinkedHashMap<>(settings.headers());
-        headers.putAll(authHeaders);
-        headers.put("User-Agent", "embedgate");
-        Map<String, String> fixed = Map.copyOf(headers);
+    /** The client of an instance, sending the endpoint's static headers (computed once) on every call. */
+    public static <T> T build(InstanceSettings settings, UpstreamEndpoint endpoint, Class<T> api) {
+        Map<String, String> fixed = Map.copyOf(endpoint.headers());
         return QuarkusRestClientBuilder.newBuilder()
                 .baseUri(settings.baseUrl())
                 .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)

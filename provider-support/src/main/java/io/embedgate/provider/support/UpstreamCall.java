@@ -1,12 +1,18 @@
 package io.embedgate.provider.support;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import jakarta.ws.rs.core.Response;
 
+import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.RetryAfter;
 import io.embedgate.spi.UpstreamException;
+import io.embedgate.spi.WireTap;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -32,17 +38,33 @@ public final class UpstreamCall {
     private UpstreamCall() {
     }
 
-    public static Uni<EmbeddingResult> handle(String provider, Uni<Response> call, Decoder decoder, ErrorMapper errors) {
+    /**
+     * @param endpoint the instance's endpoint, for the debug trace
+     * @param path     the request path under the base URL, for the debug trace
+     * @param body     the request body as sent by {@code send}
+     */
+    public static Uni<EmbeddingResult> handle(EmbeddingCall call, UpstreamEndpoint endpoint, String path, byte[] body,
+            Function<byte[], Uni<Response>> send, Decoder decoder, ErrorMapper errors) {
+        String provider = endpoint.provider();
+        WireTap tap = call.tap();
+        if (tap.active()) {
+            tap.request("POST", endpoint.url(path), endpoint.headers(), body);
+        }
         // One operator for both outcomes: every Mutiny stage costs a context capture on the hot path.
         // (Throwing while handling a failure would wrap it in a CompositeException, hence failure Unis.)
-        return call.onItemOrFailure().transformToUni((response, failure) -> failure != null
+        return send.apply(body).onItemOrFailure().transformToUni((response, failure) -> failure != null
                 ? Uni.createFrom().failure(failure instanceof UpstreamException e ? e : UpstreamException.connection(provider, failure))
-                : Uni.createFrom().item(() -> read(response, decoder, errors)));
+                : Uni.createFrom().item(() -> read(response, tap, decoder, errors)));
     }
 
-    private static EmbeddingResult read(Response response, Decoder decoder, ErrorMapper errors) {
+    private static EmbeddingResult read(Response response, WireTap tap, Decoder decoder, ErrorMapper errors) {
         byte[] entity = response.hasEntity() ? response.readEntity(byte[].class) : EMPTY;
         int status = response.getStatus();
+        if (tap.active()) {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            response.getStringHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
+            tap.response(status, headers, entity);
+        }
         if (status >= 200 && status < 300) {
             return decoder.decode(entity);
         }
