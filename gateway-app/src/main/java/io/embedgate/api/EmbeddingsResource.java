@@ -21,6 +21,9 @@ import io.embedgate.routing.Routed;
 import io.embedgate.spi.Embedding;
 import io.embedgate.spi.Float32;
 import io.embedgate.spi.UpstreamException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
@@ -47,6 +50,8 @@ public class EmbeddingsResource {
     Redactor redactor;
     @Inject
     DebugJson debugJson;
+    @Inject
+    Tracer tracer;
 
     @POST
     @Path("v1/embeddings")
@@ -86,6 +91,9 @@ public class EmbeddingsResource {
             if (!base64) {
                 requireFiniteFloats(r);
             }
+            if (trace.spans()) {
+                trace.annotate(r.model(), r.provider(), r.upstreamModel(), job.inputs().size(), a.consulted() ? a.hits() : -1);
+            }
             byte[] debug = trace.on() ? debugJson.debug(trace, rc, request, job, a) : null;
             var response = RestResponse.ResponseBuilder.ok(new EmbeddingsResponse(r.embeddings(), r.model(), r.usage(),
                     a.consulted() ? a.cachedTokens() : null, base64, debug))
@@ -99,22 +107,29 @@ public class EmbeddingsResource {
             }
             return response.build();
         });
+        if (trace.spans()) {
+            answer = answer.onFailure().invoke(t -> trace.annotate(job.model().model().id(), null, null, job.inputs().size(), -1));
+        }
         // A failed request keeps its trace: the error envelope carries it (see ErrorMappers).
         return trace.on() ? answer.onFailure().transform(t -> new DebuggedFailure(t, debugJson.failed(trace, rc, request, job))) : answer;
     }
 
-    /** The request's debug trace; 403 when its gateway key may not use debug. */
+    /**
+     * The request's trace: a debug object when the client asked for one (403 when its gateway key
+     * may not use debug), spans when OpenTelemetry traces this request (its server span is valid).
+     */
     private Trace trace(EmbeddingRequest request, String keyId) {
         DebugSettings settings = request == null ? null : RequestValidator.debug(request.debug());
+        boolean traced = Span.current().getSpanContext().isValid();
         if (settings == null) {
-            return Trace.OFF;
+            return traced ? new Trace(null, redactor, tracer, Context.current()) : Trace.OFF;
         }
         if (!keys.debugAllowed(keyId)) {
             throw new ApiException(403, "permission_error", "debug_not_allowed", "debug",
                     "This gateway key may not use debug; the gateway operator can allow it with gateway.auth.keys." + keyId
                             + ".debug-allowed=true.", null);
         }
-        return new Trace(settings, redactor);
+        return new Trace(settings, redactor, traced ? tracer : null, traced ? Context.current() : null);
     }
 
     /**

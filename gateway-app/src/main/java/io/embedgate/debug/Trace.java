@@ -7,22 +7,33 @@ import java.util.List;
 import java.util.Map;
 
 import io.embedgate.spi.EmbeddingResult;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.WireTap;
 
 /**
- * The debug trace of one request, filled in by the router, the cache and the API as the request
- * runs, and rendered into the response's {@code debug} object. {@link #OFF} is what every request
- * without debug carries: callers check {@link #on()} so the hot path does no work for it.
+ * The trace of one request, filled in by the router, the cache and the API as the request runs. It
+ * feeds two sinks: the client's {@code debug} object (when the request asked for one, {@link #on()})
+ * and OpenTelemetry spans (when tracing is enabled, {@link #spans()}): a span per upstream attempt
+ * under the request's server span, which gets the routing decisions as attributes. {@link #OFF} is
+ * what a request carries when neither is wanted: callers check {@link #active()} so the hot path
+ * does no work for it.
  *
  * <p>Chunks of one request can finish on different event-loop threads, so mutations are synchronized.
  */
 public final class Trace {
 
-    public static final Trace OFF = new Trace(null, null);
+    public static final Trace OFF = new Trace(null, null, null, null);
 
     private final DebugSettings settings;
     private final Redactor redactor;
+    private final Tracer tracer;
+    private final Context parent;
     private final long start = System.nanoTime();
     private final Map<String, Object> timings = new LinkedHashMap<>();
     private final List<Map<String, Object>> plans = new ArrayList<>();
@@ -30,13 +41,66 @@ public final class Trace {
     private final List<Attempt> attempts = new ArrayList<>();
     private final Map<String, Object> served = new LinkedHashMap<>();
 
-    public Trace(DebugSettings settings, Redactor redactor) {
+    /**
+     * @param settings what the client asked to see; null for no debug object
+     * @param tracer   null unless the request is traced by OpenTelemetry
+     * @param parent   the request's OpenTelemetry context (its server span)
+     */
+    public Trace(DebugSettings settings, Redactor redactor, Tracer tracer, Context parent) {
         this.settings = settings;
         this.redactor = redactor;
+        this.tracer = tracer;
+        this.parent = parent;
     }
 
+    /** Whether the client asked for a debug object. */
     public boolean on() {
         return settings != null;
+    }
+
+    /** Whether spans are recorded for this request. */
+    public boolean spans() {
+        return tracer != null;
+    }
+
+    /** Whether anything is recorded at all. */
+    public boolean active() {
+        return settings != null || tracer != null;
+    }
+
+    /** The routing decisions, as attributes of the request's server span. */
+    public synchronized void annotate(String model, String provider, String upstreamModel, int inputs, int cacheHits) {
+        if (tracer == null) {
+            return;
+        }
+        Span span = Span.fromContext(parent);
+        span.setAttribute("embedgate.model", model);
+        span.setAttribute("embedgate.inputs", inputs);
+        if (provider != null) {
+            span.setAttribute("embedgate.provider", provider);
+            span.setAttribute("embedgate.upstream_model", upstreamModel);
+        }
+        if (cacheHits >= 0) {
+            span.setAttribute("embedgate.cache.hits", cacheHits);
+        }
+        List<String> candidates = new ArrayList<>();
+        List<String> excluded = new ArrayList<>();
+        for (Map<String, Object> p : plans) {
+            for (Object c : (List<?>) p.get("candidates")) {
+                candidates.add(p.get("model") + "@" + ((Map<?, ?>) c).get("provider"));
+            }
+            for (Object e : (List<?>) p.get("excluded")) {
+                excluded.add(String.valueOf(((Map<?, ?>) e).get("reason")));
+            }
+        }
+        span.setAttribute(AttributeKey.stringArrayKey("embedgate.candidates"), candidates);
+        if (!excluded.isEmpty()) {
+            span.setAttribute(AttributeKey.stringArrayKey("embedgate.excluded"), excluded);
+        }
+        if (!notes.isEmpty()) {
+            span.setAttribute(AttributeKey.stringArrayKey("embedgate.routing_notes"), List.copyOf(notes));
+        }
+        span.setAttribute("embedgate.attempts", attempts.size());
     }
 
     /** Marks the end of a phase: {@code <name>_ms} is the time since the request reached the gateway's handler. */
@@ -59,7 +123,7 @@ public final class Trace {
     }
 
     public synchronized void note(String note) {
-        if (on() && !notes.contains(note)) {
+        if (active() && !notes.contains(note)) {
             notes.add(note);
         }
     }
@@ -117,22 +181,31 @@ public final class Trace {
         private Map<String, Object> response;
         private int requestBytes = -1;
         private int responseBytes = -1;
+        private final Span span;
 
         Attempt(String provider, String upstreamModel, int chunk, int from, int to, int number) {
             fields.put("provider", provider);
             fields.put("upstream_model", upstreamModel);
             fields.put("chunk", chunk);
             fields.put("attempt", number);
-            if (settings.full()) {
+            if (settings != null && settings.full()) {
                 fields.put("inputs", Map.of("from", from, "to", to, "count", to - from));
             }
+            span = tracer == null ? null : tracer.spanBuilder("embedgate.upstream " + provider).setParent(parent)
+                    .setSpanKind(SpanKind.INTERNAL)
+                    .setAttribute("embedgate.provider", provider)
+                    .setAttribute("embedgate.upstream_model", upstreamModel)
+                    .setAttribute("embedgate.chunk", chunk)
+                    .setAttribute("embedgate.attempt", number)
+                    .setAttribute("embedgate.inputs", to - from)
+                    .startSpan();
         }
 
         @Override
         public void request(String method, String url, Map<String, String> headers, byte[] body) {
             synchronized (Trace.this) {
                 requestBytes = body.length;
-                if (settings.returnUpstreamRequest()) {
+                if (settings != null && settings.returnUpstreamRequest()) {
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("method", method);
                     r.put("url", redactor.url(url));
@@ -148,7 +221,7 @@ public final class Trace {
             synchronized (Trace.this) {
                 fields.put("status", status);
                 responseBytes = body.length;
-                if (settings.returnUpstreamResponse()) {
+                if (settings != null && settings.returnUpstreamResponse()) {
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("status", status);
                     r.put("headers", redactor.headers(headers));
@@ -161,10 +234,26 @@ public final class Trace {
         /** The call's outcome as the router saw it (after the adapter decoded or mapped it). */
         public void done(EmbeddingResult result, Throwable failure) {
             synchronized (Trace.this) {
+                record(result, failure);
+                if (span != null) {
+                    span.setAttribute("embedgate.outcome", String.valueOf(fields.get("outcome")));
+                    if (fields.get("status") instanceof Integer status) {
+                        span.setAttribute("http.response.status_code", status);
+                    }
+                    if (failure != null) {
+                        span.setStatus(StatusCode.ERROR, redactor == null ? failure.getClass().getSimpleName() : redactor.text(failure.getMessage()));
+                    }
+                    span.end();
+                }
+            }
+        }
+
+        private void record(EmbeddingResult result, Throwable failure) {
+            {
                 fields.put("latency_ms", millis(System.nanoTime() - started));
                 if (failure == null) {
                     fields.put("outcome", "ok");
-                    if (settings.full()) {
+                    if (settings != null && settings.full()) {
                         fields.put("vectors", result.embeddings().size());
                         fields.put("usage", Map.of("prompt_tokens", result.usage().promptTokens(), "estimated", result.usage().estimated()));
                     }
@@ -181,7 +270,7 @@ public final class Trace {
                 } else {
                     fields.put("outcome", "error");
                 }
-                error.put("message", redactor.text(failure.getMessage()));
+                error.put("message", redactor == null ? failure.getClass().getSimpleName() : redactor.text(failure.getMessage()));
                 fields.put("error", error);
             }
         }
@@ -189,12 +278,15 @@ public final class Trace {
         public void retryIn(Duration delay) {
             synchronized (Trace.this) {
                 fields.put("retry_delay_ms", delay.toMillis());
+                if (span != null) {
+                    span.setAttribute("embedgate.retry_delay_ms", delay.toMillis());
+                }
             }
         }
 
         Map<String, Object> render() {
             Map<String, Object> out = new LinkedHashMap<>(fields);
-            if (settings.full()) {
+            if (settings != null && settings.full()) {
                 if (requestBytes >= 0) {
                     out.put("request_bytes", requestBytes);
                 }

@@ -4,7 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import io.embedgate.api.EmbeddingsResource;
 import io.embedgate.api.HttpEdge;
@@ -34,6 +36,8 @@ public class AccessLogAndMetrics {
     private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
     @Inject
     Catalog catalog;
+    @ConfigProperty(name = "quarkus.log.console.json.enabled", defaultValue = "false")
+    boolean jsonLogs;
 
     void install(@Observes Router router) {
         router.route("/v1/embeddings").order(-900).handler(this::track);
@@ -66,25 +70,60 @@ public class AccessLogAndMetrics {
             meters.computeIfAbsent("tok\u0000" + id, k -> Counter.builder("embedgate.tokens").description("Tokens sent upstream, by gateway key, model and provider")
                     .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry)).increment(r.promptTokens);
         }
-        if (ACCESS.isInfoEnabled()) {
-            // Built by hand: printf-style formatting was the largest single cost of a small request.
-            StringBuilder line = new StringBuilder(256)
-                    .append("request_id=").append((Object) rc.get(HttpEdge.REQUEST_ID))
-                    .append(" key_id=").append(keyId)
-                    .append(" orq_name=").append(quote(r.orqName))
-                    .append(" contact_id=").append(quote(r.contactId))
-                    .append(" model=").append(r.model == null ? "-" : quote(r.model))
-                    .append(" provider=").append(p)
-                    .append(" inputs=").append(r.inputs)
-                    .append(" tokens=").append(r.promptTokens)
-                    .append(" cached_tokens=").append(r.cachedTokens)
-                    .append(" cache_hits=").append(r.cacheHits < 0 ? "-" : Integer.toString(r.cacheHits))
-                    .append(" status=").append(status)
-                    .append(" latency_ms=");
-            long tenths = (nanos + 50_000) / 100_000;
-            line.append(tenths / 10).append('.').append(tenths % 10);
-            ACCESS.info(line.toString());
+        if (!ACCESS.isInfoEnabled()) {
+            return;
         }
+        String requestId = rc.get(HttpEdge.REQUEST_ID);
+        if (jsonLogs) {
+            accessJson(requestId, keyId, r, p, status, nanos);
+            return;
+        }
+        // Built by hand: printf-style formatting was the largest single cost of a small request.
+        StringBuilder line = new StringBuilder(256)
+                .append("request_id=").append(requestId)
+                .append(" key_id=").append(keyId)
+                .append(" orq_name=").append(quote(r.orqName))
+                .append(" contact_id=").append(quote(r.contactId))
+                .append(" model=").append(r.model == null ? "-" : quote(r.model))
+                .append(" provider=").append(p)
+                .append(" inputs=").append(r.inputs)
+                .append(" tokens=").append(r.promptTokens)
+                .append(" cached_tokens=").append(r.cachedTokens)
+                .append(" cache_hits=").append(r.cacheHits < 0 ? "-" : Integer.toString(r.cacheHits))
+                .append(" status=").append(status)
+                .append(" latency_ms=");
+        long tenths = (nanos + 50_000) / 100_000;
+        line.append(tenths / 10).append('.').append(tenths % 10);
+        ACCESS.info(line.toString());
+    }
+
+    /** With JSON logs, the same fields as structured values (the formatter writes them under "mdc"). */
+    private void accessJson(String requestId, String keyId, RequestRecord r, String provider, int status, long nanos) {
+        String[] keys = { "request_id", "key_id", "orq_name", "contact_id", "model", "provider", "inputs", "tokens", "cached_tokens",
+                "cache_hits", "status", "latency_ms" };
+        String[] values = { requestId, keyId, strip(r.orqName), strip(r.contactId), strip(r.model), provider, Integer.toString(r.inputs),
+                Long.toString(r.promptTokens), Long.toString(r.cachedTokens), r.cacheHits < 0 ? null : Integer.toString(r.cacheHits),
+                Integer.toString(status), Double.toString(Math.round(nanos / 100_000.0) / 10.0) };
+        for (int i = 0; i < keys.length; i++) {
+            if (values[i] != null) {
+                MDC.put(keys[i], values[i]);
+            }
+        }
+        try {
+            ACCESS.info("access");
+        } finally {
+            for (String k : keys) {
+                MDC.remove(k);
+            }
+        }
+    }
+
+    private static String strip(String s) {
+        if (s == null) {
+            return null;
+        }
+        String q = quote(s);
+        return q.substring(1, q.length() - 1);
     }
 
     /** Client-supplied values are quoted and stripped of control characters (no log injection). */

@@ -65,7 +65,7 @@ public class EmbeddingRouter {
         List<String> notes = new ArrayList<>();
         List<Plan> plans = plans(job, notes);
         Trace trace = job.trace();
-        if (trace.on()) {
+        if (trace.active()) {
             for (int i = 0; i < plans.size(); i++) {
                 explain(trace, i == 0 ? "primary" : "fallback", plans.get(i), job.policy().preferences());
             }
@@ -207,7 +207,7 @@ public class EmbeddingRouter {
         return call(c, job)
                 .map(r -> {
                     EmbeddingResult checked = checked(r, c, job);
-                    if (job.trace().on()) {
+                    if (job.trace().active()) {
                         job.trace().served(c.instance().name(), c.instance().type(), checked.upstreamModel(), checked != r);
                     }
                     return new Routed(checked.embeddings(), checked.usage(), job.model().model().id(), c.instance().name(),
@@ -270,24 +270,28 @@ public class EmbeddingRouter {
         if (remaining.isZero()) {
             return Uni.createFrom().failure(UpstreamException.timeout(provider, Duration.ZERO));
         }
-        Trace.Attempt traced = trace.on()
+        Trace.Attempt traced = trace.active()
                 ? trace.attempt(provider, call.upstreamModel(), chunk, offset, offset + call.inputs().size(), attempt + 1)
                 : null;
-        EmbeddingCall sent = traced == null ? call : call.withTap(traced);
+        EmbeddingCall sent = trace.on() ? call.withTap(traced) : call;
         // Few operators on purpose: each Mutiny stage captures and restores context on the hot path.
         Uni<EmbeddingResult> one = health.call(provider, () -> c.instance().client().embed(sent)
                 .ifNoItem().after(remaining).failWith(() -> UpstreamException.timeout(provider, remaining)));
         if (traced != null) {
-            one = one.onItemOrFailure().invoke(traced::done);
+            one = one.invoke(r -> traced.done(r, null));
         }
         return one.onFailure(UpstreamException.class).recoverWithUni(t -> {
                     UpstreamException e = (UpstreamException) t;
                     Duration delay = attempt < retry.count() && retryable(e, retry) ? backoff(retry, attempt, e) : null;
-                    if (delay == null || delay.compareTo(deadline.remaining()) >= 0) {
-                        return Uni.createFrom().failure(e);
-                    }
+                    boolean retrying = delay != null && delay.compareTo(deadline.remaining()) < 0;
                     if (traced != null) {
-                        traced.retryIn(delay);
+                        if (retrying) {
+                            traced.retryIn(delay);
+                        }
+                        traced.done(null, e);
+                    }
+                    if (!retrying) {
+                        return Uni.createFrom().failure(e);
                     }
                     LOG.debugf("retrying %s in %d ms after %s (attempt %d of %d)", provider, delay.toMillis(), e.kind(), attempt + 2,
                             retry.count() + 1);

@@ -1,0 +1,78 @@
+package io.embedgate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.testing.Api;
+import io.embedgate.testing.TestKeys;
+
+/**
+ * The packaged application with {@code EMBEDGATE_JSON_LOGS=true}: every console line is one JSON
+ * object, and the access-log line carries its fields as structured values.
+ */
+class JsonLogsIT {
+
+    @Test
+    void consoleLinesAreJsonWithStructuredAccessFields() throws Exception {
+        FakeOpenAi fake = FakeOpenAi.start();
+        int port = TwoReplicasSharingRedisIT.freePort();
+        File log = new File("target/json-logs.log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()).redirectErrorStream(true).redirectOutput(log);
+        Map<String, String> env = pb.environment();
+        env.put("PORT", Integer.toString(port));
+        env.put("OPENAI_BASE_URL", fake.baseUrl());
+        env.put("OPENAI_API_KEY", fake.apiKey());
+        env.put("GATEWAY_API_KEY_SHA256", TestKeys.sha256(TestKeys.GATEWAY_KEY));
+        env.put("EMBEDGATE_JSON_LOGS", "true");
+        Process gateway = pb.start();
+        try {
+            TwoReplicasSharingRedisIT.waitUntilServing(port);
+            HttpResponse<String> r = TwoReplicasSharingRedisIT.embed(port,
+                    "{\"model\":\"text-embedding-3-small\",\"input\":[\"json log\"],\"orq\":{\"name\":\"nightly \\\"job\\\"\"}}");
+            assertEquals(200, r.statusCode(), r.body());
+            String requestId = r.headers().firstValue("x-request-id").orElseThrow();
+            JsonNode access = null;
+            for (int i = 0; i < 100 && access == null; i++) {
+                Thread.sleep(50);
+                List<String> lines = Files.readAllLines(log.toPath()).stream().filter(l -> !l.isBlank()).toList();
+                for (String line : lines) {
+                    JsonNode n = Api.JSON.readTree(line); // throws if any line is not JSON
+                    assertNotNull(n.get("timestamp"), line);
+                    if ("io.embedgate.access".equals(n.path("loggerName").asText())) {
+                        access = n;
+                    }
+                }
+            }
+            assertNotNull(access, "an access-log line");
+            JsonNode mdc = access.get("mdc");
+            assertEquals(requestId, mdc.get("request_id").asText());
+            assertEquals("text-embedding-3-small", mdc.get("model").asText());
+            assertEquals("openai", mdc.get("provider").asText());
+            assertEquals("200", mdc.get("status").asText());
+            assertEquals("1", mdc.get("inputs").asText());
+            assertEquals("nightly _job_", mdc.get("orq_name").asText(), "client text is sanitised");
+            assertTrue(Double.parseDouble(mdc.get("latency_ms").asText()) >= 0);
+            assertFalse(Files.readString(log.toPath()).contains(fake.apiKey()));
+        } finally {
+            gateway.destroy();
+            gateway.waitFor();
+            fake.close();
+        }
+    }
+
+}
