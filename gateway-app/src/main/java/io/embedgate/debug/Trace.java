@@ -249,30 +249,28 @@ public final class Trace {
         }
 
         private void record(EmbeddingResult result, Throwable failure) {
-            {
-                fields.put("latency_ms", millis(System.nanoTime() - started));
-                if (failure == null) {
-                    fields.put("outcome", "ok");
-                    if (settings != null && settings.full()) {
-                        fields.put("vectors", result.embeddings().size());
-                        fields.put("usage", Map.of("prompt_tokens", result.usage().promptTokens(), "estimated", result.usage().estimated()));
-                    }
-                    return;
+            fields.put("latency_ms", millis(System.nanoTime() - started));
+            if (failure == null) {
+                fields.put("outcome", "ok");
+                if (settings != null && settings.full()) {
+                    fields.put("vectors", result.embeddings().size());
+                    fields.put("usage", Map.of("prompt_tokens", result.usage().promptTokens(), "estimated", result.usage().estimated()));
                 }
-                Map<String, Object> error = new LinkedHashMap<>();
-                if (failure instanceof UpstreamException e) {
-                    fields.put("outcome", e.kind().name().toLowerCase(java.util.Locale.ROOT));
-                    if (e.httpStatus() > 0) {
-                        fields.put("status", e.httpStatus());
-                    }
-                    e.errorCode().ifPresent(c -> error.put("code", c));
-                    e.retryAfter().ifPresent(d -> error.put("retry_after_ms", d.toMillis()));
-                } else {
-                    fields.put("outcome", "error");
-                }
-                error.put("message", redactor == null ? failure.getClass().getSimpleName() : redactor.text(failure.getMessage()));
-                fields.put("error", error);
+                return;
             }
+            Map<String, Object> error = new LinkedHashMap<>();
+            if (failure instanceof UpstreamException e) {
+                fields.put("outcome", e.kind().name().toLowerCase(java.util.Locale.ROOT));
+                if (e.httpStatus() > 0) {
+                    fields.put("status", e.httpStatus());
+                }
+                e.errorCode().ifPresent(c -> error.put("code", c));
+                e.retryAfter().ifPresent(d -> error.put("retry_after_ms", d.toMillis()));
+            } else {
+                fields.put("outcome", "error");
+            }
+            error.put("message", redactor == null ? failure.getClass().getSimpleName() : redactor.text(failure.getMessage()));
+            fields.put("error", error);
         }
 
         public void retryIn(Duration delay) {
