@@ -105,6 +105,8 @@ class ValidationErrorsTest {
         rejected("{\"model\":\"no-key-model\",\"input\":\"x\"}", 404, "model")
                 .body("error.code", equalTo("model_not_found"))
                 .body("error.message", containsString("openai-nokey: no api-key configured"));
+        rejected("{\"model\":\"no-url-model\",\"input\":\"x\"}", 404, "model")
+                .body("error.message", containsString("openai-nourl: no base-url configured"));
     }
 
     @Test

@@ -69,7 +69,8 @@ public interface GatewayConfig {
         /** Adapter type: {@code openai}, ... */
         String type();
 
-        URI baseUrl();
+        /** The upstream's base URL; remote types need one (without it the instance is disabled), {@code local} has none. */
+        Optional<URI> baseUrl();
 
         /** Provider key; usually from an environment variable. An instance without one is disabled. */
         Optional<String> apiKey();

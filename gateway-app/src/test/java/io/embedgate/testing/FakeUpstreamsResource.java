@@ -95,6 +95,11 @@ public class FakeUpstreamsResource implements QuarkusTestResourceLifecycleManage
         c.put("gateway.providers.openai-nokey.base-url", fake.baseUrl());
         c.put("gateway.models.no-key-model.providers", "openai-nokey");
         c.put("gateway.models.no-key-model.upstream-model", "text-embedding-3-small");
+        // A remote instance without a base URL is disabled, like one without a key.
+        c.put("gateway.providers.openai-nourl.type", "openai");
+        c.put("gateway.providers.openai-nourl.api-key", "sk-nourl-0000000000");
+        c.put("gateway.models.no-url-model.providers", "openai-nourl");
+        c.put("gateway.models.no-url-model.upstream-model", "text-embedding-3-small");
 
         c.put("gateway.providers.openai-down.type", "openai");
         c.put("gateway.providers.openai-down.base-url", "http://127.0.0.1:" + closedPort() + "/v1");

@@ -11,7 +11,9 @@ import java.util.Optional;
  *
  * @param name           the instance name used in routing, logs and errors
  * @param type           the adapter type
- * @param baseUrl        the upstream base URL; nothing a client sends can change it
+ * @param baseUrl        the upstream base URL; nothing a client sends can change it. Empty for
+ *                       providers that call no upstream (the in-process model); remote adapters
+ *                       report its absence from {@link ProviderAdapter#validate}
  * @param apiKey         the provider key; never logged, never returned
  * @param headers        extra static headers sent upstream (e.g. {@code OpenAI-Project})
  * @param connectTimeout TCP connect timeout
@@ -20,7 +22,7 @@ import java.util.Optional;
 public record InstanceSettings(
         String name,
         String type,
-        URI baseUrl,
+        Optional<URI> baseUrl,
         Optional<String> apiKey,
         Map<String, String> headers,
         Duration connectTimeout,
@@ -29,7 +31,7 @@ public record InstanceSettings(
     public InstanceSettings {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(baseUrl, "baseUrl");
+        baseUrl = baseUrl == null ? Optional.empty() : baseUrl;
         apiKey = apiKey == null ? Optional.empty() : apiKey.filter(k -> !k.isBlank());
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
@@ -41,7 +43,7 @@ public record InstanceSettings(
     @Override
     public String toString() {
         // The key must never reach a log line, even through toString().
-        return "InstanceSettings[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl
+        return "InstanceSettings[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl.map(URI::toString).orElse("<none>")
                 + ", apiKey=" + (apiKey.isPresent() ? "***" : "<none>") + "]";
     }
 }

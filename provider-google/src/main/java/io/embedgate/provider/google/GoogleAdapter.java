@@ -84,7 +84,7 @@ public class GoogleAdapter implements ProviderAdapter {
 
     @Override
     public List<String> validate(InstanceSettings settings) {
-        return settings.apiKey().isPresent() ? List.of() : List.of("no api-key configured");
+        return ProviderRestClients.problems(settings);
     }
 
     @Override

@@ -85,7 +85,7 @@ public class MistralAdapter implements ProviderAdapter {
 
     @Override
     public List<String> validate(InstanceSettings settings) {
-        return settings.apiKey().isPresent() ? List.of() : List.of("no api-key configured");
+        return ProviderRestClients.problems(settings);
     }
 
     @Override

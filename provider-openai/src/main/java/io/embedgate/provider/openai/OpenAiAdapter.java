@@ -41,7 +41,7 @@ public class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public List<String> validate(InstanceSettings settings) {
-        return settings.apiKey().isPresent() ? List.of() : List.of("no api-key configured");
+        return ProviderRestClients.problems(settings);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.embedgate.provider.support;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -16,11 +18,23 @@ public final class ProviderRestClients {
     private ProviderRestClients() {
     }
 
+    /** What a remote instance cannot do without: a base URL and a key (for {@code ProviderAdapter.validate}). */
+    public static List<String> problems(InstanceSettings settings) {
+        List<String> problems = new ArrayList<>(2);
+        if (settings.baseUrl().isEmpty()) {
+            problems.add("no base-url configured");
+        }
+        if (settings.apiKey().isEmpty()) {
+            problems.add("no api-key configured");
+        }
+        return problems;
+    }
+
     /** The client of an instance, sending the endpoint's static headers (computed once) on every call. */
     public static <T> T build(InstanceSettings settings, UpstreamEndpoint endpoint, Class<T> api) {
         Map<String, String> fixed = Map.copyOf(endpoint.headers());
         return QuarkusRestClientBuilder.newBuilder()
-                .baseUri(settings.baseUrl())
+                .baseUri(UpstreamEndpoint.baseUrl(settings))
                 .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE, settings.maxConnections())
                 .property(QuarkusRestClientProperties.KEEP_ALIVE_ENABLED, true)

@@ -1,5 +1,6 @@
 package io.embedgate.provider.support;
 
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,9 +17,14 @@ public record UpstreamEndpoint(String provider, String baseUrl, Map<String, Stri
         Map<String, String> headers = new LinkedHashMap<>(settings.headers());
         headers.putAll(authHeaders);
         headers.put("User-Agent", "embedgate");
-        String base = settings.baseUrl().toString();
+        String base = baseUrl(settings).toString();
         return new UpstreamEndpoint(settings.name(), base.endsWith("/") ? base.substring(0, base.length() - 1) : base,
                 java.util.Collections.unmodifiableMap(headers));
+    }
+
+    /** The base URL of a remote instance; its adapter's validate() has already disabled one without. */
+    static URI baseUrl(InstanceSettings settings) {
+        return settings.baseUrl().orElseThrow(() -> new IllegalStateException(settings.name() + ": no base-url configured"));
     }
 
     /** The full URL of a path under the base URL, e.g. {@code /embeddings}. */
