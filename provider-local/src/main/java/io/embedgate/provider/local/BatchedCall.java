@@ -1,0 +1,133 @@
+package io.embedgate.provider.local;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.embedgate.spi.Deadline;
+import io.embedgate.spi.Embedding;
+import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.UpstreamException;
+import io.embedgate.spi.Usage;
+import io.smallrye.mutiny.subscription.UniEmitter;
+
+/**
+ * One call's inputs on the pool: sorted by length (so a batch pads little), cut into batches that
+ * run in parallel, each vector written back at its input's index. Emits once, when the last batch
+ * is done, or fails at the first problem; batches not started by then are skipped.
+ */
+final class BatchedCall {
+
+    /** Inputs per model run: past ~16 the per-input cost no longer falls on a CPU. */
+    static final int MAX_BATCH = 32;
+
+    private final String provider;
+    private final String model;
+    private final List<String> texts;
+    private final Deadline deadline;
+    private final InferencePool pool;
+    private final UniEmitter<? super EmbeddingResult> emitter;
+    private final Integer[] order;
+    private final int batchSize;
+    private final float[][] vectors;
+    private final AtomicLong tokens = new AtomicLong();
+    private final AtomicInteger pending;
+    private final AtomicBoolean over = new AtomicBoolean();
+
+    /** The caller has admitted {@code texts.size()} inputs into the pool; they are released here. */
+    BatchedCall(String provider, String model, List<String> texts, Deadline deadline, InferencePool pool,
+            UniEmitter<? super EmbeddingResult> emitter) {
+        this.provider = provider;
+        this.model = model;
+        this.texts = texts;
+        this.deadline = deadline;
+        this.pool = pool;
+        this.emitter = emitter;
+        int n = texts.size();
+        this.order = new Integer[n];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, Comparator.comparingInt(i -> texts.get(i).length()));
+        // Spread a small call over every thread (latency), a large one in full batches (throughput).
+        this.batchSize = Math.max(1, Math.min(MAX_BATCH, (n + pool.threads() - 1) / pool.threads()));
+        this.vectors = new float[n][];
+        this.pending = new AtomicInteger((n + batchSize - 1) / batchSize);
+    }
+
+    void start(SentenceEncoder encoder) {
+        for (int from = 0; from < texts.size(); from += batchSize) {
+            int start = from;
+            int end = Math.min(texts.size(), from + batchSize);
+            try {
+                pool.execute(() -> run(encoder, start, end));
+            } catch (RejectedExecutionException closed) {
+                pool.release(end - start);
+                fail(new UpstreamException(provider, UpstreamException.Kind.SERVER_ERROR, 0, null, null,
+                        "the local model is shutting down", true, null, null));
+                batchDone();
+            }
+        }
+    }
+
+    /** Ends the call without running it (e.g. the model failed to load), releasing its admission. */
+    void abandon(UpstreamException e) {
+        pool.release(texts.size());
+        fail(e);
+    }
+
+    /** The subscriber went away (deadline, client gone): skip what has not started. */
+    void cancel() {
+        over.set(true);
+    }
+
+    private void run(SentenceEncoder encoder, int from, int to) {
+        try {
+            if (over.get()) {
+                return;
+            }
+            if (deadline.expired()) {
+                fail(new UpstreamException(provider, UpstreamException.Kind.TIMEOUT, 0, null, null,
+                        "the request's deadline passed while its inputs waited for the local model", true, null, null));
+                return;
+            }
+            List<String> batch = new ArrayList<>(to - from);
+            for (int k = from; k < to; k++) {
+                batch.add(texts.get(order[k]));
+            }
+            SentenceEncoder.Output out = encoder.embed(batch);
+            for (int k = from; k < to; k++) {
+                vectors[order[k]] = out.vectors()[k - from];
+            }
+            tokens.addAndGet(out.tokens());
+        } catch (RuntimeException e) {
+            // Deterministic for these inputs: retrying elsewhere in the same process would fail the same way.
+            fail(new UpstreamException(provider, UpstreamException.Kind.SERVER_ERROR, 0, null, null,
+                    "the local model failed: " + e.getMessage(), false, null, e));
+        } finally {
+            pool.release(to - from);
+            batchDone();
+        }
+    }
+
+    private void batchDone() {
+        // The atomic countdown orders every batch's writes to `vectors` before the last one reads them.
+        if (pending.decrementAndGet() == 0 && over.compareAndSet(false, true)) {
+            List<Embedding> out = new ArrayList<>(vectors.length);
+            for (float[] v : vectors) {
+                out.add(Embedding.Floats.of(v));
+            }
+            long t = tokens.get();
+            emitter.complete(new EmbeddingResult(out, new Usage(t, t, false), model));
+        }
+    }
+
+    private void fail(UpstreamException e) {
+        if (over.compareAndSet(false, true)) {
+            emitter.fail(e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.embedgate.provider.local;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import io.embedgate.spi.EmbeddingCall;
+import io.embedgate.spi.EmbeddingInputs;
+import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.OutputDtype;
+import io.embedgate.spi.ProviderClient;
+import io.embedgate.spi.UpstreamException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A local model instance: the model (loading or loaded) and the pool that runs it. The event loop
+ * only admits the call and subscribes; tokenising, inference and pooling run on the pool.
+ */
+final class LocalClient implements ProviderClient {
+
+    private final String provider;
+    private final CompletableFuture<SentenceEncoder> model;
+    private final InferencePool pool;
+
+    LocalClient(String provider, CompletableFuture<SentenceEncoder> model, InferencePool pool) {
+        this.provider = provider;
+        this.model = model;
+        this.pool = pool;
+    }
+
+    @Override
+    public Uni<EmbeddingResult> embed(EmbeddingCall call) {
+        UpstreamException invalid = reject(call);
+        if (invalid != null) {
+            return Uni.createFrom().failure(invalid);
+        }
+        List<String> texts = ((EmbeddingInputs.Texts) call.inputs()).values();
+        return Uni.createFrom().emitter(emitter -> {
+            if (!pool.tryAdmit(texts.size())) {
+                emitter.fail(busy());
+                return;
+            }
+            BatchedCall batched = new BatchedCall(provider, call.upstreamModel(), texts, call.deadline(), pool, emitter);
+            emitter.onTermination(batched::cancel);
+            // Before the background load is done, this waits for it without holding any thread.
+            model.whenComplete((encoder, failure) -> {
+                if (failure != null) {
+                    batched.abandon(loadFailed(failure));
+                } else {
+                    batched.start(encoder);
+                }
+            });
+        });
+    }
+
+    /** The gateway validates all of this before routing; checked again so the client stands on its own. */
+    private UpstreamException reject(EmbeddingCall call) {
+        String problem = null;
+        UpstreamException.Kind kind = UpstreamException.Kind.BAD_REQUEST;
+        if (!LocalAdapter.MODEL.equals(call.upstreamModel())) {
+            kind = UpstreamException.Kind.NOT_FOUND;
+            problem = "the local provider serves only " + LocalAdapter.MODEL + ", not '" + call.upstreamModel() + "'";
+        } else if (!(call.inputs() instanceof EmbeddingInputs.Texts)) {
+            problem = LocalAdapter.MODEL + " takes text only, not token ids (it has its own WordPiece vocabulary)";
+        } else if (call.dimensions().isPresent() && call.dimensions().getAsInt() != SentenceEncoder.DIMENSIONS) {
+            problem = LocalAdapter.MODEL + " returns " + SentenceEncoder.DIMENSIONS + " dimensions only";
+        } else if (call.dtype() != OutputDtype.FLOAT) {
+            problem = LocalAdapter.MODEL + " returns float vectors only";
+        }
+        return problem == null ? null : new UpstreamException(provider, kind, 0, null, null, problem, false, null, null);
+    }
+
+    /** 429 with retry-after: the gateway's retry policy and the client both know what to do with it. */
+    private UpstreamException busy() {
+        return new UpstreamException(provider, UpstreamException.Kind.RATE_LIMITED, 429, null, "local_model_busy",
+                "the local model is busy: " + pool.queuedInputs() + " inputs are waiting or running (at most "
+                        + pool.maxQueuedInputs() + "); retry later",
+                true, Duration.ofSeconds(1), null);
+    }
+
+    private UpstreamException loadFailed(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return new UpstreamException(provider, UpstreamException.Kind.SERVER_ERROR, 0, null, null,
+                "the local model could not be loaded: " + cause.getMessage(), false, null, cause);
+    }
+
+    InferencePool pool() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        model.thenAccept(SentenceEncoder::close);
+    }
+}
