@@ -66,8 +66,7 @@ final class BatchedCall {
                 pool.execute(() -> run(encoder, start, end));
             } catch (RejectedExecutionException closed) {
                 pool.release(end - start);
-                fail(new UpstreamException(provider, UpstreamException.Kind.SERVER_ERROR, 0, null, null,
-                        "the local model is shutting down", true, null, null));
+                fail(failure(provider, UpstreamException.Kind.SERVER_ERROR, "the local model is shutting down", true, null));
                 batchDone();
             }
         }
@@ -90,8 +89,8 @@ final class BatchedCall {
                 return;
             }
             if (deadline.expired()) {
-                fail(new UpstreamException(provider, UpstreamException.Kind.TIMEOUT, 0, null, null,
-                        "the request's deadline passed while its inputs waited for the local model", true, null, null));
+                fail(failure(provider, UpstreamException.Kind.TIMEOUT,
+                        "the request's deadline passed while its inputs waited for the local model", true, null));
                 return;
             }
             List<String> batch = new ArrayList<>(to - from);
@@ -105,8 +104,7 @@ final class BatchedCall {
             tokens.addAndGet(out.tokens());
         } catch (RuntimeException e) {
             // Deterministic for these inputs: retrying elsewhere in the same process would fail the same way.
-            fail(new UpstreamException(provider, UpstreamException.Kind.SERVER_ERROR, 0, null, null,
-                    "the local model failed: " + e.getMessage(), false, null, e));
+            fail(failure(provider, UpstreamException.Kind.SERVER_ERROR, "the local model failed: " + e.getMessage(), false, e));
         } finally {
             pool.release(to - from);
             batchDone();
@@ -123,6 +121,11 @@ final class BatchedCall {
             long t = tokens.get();
             emitter.complete(new EmbeddingResult(out, new Usage(t, t, false), model));
         }
+    }
+
+    /** A failure of the local provider: no HTTP status, no provider error type or code, no retry hint. */
+    static UpstreamException failure(String provider, UpstreamException.Kind kind, String message, boolean retryable, Throwable cause) {
+        return new UpstreamException(provider, kind, 0, null, null, message, retryable, null, cause);
     }
 
     private void fail(UpstreamException e) {

@@ -68,7 +68,7 @@ final class LocalClient implements ProviderClient {
         } else if (call.dtype() != OutputDtype.FLOAT) {
             problem = LocalAdapter.MODEL + " returns float vectors only";
         }
-        return problem == null ? null : new UpstreamException(provider, kind, 0, null, null, problem, false, null, null);
+        return problem == null ? null : BatchedCall.failure(provider, kind, problem, false, null);
     }
 
     /** 429 with retry-after: the gateway's retry policy and the client both know what to do with it. */
@@ -81,8 +81,8 @@ final class LocalClient implements ProviderClient {
 
     private UpstreamException loadFailed(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return new UpstreamException(provider, UpstreamException.Kind.SERVER_ERROR, 0, null, null,
-                "the local model could not be loaded: " + cause.getMessage(), false, null, cause);
+        return BatchedCall.failure(provider, UpstreamException.Kind.SERVER_ERROR, "the local model could not be loaded: " + cause.getMessage(),
+                false, cause);
     }
 
     InferencePool pool() {

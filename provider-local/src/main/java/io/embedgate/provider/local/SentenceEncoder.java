@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -47,18 +51,23 @@ final class SentenceEncoder implements AutoCloseable {
     }
 
     /**
-     * Loads the model from the class path. Takes about a second and ~200 MB while the ONNX file is read.
+     * Loads the model from the class path in about a second.
      *
      * @param intraOpThreads threads ONNX Runtime uses inside one run; 1 when callers already run
      *                       batches in parallel, so the two levels do not compete for cores
      */
     static SentenceEncoder load(ClassLoader loader, int intraOpThreads) {
-        byte[] model = resource(loader, MODEL_RESOURCE);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Path model = null;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
-            OrtSession session = env.createSession(model, options);
+            // Through a file, not a byte[]: the 90 MB model never touches the heap (a gateway may run with 256 MB).
+            model = Files.createTempFile("embedgate-" + MODEL_RESOURCE, "");
+            try (InputStream in = stream(loader, MODEL_RESOURCE)) {
+                Files.copy(in, model, StandardCopyOption.REPLACE_EXISTING);
+            }
+            OrtSession session = env.createSession(model.toString(), options);
             HuggingFaceTokenizer tokenizer;
             try (InputStream json = stream(loader, TOKENIZER_RESOURCE)) {
                 // The file's own settings truncate at 128 and pad to 128; batches are padded here instead.
@@ -70,6 +79,14 @@ final class SentenceEncoder implements AutoCloseable {
             throw new IllegalStateException("ONNX Runtime could not load " + MODEL_RESOURCE + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (model != null) {
+                try {
+                    Files.deleteIfExists(model);
+                } catch (IOException ignored) {
+                    // a stray temporary file, nothing more
+                }
+            }
         }
     }
 
@@ -96,7 +113,7 @@ final class SentenceEncoder implements AutoCloseable {
         long[] mask = new long[batch * width];
         for (int i = 0; i < batch; i++) {
             System.arraycopy(ids[i], 0, inputIds, i * width, ids[i].length);
-            java.util.Arrays.fill(mask, i * width, i * width + ids[i].length, 1L);
+            Arrays.fill(mask, i * width, i * width + ids[i].length, 1L);
         }
         long[] shape = { batch, width };
         try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds), shape);
@@ -144,14 +161,6 @@ final class SentenceEncoder implements AutoCloseable {
             v[d] /= norm;
         }
         return v;
-    }
-
-    private static byte[] resource(ClassLoader loader, String name) {
-        try (InputStream in = stream(loader, name)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + name, e);
-        }
     }
 
     private static InputStream stream(ClassLoader loader, String name) {
