@@ -46,6 +46,7 @@ public class ModelsResource {
             @JsonProperty("max_dimensions") int maxDimensions,
             @JsonProperty("reducible_dimensions") boolean reducibleDimensions,
             @JsonProperty("max_inputs_per_call") int maxInputsPerCall,
+            @JsonProperty("max_tokens_per_input") int maxTokensPerInput,
             @JsonProperty("token_id_input") boolean tokenIdInput,
             @JsonProperty("output_dtypes") List<String> outputDtypes,
             List<ServedBy> providers) {
@@ -79,6 +80,7 @@ public class ModelsResource {
         return new ModelEntry(id, "model", CREATED, candidates.get(0).instance().type(), List.of("embeddings"),
                 caps.nativeDimensions(), caps.minDimensions(), caps.maxDimensions(), caps.reducible(),
                 candidates.stream().mapToInt(c -> c.capabilities().maxInputsPerCall()).min().orElse(caps.maxInputsPerCall()),
+                candidates.stream().mapToInt(c -> c.capabilities().maxTokensPerInput()).filter(t -> t > 0).min().orElse(0),
                 candidates.stream().anyMatch(c -> c.capabilities().tokenIdInput()),
                 caps.dtypes().stream().sorted().map(OutputDtype::wireName).toList(),
                 candidates.stream().map(c -> new ServedBy(c.instance().name(), c.instance().type(),
