@@ -84,31 +84,34 @@ final class BatchedCall {
     }
 
     private void run(SentenceEncoder encoder, int from, int to) {
+        UpstreamException failure = null;
         try {
             if (over.get()) {
-                return;
+                // skipped: the call already ended
+            } else if (deadline.expired()) {
+                failure = failure(provider, UpstreamException.Kind.TIMEOUT,
+                        "the request's deadline passed while its inputs waited for the local model", true, null);
+            } else {
+                List<String> batch = new ArrayList<>(to - from);
+                for (int k = from; k < to; k++) {
+                    batch.add(texts.get(order[k]));
+                }
+                SentenceEncoder.Output out = encoder.embed(batch);
+                for (int k = from; k < to; k++) {
+                    vectors[order[k]] = out.vectors()[k - from];
+                }
+                tokens.addAndGet(out.tokens());
             }
-            if (deadline.expired()) {
-                fail(failure(provider, UpstreamException.Kind.TIMEOUT,
-                        "the request's deadline passed while its inputs waited for the local model", true, null));
-                return;
-            }
-            List<String> batch = new ArrayList<>(to - from);
-            for (int k = from; k < to; k++) {
-                batch.add(texts.get(order[k]));
-            }
-            SentenceEncoder.Output out = encoder.embed(batch);
-            for (int k = from; k < to; k++) {
-                vectors[order[k]] = out.vectors()[k - from];
-            }
-            tokens.addAndGet(out.tokens());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             // Deterministic for these inputs: retrying elsewhere in the same process would fail the same way.
-            fail(failure(provider, UpstreamException.Kind.SERVER_ERROR, "the local model failed: " + e.getMessage(), false, e));
-        } finally {
-            pool.release(to - from);
-            batchDone();
+            failure = failure(provider, UpstreamException.Kind.SERVER_ERROR, "the local model failed: " + e.getMessage(), false, e);
         }
+        // Room is given back before anyone hears of the outcome, so a caller reacting to it sees the pool as it is.
+        pool.release(to - from);
+        if (failure != null) {
+            fail(failure);
+        }
+        batchDone();
     }
 
     private void batchDone() {

@@ -68,13 +68,15 @@ final class SentenceEncoder implements AutoCloseable {
                 Files.copy(in, model, StandardCopyOption.REPLACE_EXISTING);
             }
             OrtSession session = env.createSession(model.toString(), options);
-            HuggingFaceTokenizer tokenizer;
             try (InputStream json = stream(loader, TOKENIZER_RESOURCE)) {
                 // The file's own settings truncate at 128 and pad to 128; batches are padded here instead.
-                tokenizer = HuggingFaceTokenizer.newInstance(json, Map.of(
+                HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(json, Map.of(
                         "truncation", "true", "maxLength", Integer.toString(MAX_TOKENS), "padding", "false"));
+                return new SentenceEncoder(env, session, tokenizer);
+            } catch (IOException | RuntimeException | OrtException e) {
+                session.close();
+                throw e;
             }
-            return new SentenceEncoder(env, session, tokenizer);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not load " + MODEL_RESOURCE + ": " + e.getMessage(), e);
         } catch (IOException e) {
