@@ -56,6 +56,8 @@ class TwoReplicasSharingRedisIT {
             env.put("GATEWAY_API_KEY_SHA256", TestKeys.sha256(TestKeys.GATEWAY_KEY));
             env.put("EMBEDGATE_REDIS_URL", redisUrl);
             env.put("GATEWAY_CACHE_ENABLED_BY_DEFAULT", "true");
+            // Two replicas in front of the fake: loading the in-process model twice would only cost time.
+            env.put("GATEWAY_PROVIDERS_LOCAL_ENABLED", "false");
             replicas.add(pb.start());
             ports.add(port);
         }
