@@ -144,6 +144,9 @@ def start_gateway(port, fake_port, java_opts, java, extra=()):
                OPENAI_API_KEY=FAKE_KEY,
                GATEWAY_API_KEY_SHA256=hashlib.sha256(GATEWAY_KEY.encode()).hexdigest(),
                PORT=str(port),
+               # Measures the gateway in front of a remote provider: the in-process model stays off
+               # (bench/local.py measures it), so start-up and CPU figures stay comparable.
+               GATEWAY_PROVIDERS_LOCAL_ENABLED="false",
                QUARKUS_LOG_LEVEL="WARN")
     jar = os.path.join(ROOT, "gateway-app", "target", "quarkus-app", "quarkus-run.jar")
     t0 = time.perf_counter()
