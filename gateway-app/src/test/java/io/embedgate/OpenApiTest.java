@@ -36,6 +36,14 @@ class OpenApiTest {
         for (String field : new String[] { "enabled", "return_upstream_request", "return_upstream_response", "trace", "trace_level" }) {
             assertTrue(schemas.get("DebugOptions").get("properties").has(field), "debug." + field);
         }
+        JsonNode response = schemas.get("EmbeddingsResponse").get("properties");
+        for (String field : new String[] { "object", "data", "model", "usage", "debug" }) {
+            assertTrue(response.has(field), "response." + field);
+        }
+        JsonNode responses = doc.get("paths").get("/v1/embeddings").get("post").get("responses");
+        for (String status : new String[] { "200", "400", "401", "403", "404", "429", "502", "504" }) {
+            assertTrue(responses.has(status), "documents " + status);
+        }
         // Structurally valid: every reference resolves, every operation declares its responses.
         java.util.List<String> refs = new java.util.ArrayList<>();
         collectRefs(doc, refs);

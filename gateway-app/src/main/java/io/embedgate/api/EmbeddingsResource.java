@@ -7,6 +7,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.embedgate.auth.ApiKeys;
@@ -53,6 +56,16 @@ public class EmbeddingsResource {
     @Inject
     Tracer tracer;
 
+    @APIResponse(responseCode = "200", description = "One embedding per input, in input order.",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = EmbeddingsResponseSchema.class)))
+    @APIResponse(responseCode = "400", description = "Invalid request; error.param names the field.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "401", description = "Missing or unknown gateway key.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "The gateway key may not use debug.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "Unknown model, or no usable provider for it.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "Request body too large.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "429", description = "A provider is rate limiting (retry-after passed on).", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "502", description = "Every provider tried failed; the message names the provider, never its key.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "504", description = "The request's deadline passed.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
     @POST
     @Path("v1/embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -61,6 +74,16 @@ public class EmbeddingsResource {
         return embed(request, rc);
     }
 
+    @APIResponse(responseCode = "200", description = "One embedding per input, in input order.",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = EmbeddingsResponseSchema.class)))
+    @APIResponse(responseCode = "400", description = "Invalid request; error.param names the field.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "401", description = "Missing or unknown gateway key.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "The gateway key may not use debug.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "Unknown model, or no usable provider for it.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "Request body too large.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "429", description = "A provider is rate limiting (retry-after passed on).", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "502", description = "Every provider tried failed; the message names the provider, never its key.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "504", description = "The request's deadline passed.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
     @POST
     @Path("v2/gateway/embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
