@@ -30,7 +30,20 @@ import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code POST /v1/embeddings} (OpenAI-compatible) and {@code POST /v2/gateway/embeddings} (same body and answer). */
+/**
+ * {@code POST /v1/embeddings} (OpenAI-compatible) and {@code POST /v2/gateway/embeddings} (same body
+ * and answer, so their responses are documented once, on the class).
+ */
+@APIResponse(responseCode = "200", description = "One embedding per input, in input order.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = EmbeddingsResponseSchema.class)))
+@APIResponse(responseCode = "400", description = "Invalid request; error.param names the field.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "401", description = "Missing or unknown gateway key.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "403", description = "The gateway key may not use debug.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "404", description = "Unknown model, or no usable provider for it.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "413", description = "Request body too large.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "429", description = "A provider is rate limiting (retry-after passed on).", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "502", description = "Every provider tried failed; the message names the provider, never its key.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "504", description = "The request's deadline passed.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @Path("/")
 public class EmbeddingsResource {
 
@@ -56,16 +69,6 @@ public class EmbeddingsResource {
     @Inject
     Tracer tracer;
 
-    @APIResponse(responseCode = "200", description = "One embedding per input, in input order.",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = EmbeddingsResponseSchema.class)))
-    @APIResponse(responseCode = "400", description = "Invalid request; error.param names the field.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "401", description = "Missing or unknown gateway key.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "403", description = "The gateway key may not use debug.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "404", description = "Unknown model, or no usable provider for it.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "413", description = "Request body too large.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "429", description = "A provider is rate limiting (retry-after passed on).", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "502", description = "Every provider tried failed; the message names the provider, never its key.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "504", description = "The request's deadline passed.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
     @POST
     @Path("v1/embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -74,16 +77,6 @@ public class EmbeddingsResource {
         return embed(request, rc);
     }
 
-    @APIResponse(responseCode = "200", description = "One embedding per input, in input order.",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = EmbeddingsResponseSchema.class)))
-    @APIResponse(responseCode = "400", description = "Invalid request; error.param names the field.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "401", description = "Missing or unknown gateway key.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "403", description = "The gateway key may not use debug.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "404", description = "Unknown model, or no usable provider for it.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "413", description = "Request body too large.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "429", description = "A provider is rate limiting (retry-after passed on).", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "502", description = "Every provider tried failed; the message names the provider, never its key.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "504", description = "The request's deadline passed.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
     @POST
     @Path("v2/gateway/embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
