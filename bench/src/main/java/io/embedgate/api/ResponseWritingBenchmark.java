@@ -43,13 +43,13 @@ public class ResponseWritingBenchmark {
 
     @Benchmark
     public long floatText() throws IOException {
-        new EmbeddingsResponseWriter.Chunks(sink).response(new EmbeddingsResponse(vectors, "text-embedding-3-small", new Usage(5, 5, false), null, false)).flush();
+        new EmbeddingsResponseWriter.Chunks(sink).response(new EmbeddingsResponse(vectors, "text-embedding-3-small", new Usage(5, 5, false), null, false, null)).flush();
         return sink.count;
     }
 
     @Benchmark
     public long base64() throws IOException {
-        new EmbeddingsResponseWriter.Chunks(sink).response(new EmbeddingsResponse(vectors, "text-embedding-3-small", new Usage(5, 5, false), null, true)).flush();
+        new EmbeddingsResponseWriter.Chunks(sink).response(new EmbeddingsResponse(vectors, "text-embedding-3-small", new Usage(5, 5, false), null, true, null)).flush();
         return sink.count;
     }
 

@@ -15,8 +15,4 @@ import io.embedgate.spi.Usage;
  */
 @Schema(implementation = EmbeddingsResponseSchema.class)
 public record EmbeddingsResponse(List<Embedding> data, String model, Usage usage, Long cachedTokens, boolean base64, byte[] debug) {
-
-    public EmbeddingsResponse(List<Embedding> data, String model, Usage usage, Long cachedTokens, boolean base64) {
-        this(data, model, usage, cachedTokens, base64, null);
-    }
 }

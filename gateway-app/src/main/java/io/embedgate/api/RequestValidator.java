@@ -46,10 +46,6 @@ public class RequestValidator {
     @Inject
     GatewayConfig config;
 
-    public EmbeddingJob validate(EmbeddingRequest request) {
-        return validate(request, Trace.OFF);
-    }
-
     /** @param trace the request's debug trace (see {@link #debug}) */
     public EmbeddingJob validate(EmbeddingRequest request, Trace trace) {
         if (request == null) {
