@@ -41,15 +41,7 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response debugged(DebuggedFailure f) {
         Throwable t = f.getCause();
-        ApiException e;
-        if (t instanceof ApiException a) {
-            e = a;
-        } else if (t instanceof UpstreamException u) {
-            e = fromUpstream(u);
-        } else {
-            LOG.error("Unexpected failure", t);
-            e = new ApiException(500, "server_error", null, null, "The gateway failed unexpectedly; the error was logged.", null);
-        }
+        ApiException e = t instanceof ApiException a ? a : t instanceof UpstreamException u ? fromUpstream(u) : internal(t);
         return ErrorResponses.of(e, f.debug());
     }
 
@@ -117,8 +109,13 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable t) {
+        return respond(internal(t));
+    }
+
+    /** Anything unexpected: logged in full, answered without internals. */
+    private static ApiException internal(Throwable t) {
         LOG.error("Unexpected failure", t);
-        return respond(new ApiException(500, "server_error", null, null, "The gateway failed unexpectedly; the error was logged.", null));
+        return new ApiException(500, "server_error", null, null, "The gateway failed unexpectedly; the error was logged.", null);
     }
 
     /** The status a client sees for each kind of upstream failure. */
