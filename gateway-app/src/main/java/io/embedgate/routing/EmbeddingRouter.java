@@ -21,6 +21,7 @@ import io.embedgate.spi.Deadline;
 import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.Float32;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OutputDtype;
 import io.embedgate.spi.UpstreamException;
@@ -345,17 +346,7 @@ public class EmbeddingRouter {
     private static EmbeddingResult normalized(EmbeddingResult r) {
         List<Embedding> out = new ArrayList<>(r.embeddings().size());
         for (Embedding e : r.embeddings()) {
-            float[] v = ((Embedding.Floats) e).values();
-            double sum = 0;
-            for (float f : v) {
-                sum += (double) f * f;
-            }
-            float[] unit = new float[v.length];
-            double norm = Math.sqrt(sum);
-            for (int i = 0; i < v.length; i++) {
-                unit[i] = norm == 0 ? 0f : (float) (v[i] / norm);
-            }
-            out.add(Embedding.Floats.of(unit));
+            out.add(Embedding.Floats.of(Float32.normalizeInPlace(((Embedding.Floats) e).values().clone())));
         }
         return new EmbeddingResult(out, r.usage(), r.upstreamModel());
     }

@@ -47,4 +47,20 @@ public final class Float32 {
         }
         return out;
     }
+
+    /**
+     * Scales {@code v} in place to unit length (sum of squares in double precision); a zero vector
+     * stays zero. Returns {@code v}.
+     */
+    public static float[] normalizeInPlace(float[] v) {
+        double squares = 0;
+        for (float f : v) {
+            squares += (double) f * f;
+        }
+        double norm = Math.sqrt(squares);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = norm == 0 ? 0f : (float) (v[i] / norm);
+        }
+        return v;
+    }
 }

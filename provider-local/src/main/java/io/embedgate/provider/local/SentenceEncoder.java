@@ -19,6 +19,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import io.embedgate.spi.Float32;
+
 /**
  * all-MiniLM-L6-v2 as sentence-transformers defines it: WordPiece tokens truncated to 256 (special
  * tokens included), the BERT encoder on ONNX Runtime, mean pooling over the attention mask, L2
@@ -129,7 +131,7 @@ final class SentenceEncoder implements AutoCloseable {
                 FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
                 float[][] vectors = new float[batch][];
                 for (int i = 0; i < batch; i++) {
-                    vectors[i] = normalize(meanPool(hidden, i * width * DIMENSIONS, ids[i].length));
+                    vectors[i] = Float32.normalizeInPlace(meanPool(hidden, i * width * DIMENSIONS, ids[i].length));
                 }
                 return new Output(vectors, tokens);
             }
@@ -151,18 +153,6 @@ final class SentenceEncoder implements AutoCloseable {
             sum[d] /= length;
         }
         return sum;
-    }
-
-    private static float[] normalize(float[] v) {
-        double squares = 0;
-        for (float f : v) {
-            squares += (double) f * f;
-        }
-        float norm = (float) Math.sqrt(squares);
-        for (int d = 0; d < v.length; d++) {
-            v[d] /= norm;
-        }
-        return v;
     }
 
     private static InputStream stream(ClassLoader loader, String name) {
