@@ -55,6 +55,7 @@ public class ProviderHealth {
             Gauge.builder("embedgate.circuit.state", () -> states.get(name).ordinal())
                     .description("Circuit breaker per provider instance: 0 closed, 1 open, 2 half-open")
                     .tag("provider", name).register(registry);
+            okTimers.put(name, upstreamTimer(name, "ok"));
             breakers.put(name, Guard.create()
                     .withCircuitBreaker()
                     .requestVolumeThreshold(cb.requestVolume())
@@ -102,7 +103,8 @@ public class ProviderHealth {
         return guarded.onItemOrFailure().transformToUni((result, failure) -> {
             long nanos = System.nanoTime() - start;
             if (failure == null) {
-                upstreamTimer(instance, "ok").record(nanos, TimeUnit.NANOSECONDS);
+                Timer ok = okTimers.get(instance);
+                (ok != null ? ok : upstreamTimer(instance, "ok")).record(nanos, TimeUnit.NANOSECONDS);
                 recordLatency(instance, nanos);
                 return Uni.createFrom().item(result);
             }
@@ -116,6 +118,8 @@ public class ProviderHealth {
     }
 
     private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+    /** The success timer of every instance, looked up without building a key on each call. */
+    private final Map<String, Timer> okTimers = new ConcurrentHashMap<>();
 
     /** Upstream latency by instance and outcome; built once per label pair. */
     private Timer upstreamTimer(String instance, String outcome) {
