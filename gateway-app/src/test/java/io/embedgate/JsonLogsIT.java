@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.testing.Api;
-import io.embedgate.testing.TestKeys;
+import io.embedgate.testing.PackagedApp;
 
 /**
  * The packaged application with {@code EMBEDGATE_JSON_LOGS=true}: every console line is one JSON
@@ -29,20 +28,12 @@ class JsonLogsIT {
     @Test
     void consoleLinesAreJsonWithStructuredAccessFields() throws Exception {
         FakeOpenAi fake = FakeOpenAi.start();
-        int port = TwoReplicasSharingRedisIT.freePort();
         File log = new File("target/json-logs.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()).redirectErrorStream(true).redirectOutput(log);
-        Map<String, String> env = pb.environment();
-        env.put("PORT", Integer.toString(port));
-        env.put("OPENAI_BASE_URL", fake.baseUrl());
-        env.put("OPENAI_API_KEY", fake.apiKey());
-        env.put("GATEWAY_API_KEY_SHA256", TestKeys.sha256(TestKeys.GATEWAY_KEY));
-        env.put("EMBEDGATE_JSON_LOGS", "true");
-        Process gateway = pb.start();
+        PackagedApp gateway = PackagedApp.launch(Map.of("OPENAI_BASE_URL", fake.baseUrl(), "OPENAI_API_KEY", fake.apiKey(),
+                "EMBEDGATE_JSON_LOGS", "true"), log);
         try {
-            TwoReplicasSharingRedisIT.waitUntilServing(port);
-            HttpResponse<String> r = TwoReplicasSharingRedisIT.embed(port,
+            gateway.awaitReady();
+            HttpResponse<String> r = gateway.embed(
                     "{\"model\":\"text-embedding-3-small\",\"input\":[\"json log\"],\"orq\":{\"name\":\"nightly \\\"job\\\"\"}}");
             assertEquals(200, r.statusCode(), r.body());
             String requestId = r.headers().firstValue("x-request-id").orElseThrow();
@@ -69,8 +60,7 @@ class JsonLogsIT {
             assertTrue(Double.parseDouble(mdc.get("latency_ms").asText()) >= 0);
             assertFalse(Files.readString(log.toPath()).contains(fake.apiKey()));
         } finally {
-            gateway.destroy();
-            gateway.waitFor();
+            gateway.close();
             fake.close();
         }
     }

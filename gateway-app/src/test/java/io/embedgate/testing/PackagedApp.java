@@ -1,0 +1,81 @@
+package io.embedgate.testing;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The packaged application ({@code target/quarkus-app}) as a separate process, for integration tests
+ * that need what only a real process shows: several replicas, console output.
+ */
+public final class PackagedApp implements AutoCloseable {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Process process;
+    private final int port;
+    private final File log;
+
+    private PackagedApp(Process process, int port, File log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Launches the jar with the test gateway key and {@code env}, its console going to {@code log};
+     * call {@link #awaitReady()} before using it. The local model is off unless {@code env} turns it on.
+     */
+    public static PackagedApp launch(Map<String, String> env, File log) throws Exception {
+        int port = freePort();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()).redirectErrorStream(true).redirectOutput(log);
+        pb.environment().put("PORT", Integer.toString(port));
+        pb.environment().put("GATEWAY_API_KEY_SHA256", TestKeys.sha256(TestKeys.GATEWAY_KEY));
+        pb.environment().put("GATEWAY_PROVIDERS_LOCAL_ENABLED", "false");
+        pb.environment().putAll(env);
+        return new PackagedApp(pb.start(), port, log);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200 (60 s at most). */
+    public PackagedApp awaitReady() throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return this;
+                }
+            } catch (Exception notYet) {
+                // starting
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the gateway on port " + port + " did not start; see " + log);
+    }
+
+    /** {@code POST /v1/embeddings} with the test gateway key. */
+    public HttpResponse<String> embed(String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/embeddings")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", TestKeys.BEARER).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+}
