@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
@@ -28,6 +29,10 @@ import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 
 /**
  * The one place that decides which provider is tried next.
@@ -277,7 +282,7 @@ public class EmbeddingRouter {
         EmbeddingCall sent = trace.on() ? call.withTap(traced) : call;
         // Few operators on purpose: each Mutiny stage captures and restores context on the hot path.
         Uni<EmbeddingResult> one = health.call(provider, () -> c.instance().client().embed(sent)
-                .ifNoItem().after(remaining).failWith(() -> UpstreamException.timeout(provider, remaining)));
+                .ifNoItem().after(remaining).on(timerExecutor()).failWith(() -> UpstreamException.timeout(provider, remaining)));
         if (traced != null) {
             one = one.invoke(r -> traced.done(r, null));
         }
@@ -300,6 +305,19 @@ public class EmbeddingRouter {
                     return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
                             .chain(() -> attempt(c, call, retry, trace, chunk, offset, attempt + 1));
                 });
+    }
+
+    /**
+     * Where the attempt's timeout timer runs: the calling event loop when there is one. Mutiny's
+     * default is the worker pool's scheduler, a shared sorted queue whose thread is woken for every
+     * timer set and cancelled, which cost about a tenth of a small request's CPU; an event loop keeps
+     * its timers in a local queue with no cross-thread wake-up, and the upstream reply that cancels
+     * the timer arrives on that same loop.
+     */
+    private static ScheduledExecutorService timerExecutor() {
+        return Context.isOnEventLoopThread() && Vertx.currentContext() instanceof ContextInternal ctx
+                ? ctx.nettyEventLoop()
+                : Infrastructure.getDefaultWorkerPool();
     }
 
     /** Retried: the policy's status codes and connection failures, unless the provider says retrying is pointless. */
