@@ -31,7 +31,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAKE_KEY = "sk-fake-openai-0123456789abcdef"
 GATEWAY_KEY = "eg-bench-key-000000000000000000000000"
 MODEL = "text-embedding-3-small"
-DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -Xms64m -Xmx256m"
+# -Xmn64m: a young generation that holds the in-flight requests. With the default sizing (a 2 MB
+# survivor space at -Xms64m), 16 concurrent 16-input requests were promoted early and the gateway ran
+# ~5 full GCs per second.
+DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -Xms64m -Xmx256m -Xmn64m"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -138,6 +141,16 @@ def start_fake(port, loops):
     return p
 
 
+def start_proxy(port, fake_port):
+    """The zero-work proxy: what any HTTP proxy costs on this machine (two more hops, same cores)."""
+    cp = classpath("fake-upstreams")
+    p = subprocess.Popen(["java", "-XX:+UseSerialGC", "-Xmx256m", "-cp", cp, "io.embedgate.fakes.ZeroWorkProxyMain",
+                          "--port", str(port), "--upstream-port", str(fake_port), "--key", FAKE_KEY],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(port)
+    return p
+
+
 def start_gateway(port, fake_port, java_opts, java, extra=()):
     env = dict(os.environ,
                OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1",
@@ -186,6 +199,9 @@ def main():
     ap.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     ap.add_argument("--runs", type=int, default=3, help="runs per cell (medians are reported)")
     ap.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per cell, through the gateway")
+    ap.add_argument("--global-warmup", type=int, default=10,
+                    help="seconds per cell of a first pass through every cell of a request size, before measuring that size: "
+                         "the JIT on 2 cores keeps compiling for minutes, and a cell measured while C2 still runs pays for it")
     ap.add_argument("--startups", type=int, default=5, help="start-up measurements")
     ap.add_argument("--inputs", default="1,16,256")
     ap.add_argument("--encodings", default="float,base64")
@@ -194,7 +210,8 @@ def main():
     ap.add_argument("--java-opts", default=DEFAULT_JAVA_OPTS)
     ap.add_argument("--fake-event-loops", type=int, default=1)
     ap.add_argument("--no-build", action="store_true")
-    ap.add_argument("--aot-jdk", help="a JDK 24+ home: also build the JDK AOT cache with it and measure start-up with and without it")
+    ap.add_argument("--aot-jdk", help="a JDK 25+ home: also measure start-up on it, without and with the AOT cache that "
+                                      "bench/aot.py builds from a training run")
     ap.add_argument("--json", help="also write results to this file")
     a = ap.parse_args()
     if not shutil.which("wrk"):
@@ -206,8 +223,9 @@ def main():
     inputs = [int(x) for x in a.inputs.split(",")]
     encodings = a.encodings.split(",")
     concs = [int(x) for x in a.concurrency.split(",")]
-    fake_port, gw_port = free_port(), free_port()
+    fake_port, gw_port, proxy_port = free_port(), free_port(), free_port()
     fake = start_fake(fake_port, a.fake_event_loops)
+    proxy = start_proxy(proxy_port, fake_port)
     results = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
                "java": subprocess.run([a.java, "-version"], capture_output=True, text=True).stderr.splitlines()[0],
@@ -227,40 +245,51 @@ def main():
         results["startup_ms"] = startups(a.java)
         results["startup"] = {results["java"]: results["startup_ms"]}
         if a.aot_jdk:
+            import aot  # bench/aot.py: the training run that builds the JDK AOT cache
             java25 = os.path.join(a.aot_jdk, "bin", "java")
-            sh(["mvn", "-q", "-B", "-DskipTests", "package", "-pl", "gateway-app",
-                "-Dquarkus.package.jar.appcds.enabled=true", "-Dquarkus.package.jar.appcds.use-aot=true"],
-               env=dict(os.environ, JAVA_HOME=a.aot_jdk))
             v25 = subprocess.run([java25, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
             results["startup"][v25] = startups(java25)
-            aot = os.path.join(ROOT, "gateway-app", "target", "quarkus-app", "app.aot")
-            results["startup"][v25 + " + AOT cache"] = startups(java25, ["-XX:AOTCache=" + aot])
+            cache = aot.train(java25, 60, a.java_opts)
+            results["startup"][v25 + " + AOT cache (bench/aot.py training run)"] = startups(java25, ["-XX:AOTCache=" + cache])
         g, t0 = start_gateway(gw_port, fake_port, a.java_opts, a.java)
         time_to_first_request(gw_port, one, t0)
         try:
             cells = [(n, e, c) for n in inputs for e in encodings for c in concs]
             direct_url = f"http://127.0.0.1:{fake_port}/v1/embeddings"
+            proxy_url = f"http://127.0.0.1:{proxy_port}/v1/embeddings"
             gw_url = f"http://127.0.0.1:{gw_port}/v1/embeddings"
-            # Cells run from small to large requests, each warmed up (JIT) just before it is measured,
-            # so the peak RSS of a cell reflects traffic no larger than its own.
+            # Cells run from small to large requests, so the peak RSS of a cell reflects traffic no larger
+            # than its own. Before the first cell of each request size, every cell of that size is run
+            # once through the gateway and the proxy (the JIT settles on all of them), then each cell
+            # is warmed up again just before it is measured.
+            warmed = set()
             for n, e, c in cells:
+                if n not in warmed:
+                    warmed.add(n)
+                    for e2, c2 in ((e2, c2) for e2 in encodings for c2 in concs):
+                        warm = body_file(tmp, n, e2)
+                        wrk(gw_url, warm, GATEWAY_KEY, c2, a.global_warmup)
+                        wrk(proxy_url, warm, FAKE_KEY, c2, a.global_warmup)
                 body = body_file(tmp, n, e)
                 wrk(gw_url, body, GATEWAY_KEY, c, a.warmup)
-                direct, through, cpu = [], [], []
+                direct, proxied, through = [], [], []
                 reset_peak_rss(g.pid)
                 for _ in range(a.runs):
                     direct.append(wrk(direct_url, body, FAKE_KEY, c, a.duration))
+                    proxied.append(wrk(proxy_url, body, FAKE_KEY, c, a.duration))
                     before = cpu_seconds(g.pid)
                     r = wrk(gw_url, body, GATEWAY_KEY, c, a.duration)
                     r["cpu_ms_per_req"] = (cpu_seconds(g.pid) - before) * 1000 / max(1, r["requests"])
                     through.append(r)
                 cell = {"inputs": n, "encoding": e, "concurrency": c}
-                for name, runs in (("direct", direct), ("gateway", through)):
+                for name, runs in (("direct", direct), ("proxy", proxied), ("gateway", through)):
                     cell[name] = {k: median([r[k] for r in runs]) for k in ("p50", "p99", "rps")}
                 cell["gateway"]["cpu_ms_per_req"] = median([r["cpu_ms_per_req"] for r in through])
                 cell["added_p50_ms"] = median([t["p50"] - d["p50"] for t, d in zip(through, direct)])
                 cell["added_p99_ms"] = median([t["p99"] - d["p99"] for t, d in zip(through, direct)])
                 cell["rps_ratio"] = median([t["rps"] / d["rps"] for t, d in zip(through, direct)])
+                cell["proxy_added_p50_ms"] = median([x["p50"] - d["p50"] for x, d in zip(proxied, direct)])
+                cell["proxy_rps_ratio"] = median([x["rps"] / d["rps"] for x, d in zip(proxied, direct)])
                 cell["gateway"]["peak_rss_mb"] = peak_rss_mb(g.pid)
                 results["cells"].append(cell)
                 print(f"  done: {n} inputs, {e}, c={c}", file=sys.stderr)
@@ -268,6 +297,7 @@ def main():
         finally:
             stop(g)
     finally:
+        stop(proxy)
         stop(fake)
         shutil.rmtree(tmp, ignore_errors=True)
     report(results)
@@ -280,14 +310,15 @@ def report(r):
     print(f"\nembedgate benchmark, {r['date']}")
     print(f"machine: {r['machine']}; {r['java']}; gateway JVM options: {r['java_opts']}")
     print(f"medians of {r['runs']} runs x {r['duration_s']} s per cell; 1536-dimension vectors; wrk on loopback\n")
-    print("| inputs | client encoding | conc | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms | gateway p99 ms "
-          "| direct req/s | gateway req/s | gateway/direct | gateway CPU ms/req | gateway peak RSS MB |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| inputs | client encoding | conc | direct p50 ms | gateway p50 ms | added p50 ms | zero-work proxy added p50 ms "
+          "| direct p99 ms | gateway p99 ms | direct req/s | gateway req/s | gateway/direct | zero-work proxy/direct "
+          "| gateway CPU ms/req | gateway peak RSS MB |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for c in r["cells"]:
         d, g = c["direct"], c["gateway"]
         print(f"| {c['inputs']} | {c['encoding']} | {c['concurrency']} | {d['p50']:.3f} | {g['p50']:.3f} | {c['added_p50_ms']:.3f} "
-              f"| {d['p99']:.3f} | {g['p99']:.3f} | {d['rps']:.0f} | {g['rps']:.0f} | {c['rps_ratio']:.2f} | {g['cpu_ms_per_req']:.3f} "
-              f"| {g['peak_rss_mb']:.0f} |")
+              f"| {c['proxy_added_p50_ms']:.3f} | {d['p99']:.3f} | {g['p99']:.3f} | {d['rps']:.0f} | {g['rps']:.0f} | {c['rps_ratio']:.2f} "
+              f"| {c['proxy_rps_ratio']:.2f} | {g['cpu_ms_per_req']:.3f} | {g['peak_rss_mb']:.0f} |")
     print("\nstart-up to first served request (process launch to the first 200 from /v1/embeddings):")
     for jvm, s in r["startup"].items():
         print(f"  {jvm}: median {median(s):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in s)})")
