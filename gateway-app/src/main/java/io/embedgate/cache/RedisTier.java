@@ -1,6 +1,7 @@
 package io.embedgate.cache;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.routing.Timers;
 import io.embedgate.spi.OutputDtype;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -74,7 +76,7 @@ public class RedisTier {
             mget.arg(key(k));
         }
         return redis.send(mget)
-                .ifNoItem().after(java.time.Duration.ofMillis(timeoutMillis)).fail()
+                .ifNoItem().after(Duration.ofMillis(timeoutMillis)).on(Timers.executor()).fail()
                 .map(response -> {
                     succeeded();
                     Map<ByteBuffer, CachedVector> found = new HashMap<>();
@@ -106,7 +108,7 @@ public class RedisTier {
             batch.add(Request.cmd(Command.SET).arg(key(k)).arg(Buffer.buffer(encode(v, now + ttlMillis))).arg("PX").arg(ttlMillis));
         });
         redis.batch(batch)
-                .ifNoItem().after(java.time.Duration.ofMillis(timeoutMillis * 5)).fail()
+                .ifNoItem().after(Duration.ofMillis(timeoutMillis * 5)).on(Timers.executor()).fail()
                 .subscribe().with(ok -> succeeded(), this::failed);
     }
 

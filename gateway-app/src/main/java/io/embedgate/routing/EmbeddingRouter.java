@@ -2,12 +2,13 @@ package io.embedgate.routing;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
@@ -29,10 +30,6 @@ import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.impl.ContextInternal;
 
 /**
  * The one place that decides which provider is tried next.
@@ -84,11 +81,11 @@ public class EmbeddingRouter {
     private void explain(Trace trace, String role, Plan plan, RoutingPolicy.Preferences preferences) {
         List<Map<String, Object>> tried = new ArrayList<>();
         for (Candidate c : plan.candidates()) {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            Map<String, Object> m = new LinkedHashMap<>();
             m.put("provider", c.instance().name());
             m.put("type", c.instance().type());
             m.put("upstream_model", c.upstreamModel());
-            m.put("circuit", health.state(c.instance().name()).name().toLowerCase(java.util.Locale.ROOT));
+            m.put("circuit", health.state(c.instance().name()).name().toLowerCase(Locale.ROOT));
             if (health.unhealthy(c.instance().name())) {
                 m.put("note", "circuit open: tried last");
             }
@@ -263,8 +260,9 @@ public class EmbeddingRouter {
         return normalize ? normalized(r) : r;
     }
 
-    /** One upstream call through the instance's circuit breaker, retried per the policy. */
     /**
+     * One upstream call through the instance's circuit breaker, retried per the policy.
+     *
      * @param chunk  index of this call's chunk of the request (for the trace)
      * @param offset index of the chunk's first input in the request (for the trace)
      */
@@ -282,7 +280,7 @@ public class EmbeddingRouter {
         EmbeddingCall sent = trace.on() ? call.withTap(traced) : call;
         // Few operators on purpose: each Mutiny stage captures and restores context on the hot path.
         Uni<EmbeddingResult> one = health.call(provider, () -> c.instance().client().embed(sent)
-                .ifNoItem().after(remaining).on(timerExecutor()).failWith(() -> UpstreamException.timeout(provider, remaining)));
+                .ifNoItem().after(remaining).on(Timers.executor()).failWith(() -> UpstreamException.timeout(provider, remaining)));
         if (traced != null) {
             one = one.invoke(r -> traced.done(r, null));
         }
@@ -302,22 +300,9 @@ public class EmbeddingRouter {
                     LOG.debugf("retrying %s in %d ms after %s (attempt %d of %d)", provider, delay.toMillis(), e.kind(), attempt + 2,
                             retry.count() + 1);
                     registry.counter("embedgate.retries", "provider", provider).increment();
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                    return Uni.createFrom().voidItem().onItem().delayIt().onExecutor(Timers.executor()).by(delay)
                             .chain(() -> attempt(c, call, retry, trace, chunk, offset, attempt + 1));
                 });
-    }
-
-    /**
-     * Where the attempt's timeout timer runs: the calling event loop when there is one. Mutiny's
-     * default is the worker pool's scheduler, a shared sorted queue whose thread is woken for every
-     * timer set and cancelled, which cost about a tenth of a small request's CPU; an event loop keeps
-     * its timers in a local queue with no cross-thread wake-up, and the upstream reply that cancels
-     * the timer arrives on that same loop.
-     */
-    private static ScheduledExecutorService timerExecutor() {
-        return Context.isOnEventLoopThread() && Vertx.currentContext() instanceof ContextInternal ctx
-                ? ctx.nettyEventLoop()
-                : Infrastructure.getDefaultWorkerPool();
     }
 
     /** Retried: the policy's status codes and connection failures, unless the provider says retrying is pointless. */
