@@ -86,13 +86,13 @@ public class EmbeddingsResource {
     }
 
     private Uni<RestResponse<EmbeddingsResponse>> embed(EmbeddingRequest request, RoutingContext rc) {
-        RequestRecord.of(rc).model = request == null ? null : request.model(); // logged even when the request is rejected
+        RequestRecord record = RequestRecord.of(rc);
+        record.model = request == null ? null : request.model(); // logged even when the request is rejected
         String keyId = rc.get(AuthFilter.KEY_ID);
         Trace trace = trace(request, keyId);
         EmbeddingJob job = validator.validate(request, trace);
         trace.mark("validation");
         boolean base64 = "base64".equals(request.encodingFormat());
-        RequestRecord record = RequestRecord.of(rc);
         record.model = job.model().model().id();
         record.inputs = job.inputs().size();
         record.orqName = job.attribution().name().orElse(null);

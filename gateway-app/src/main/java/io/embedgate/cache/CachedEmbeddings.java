@@ -69,8 +69,8 @@ public class CachedEmbeddings {
         }
         List<ByteBuffer> keys = keys(job, keyId);
         Map<ByteBuffer, CachedVector> local = cache.getAll(keys);
-        List<ByteBuffer> remote = new ArrayList<>(new java.util.LinkedHashSet<>(keys));
-        remote.removeAll(local.keySet());
+        // Distinct keys this replica does not hold, for one round trip to the shared tier.
+        List<ByteBuffer> remote = keys.stream().distinct().filter(k -> !local.containsKey(k)).toList();
         return redis.getAll(remote).chain(shared -> {
             job.trace().mark("cache_lookup");
             cache.putAll(shared); // warm this replica's tier with what another one computed

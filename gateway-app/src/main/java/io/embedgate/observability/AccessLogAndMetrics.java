@@ -1,5 +1,9 @@
 package io.embedgate.observability;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -32,8 +36,8 @@ public class AccessLogAndMetrics {
     MeterRegistry registry;
 
     /** Meters by label values: looked up once, not rebuilt per request (label sets are bounded). */
-    private final java.util.Map<String, Counter> meters = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Counter> meters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     @Inject
     Catalog catalog;
     @ConfigProperty(name = "quarkus.log.console.json.enabled", defaultValue = "false")
@@ -62,7 +66,7 @@ public class AccessLogAndMetrics {
                 .description("Embeddings requests by model, provider and HTTP status")
                 .tag("model", model).tag("provider", p).tag("status", Integer.toString(status)).register(registry)).increment();
         timers.computeIfAbsent(model, k -> Timer.builder("embedgate.request.duration").description("Time to answer an embeddings request")
-                .publishPercentileHistogram().tag("model", model).register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .publishPercentileHistogram().tag("model", model).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
         if (status == 200) {
             String id = keyId + '\u0000' + model + '\u0000' + p;
             meters.computeIfAbsent("in\u0000" + id, k -> Counter.builder("embedgate.inputs").description("Inputs embedded, by gateway key, model and provider")
