@@ -2,7 +2,6 @@ package io.embedgate.provider.local;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,7 +31,7 @@ final class BatchedCall {
     private final Deadline deadline;
     private final InferencePool pool;
     private final UniEmitter<? super EmbeddingResult> emitter;
-    private final Integer[] order;
+    private final int[] order;
     private final int batchSize;
     private final float[][] vectors;
     private final AtomicLong tokens = new AtomicLong();
@@ -49,9 +48,16 @@ final class BatchedCall {
         this.pool = pool;
         this.emitter = emitter;
         int n = texts.size();
-        this.order = new Integer[n];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, Comparator.comparingInt(i -> texts.get(i).length()));
+        // Input indexes by text length: (length, index) packed in a long, so the sort is primitive.
+        long[] byLength = new long[n];
+        for (int i = 0; i < n; i++) {
+            byLength[i] = ((long) texts.get(i).length() << 32) | i;
+        }
+        Arrays.sort(byLength);
+        this.order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = (int) byLength[i];
+        }
         // Spread a small call over every thread (latency), a large one in full batches (throughput).
         this.batchSize = Math.max(1, Math.min(MAX_BATCH, (n + pool.threads() - 1) / pool.threads()));
         this.vectors = new float[n][];
