@@ -22,6 +22,16 @@ final class FloatText {
     /** Room {@link #write} needs: sign, "0.", 6 zeros, 9 digits (some written past the end and cut off). */
     static final int MAX_CHARS = 20;
 
+    private static final int FAST_MIN_BITS = Float.floatToRawIntBits(1e-7f);
+    private static final int FAST_END_BITS = Float.floatToRawIntBits(1f);
+    private static final long ASCII_ZEROS = 0x3030303030303030L;
+    /** "0.000000" as a little-endian long. */
+    private static final long ZERO_POINT_ZEROS = 0x303030303030_2e30L;
+    /** floor(log10(2^e)) for e = -24..-1: floor(log10(d)) for d in [2^e, 2^(e+1)) is this or one more. */
+    private static final int[] E10_LOW = new int[24];
+    /** POW10_NEG[k] = 10^-k, correctly rounded. */
+    private static final double[] POW10_NEG = new double[9];
+
     private static final double[] POW10 = new double[64];
     private static final byte[] DIGIT_PAIRS = new byte[200];
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -29,6 +39,12 @@ final class FloatText {
     static {
         for (int i = 0; i < POW10.length; i++) {
             POW10[i] = Double.parseDouble("1e" + i);
+        }
+        for (int e = -24; e < 0; e++) {
+            E10_LOW[e + 24] = (int) Math.floor(Math.log10(Math.scalb(1.0, e)));
+        }
+        for (int k = 0; k < POW10_NEG.length; k++) {
+            POW10_NEG[k] = Double.parseDouble("1e-" + k);
         }
         for (int i = 0; i < 100; i++) {
             DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
@@ -46,6 +62,36 @@ final class FloatText {
      */
     static int write(float f, byte[] buf, int pos) {
         int bits = Float.floatToRawIntBits(f);
+        int abs = bits & 0x7fffffff;
+        if (abs >= FAST_MIN_BITS && abs < FAST_END_BITS) {
+            // The common case for embeddings, |v| in [1e-7, 1). Branch-free on purpose: the sign,
+            // the decimal exponent and the run of zeros of real vectors are random, and each
+            // mispredicted branch costs about as much as printing a digit pair.
+            buf[pos] = '-';
+            pos += bits >>> 31;
+            double d = Float.intBitsToFloat(abs);
+            int e2 = (abs >>> 23) - 127; // binary exponent, -24..-1
+            int e10 = E10_LOW[e2 + 24];
+            e10 += d >= POW10_NEG[-(e10 + 1)] ? 1 : 0; // now floor(log10(d)), in -7..-1
+            long m = (long) (d * POW10[8 - e10] + 0.5); // nine significant digits
+            if (m >= 1_000_000_000L) {
+                return general(f, bits, buf, pos); // a rounding carry; never seen for float32 in this range
+            }
+            int lead = (int) (m / 100_000_000);
+            long raw = eightDigitsRaw((int) m - lead * 100_000_000);
+            // "0.000000" in one store; the digits then overwrite it from the first significant place.
+            LONG_LE.set(buf, pos, ZERO_POINT_ZEROS);
+            int at = pos + 1 - e10;
+            buf[at] = (byte) ('0' + lead);
+            LONG_LE.set(buf, at + 1, raw + ASCII_ZEROS);
+            // Trailing zero digits sit in the high bytes of raw: drop them (all eight when raw is 0).
+            return at + 9 - (Long.numberOfLeadingZeros(raw) >>> 3);
+        }
+        return general(f, bits, buf, pos);
+    }
+
+    /** Every other finite value: zero, |v| below 1e-7, at least 1, and the sign written by branch. */
+    private static int general(float f, int bits, byte[] buf, int pos) {
         if (bits < 0) {
             buf[pos++] = '-';
         }
@@ -148,12 +194,16 @@ final class FloatText {
      * using multiply-shift divisions that are exact in these ranges.
      */
     static long eightDigits(int v) {
+        return eightDigitsRaw(v) + ASCII_ZEROS;
+    }
+
+    /** {@link #eightDigits} before adding '0' to each byte: digit values 0..9, one per byte. */
+    private static long eightDigitsRaw(int v) {
         long x = (v / 10000) | ((long) (v % 10000) << 32);
         long hundreds = ((x * 10486) >>> 20) & 0x0000007F0000007FL;
         x = hundreds | ((x - hundreds * 100) << 16);
         long tens = ((x * 103) >>> 10) & 0x000F000F000F000FL;
-        x = tens | ((x - tens * 10) << 8);
-        return x + 0x3030303030303030L;
+        return tens | ((x - tens * 10) << 8);
     }
 
     /** d * 10^s rounded half up; d > 0 and the result below ~1e10, so int arithmetic suffices. */
