@@ -3,6 +3,9 @@ package io.embedgate.provider.openai;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,6 +168,45 @@ final class OpenAiWire {
         }
     }
 
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /**
+     * The index of the first byte at or after {@code from} that is not in the base64 alphabet. A
+     * 1536-dimension vector is 8 KB of base64, so the bulk is checked eight bytes per step (SWAR);
+     * a byte-by-byte table walk was a quarter of the gateway's CPU for a 16-input base64 request.
+     */
+    static int alphabetEnd(byte[] b, int from) {
+        int i = from;
+        for (int last = b.length - 8; i <= last && allBase64((long) LONG_LE.get(b, i)); i += 8) {
+            // the eight bytes at i are all base64
+        }
+        while (i < b.length && BASE64_CHARS[b[i] & 0xff]) {
+            i++;
+        }
+        return i;
+    }
+
+    /** True when each of the eight bytes of {@code x} is in A-Z, a-z, 0-9, '+' or '/'. */
+    static boolean allBase64(long x) {
+        if ((x & HIGH_BITS) != 0) {
+            return false; // not ASCII; from here on every byte is below 0x80, so no sum below carries
+        }
+        // x | 0x20 maps exactly A-Z and a-z (and nothing else) into a-z.
+        long letters = inRange(x | 0x2020202020202020L, 'a', 'z');
+        long digitsOrSlash = inRange(x, '/', '9');
+        long plus = ~((x ^ (ONES * '+')) + ONES * 0x7f) & HIGH_BITS; // high bit where the byte is '+'
+        return (letters | digitsOrSlash | plus) == HIGH_BITS;
+    }
+
+    /** The high bit of each byte of {@code x} (all below 0x80) set where that byte is in [lo, hi]. */
+    private static long inRange(long x, int lo, int hi) {
+        long atLeastLo = x + ONES * (0x80 - lo);
+        long aboveHi = x + ONES * (0x7f - hi);
+        return atLeastLo & ~aboveHi & HIGH_BITS;
+    }
+
     /**
      * The base64 string at the parser's position as a vector that points into the body: validated
      * (alphabet and length) in one pass over the bytes, but not decoded. A base64 client then gets
@@ -177,10 +219,7 @@ final class OpenAiWire {
             start++;
         }
         int from = start + 1;
-        int end = from;
-        while (end < body.length && BASE64_CHARS[body[end] & 0xff]) {
-            end++;
-        }
+        int end = alphabetEnd(body, from);
         for (int pad = 0; pad < 2 && end < body.length && body[end] == '='; pad++) {
             end++;
         }
