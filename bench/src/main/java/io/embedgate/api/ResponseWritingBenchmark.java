@@ -3,6 +3,7 @@ package io.embedgate.api;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,13 +44,20 @@ public class ResponseWritingBenchmark {
 
     @Benchmark
     public long floatText() throws IOException {
-        new EmbeddingsResponseWriter.Chunks(sink).response(new EmbeddingsResponse(vectors, "text-embedding-3-small", new Usage(5, 5, false), null, false, null)).flush();
+        new EmbeddingsResponseWriter.Chunks(sink, null).response(new EmbeddingsResponse(vectors, "text-embedding-3-small", new Usage(5, 5, false), null, false, null)).flush();
+        return sink.count;
+    }
+
+    /** The second half of a large response printed by the common pool, as the gateway does it. */
+    @Benchmark
+    public long floatTextTwoThreads() throws IOException {
+        new EmbeddingsResponseWriter.Chunks(sink, ForkJoinPool.commonPool()).response(new EmbeddingsResponse(vectors, "text-embedding-3-small", new Usage(5, 5, false), null, false, null)).flush();
         return sink.count;
     }
 
     @Benchmark
     public long base64() throws IOException {
-        new EmbeddingsResponseWriter.Chunks(sink).response(new EmbeddingsResponse(vectors, "text-embedding-3-small", new Usage(5, 5, false), null, true, null)).flush();
+        new EmbeddingsResponseWriter.Chunks(sink, null).response(new EmbeddingsResponse(vectors, "text-embedding-3-small", new Usage(5, 5, false), null, true, null)).flush();
         return sink.count;
     }
 
