@@ -169,6 +169,32 @@ def start_gateway(port, fake_port, java_opts, java, extra=()):
     return p, t0
 
 
+FLOOR_JAR = os.path.join(ROOT, "bench", "floor-app", "target", "quarkus-app", "quarkus-run.jar")
+
+
+def start_floor(port, java_opts, java, extra=()):
+    """The start-up floor: bench/floor-app, a Quarkus REST + Jackson app with one JSON endpoint."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen([java] + java_opts.split() + list(extra) + ["-jar", FLOOR_JAR],
+                         env=dict(os.environ, PORT=str(port), QUARKUS_LOG_LEVEL="WARN"),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.path.dirname(FLOOR_JAR))
+    return p, t0
+
+
+def train_floor(java, java_opts, port, body, requests=300):
+    """A JDK AOT cache for the floor app, from a short training run (the gateway's is bench/aot.py)."""
+    cache = os.path.join(os.path.dirname(FLOOR_JAR), "floor.aot")
+    if os.path.exists(cache):
+        os.remove(cache)
+    p, t0 = start_floor(port, java_opts, java, ["-XX:AOTCacheOutput=" + cache])
+    time_to_first_request(port, body, t0, timeout=60)
+    for _ in range(requests):
+        post(f"http://127.0.0.1:{port}/v1/embeddings", body, GATEWAY_KEY)
+    p.terminate()
+    p.wait(300)  # the cache is written at exit
+    return cache
+
+
 def time_to_first_request(port, body, t0, timeout=30):
     url = f"http://127.0.0.1:{port}/v1/embeddings"
     end = time.time() + timeout
@@ -234,24 +260,30 @@ def main():
     try:
         one = body_file(tmp, 1, "float")
         # Start-up: process launch to the first 200 from /v1/embeddings.
-        def startups(java, extra=()):
+        def startups(java, extra=(), floor=False):
             times = []
             for _ in range(a.startups):
-                g, t0 = start_gateway(gw_port, fake_port, a.java_opts, java, extra)
+                g, t0 = start_floor(gw_port, a.java_opts, java, extra) if floor else start_gateway(gw_port, fake_port, a.java_opts, java, extra)
                 try:
                     times.append(time_to_first_request(gw_port, one, t0) * 1000)
                 finally:
                     stop(g)
             return times
+        # Each start-up row also has the floor: the smallest Quarkus REST app on the same JVM.
         results["startup_ms"] = startups(a.java)
         results["startup"] = {results["java"]: results["startup_ms"]}
+        results["startup_floor"] = {results["java"]: startups(a.java, floor=True)}
         if a.aot_jdk:
             import aot  # bench/aot.py: the training run that builds the JDK AOT cache
             java25 = os.path.join(a.aot_jdk, "bin", "java")
             v25 = subprocess.run([java25, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
             results["startup"][v25] = startups(java25)
+            results["startup_floor"][v25] = startups(java25, floor=True)
             cache = aot.train(java25, 60, a.java_opts)
-            results["startup"][v25 + " + AOT cache (bench/aot.py training run)"] = startups(java25, ["-XX:AOTCache=" + cache])
+            with_aot = v25 + " + AOT cache (training run)"
+            results["startup"][with_aot] = startups(java25, ["-XX:AOTCache=" + cache])
+            floor_cache = train_floor(java25, a.java_opts, gw_port, one)
+            results["startup_floor"][with_aot] = startups(java25, ["-XX:AOTCache=" + floor_cache], floor=True)
         g, t0 = start_gateway(gw_port, fake_port, a.java_opts, a.java)
         time_to_first_request(gw_port, one, t0)
         try:
@@ -320,9 +352,12 @@ def report(r):
         print(f"| {c['inputs']} | {c['encoding']} | {c['concurrency']} | {d['p50']:.3f} | {g['p50']:.3f} | {c['added_p50_ms']:.3f} "
               f"| {c['proxy_added_p50_ms']:.3f} | {d['p99']:.3f} | {g['p99']:.3f} | {d['rps']:.0f} | {g['rps']:.0f} | {c['rps_ratio']:.2f} "
               f"| {c['proxy_rps_ratio']:.2f} | {g['cpu_ms_per_req']:.3f} | {g['peak_rss_mb']:.0f} |")
-    print("\nstart-up to first served request (process launch to the first 200 from /v1/embeddings):")
+    print("\nstart-up to first served request (process launch to the first 200 from /v1/embeddings); the floor is "
+          "bench/floor-app, a Quarkus REST app with one JSON endpoint, on the same JVM:")
     for jvm, s in r["startup"].items():
-        print(f"  {jvm}: median {median(s):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in s)})")
+        floor = r.get("startup_floor", {}).get(jvm)
+        floor_text = f"; floor median {median(floor):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in floor)})" if floor else ""
+        print(f"  {jvm}: median {median(s):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in s)}){floor_text}")
     print(f"gateway peak RSS over the whole run: {r.get('peak_rss_mb', 0):.0f} MB")
 
 
