@@ -90,7 +90,7 @@ final class FloatText {
         return general(f, bits, buf, pos);
     }
 
-    /** Every other finite value: zero, |v| below 1e-7, at least 1, and the sign written by branch. */
+    /** Every other value: zero, |v| below 1e-7 or at least 1, a rounding carry; the sign written by branch. */
     private static int general(float f, int bits, byte[] buf, int pos) {
         if (bits < 0) {
             buf[pos++] = '-';
@@ -120,24 +120,9 @@ final class FloatText {
             m /= 10;
         }
         int digits = 9;
-        for (int t = m; t % 10 == 0; t /= 10) {
-            digits--;
-        }
-        if (e10 < 0 && e10 >= -7) {
-            // The common case for embeddings, |v| in [1e-7, 1): "0.", zeros, then the digits, with
-            // the last eight written by one 8-byte store (trailing zeros are written, then cut off).
-            buf[pos++] = '0';
-            buf[pos++] = '.';
-            for (int i = -1; i > e10; i--) {
-                buf[pos++] = '0';
-            }
-            int lead = m / 100_000_000;
-            buf[pos] = (byte) ('0' + lead);
-            LONG_LE.set(buf, pos + 1, eightDigits(m - lead * 100_000_000));
-            return pos + digits;
-        }
-        while (m % 10 == 0) {
+        while (m % 10 == 0) { // drop trailing zeros
             m /= 10;
+            digits--;
         }
         // value = m * 10^(e10 - digits + 1), m has `digits` digits
         if (e10 >= -7 && e10 < 7) {
@@ -189,15 +174,11 @@ final class FloatText {
     }
 
     /**
-     * The eight ASCII digits of {@code v < 10^8}, most significant in the lowest byte, computed in
+     * The eight decimal digits of {@code v < 10^8} as byte values 0..9 (add {@code ASCII_ZEROS} for
+     * text), most significant in the lowest byte, computed in
      * parallel within one long (SWAR): split into 4-digit halves, then 2-digit pairs, then digits,
      * using multiply-shift divisions that are exact in these ranges.
      */
-    static long eightDigits(int v) {
-        return eightDigitsRaw(v) + ASCII_ZEROS;
-    }
-
-    /** {@link #eightDigits} before adding '0' to each byte: digit values 0..9, one per byte. */
     private static long eightDigitsRaw(int v) {
         long x = (v / 10000) | ((long) (v % 10000) << 32);
         long hundreds = ((x * 10486) >>> 20) & 0x0000007F0000007FL;
