@@ -41,7 +41,16 @@ public class EmbeddingsResponseWriter implements MessageBodyWriter<EmbeddingsRes
     private static final int CHUNK = 32 * 1024;
     /** Below this many floats a hand-off (a thread wake-up, tens of microseconds) costs more than it saves. */
     static final int PARALLEL_FLOATS = 8192;
-    private static final Executor SIDE = Runtime.getRuntime().availableProcessors() > 1 ? ForkJoinPool.commonPool() : null;
+    /**
+     * Hands the back half to the common pool when there is a second core. Asked at each hand-off,
+     * not fixed at class initialisation (a native image may initialise classes at build time, on
+     * another machine). A part nobody runs is simply printed by the event loop.
+     */
+    private static final Executor SIDE = part -> {
+        if (Runtime.getRuntime().availableProcessors() > 1) {
+            ForkJoinPool.commonPool().execute(part);
+        }
+    };
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
     @Override
@@ -55,7 +64,10 @@ public class EmbeddingsResponseWriter implements MessageBodyWriter<EmbeddingsRes
         new Chunks(out, SIDE).response(r).flush();
     }
 
-    /** A byte buffer that is handed to the stream whenever it fills up. */
+    /**
+     * A byte buffer that is handed to the stream whenever it fills up; with no stream, it grows and
+     * keeps everything (the back half of a shared response).
+     */
     static final class Chunks {
         private final OutputStream out;
         /** Where a second part of a large float response is printed; null: everything on this thread. */
@@ -234,12 +246,18 @@ public class EmbeddingsResponseWriter implements MessageBodyWriter<EmbeddingsRes
         }
 
         private void drain() throws IOException {
+            if (out == null) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+                return;
+            }
             out.write(buf, 0, pos);
             pos = 0;
         }
 
         void flush() throws IOException {
-            drain();
+            if (out != null) {
+                drain();
+            }
         }
     }
 
@@ -269,8 +287,8 @@ public class EmbeddingsResponseWriter implements MessageBodyWriter<EmbeddingsRes
 
         private final List<Embedding> data;
         private final AtomicIntegerArray owner;
-        /** Text of the vectors printed here, in one buffer; vector i is at [start[i], end[i]). */
-        private final Growing text = new Growing();
+        /** Text of the vectors printed here, in one growing buffer; vector i is at [start[i], end[i]). */
+        private Chunks text;
         private final int[] start;
         private final int[] end;
         private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -290,12 +308,14 @@ public class EmbeddingsResponseWriter implements MessageBodyWriter<EmbeddingsRes
         @Override
         public void run() {
             try {
-                Chunks chunks = new Chunks(text, null);
                 // Vector 0 always stays with the front, which needs a start anyway.
                 for (int i = data.size() - 1; i > 0 && owner.compareAndSet(i, FREE, BACK); i--) {
-                    start[i] = text.length;
-                    chunks.items(data, i, i + 1, false).flush();
-                    end[i] = text.length;
+                    if (text == null) { // allocated only once something is won: often the front has it all
+                        text = new Chunks(null, null);
+                    }
+                    start[i] = text.pos;
+                    text.items(data, i, i + 1, false);
+                    end[i] = text.pos;
                 }
                 done.complete(null);
             } catch (Throwable t) {
@@ -317,28 +337,8 @@ public class EmbeddingsResponseWriter implements MessageBodyWriter<EmbeddingsRes
                 throw e;
             }
             for (int i = from; i < data.size(); i++) {
-                into.bytes(text.bytes, start[i], end[i] - start[i]);
+                into.bytes(text.buf, start[i], end[i] - start[i]);
             }
-        }
-    }
-
-    /** An in-memory sink without ByteArrayOutputStream's locking and final copy. */
-    private static final class Growing extends OutputStream {
-        byte[] bytes = new byte[CHUNK];
-        int length;
-
-        @Override
-        public void write(int b) {
-            write(new byte[] { (byte) b }, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (length + len > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + len));
-            }
-            System.arraycopy(b, off, bytes, length, len);
-            length += len;
         }
     }
 }
