@@ -7,14 +7,16 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import io.embedgate.provider.support.ProviderRestClients;
+import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.provider.support.UpstreamEndpoint;
 import io.embedgate.spi.InstanceSettings;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OptionProblem;
 import io.embedgate.spi.ProviderAdapter;
 import io.embedgate.spi.ProviderClient;
+import io.vertx.core.Vertx;
 
 /**
  * The Google Gemini API ({@code generativelanguage.googleapis.com}). Options, from
@@ -23,6 +25,10 @@ import io.embedgate.spi.ProviderClient;
  */
 @ApplicationScoped
 public class GoogleAdapter implements ProviderAdapter {
+
+    /** Quarkus\' Vert.x instance: every instance\'s HTTP client runs on its event loops. */
+    @Inject
+    Vertx vertx;
 
     public static final String TYPE = "google";
     static final String TASK_TYPE = "task_type";
@@ -84,7 +90,7 @@ public class GoogleAdapter implements ProviderAdapter {
 
     @Override
     public List<String> validate(InstanceSettings settings) {
-        return ProviderRestClients.problems(settings);
+        return UpstreamHttp.problems(settings);
     }
 
     @Override
@@ -92,6 +98,6 @@ public class GoogleAdapter implements ProviderAdapter {
         String key = settings.apiKey().orElse("");
         // The key travels in a header, never in the URL (where it would end up in access logs).
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, Map.of("x-goog-api-key", key));
-        return new GeminiClient(endpoint, key, ProviderRestClients.build(settings, endpoint, GeminiApi.class));
+        return new GeminiClient(UpstreamHttp.connect(vertx, settings, endpoint), key);
     }
 }

@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import io.embedgate.provider.support.ProviderRestClients;
+import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.provider.support.UpstreamEndpoint;
 import io.embedgate.spi.InstanceSettings;
 import io.embedgate.spi.ModelCapabilities;
@@ -17,6 +18,7 @@ import io.embedgate.spi.OptionProblem;
 import io.embedgate.spi.OutputDtype;
 import io.embedgate.spi.ProviderAdapter;
 import io.embedgate.spi.ProviderClient;
+import io.vertx.core.Vertx;
 
 /**
  * Mistral's embeddings API. Options, from {@code embedding_options.mistral}: {@code output_dimension}
@@ -24,6 +26,10 @@ import io.embedgate.spi.ProviderClient;
  */
 @ApplicationScoped
 public class MistralAdapter implements ProviderAdapter {
+
+    /** Quarkus\' Vert.x instance: every instance\'s HTTP client runs on its event loops. */
+    @Inject
+    Vertx vertx;
 
     public static final String TYPE = "mistral";
     static final String OUTPUT_DIMENSION = "output_dimension";
@@ -85,13 +91,13 @@ public class MistralAdapter implements ProviderAdapter {
 
     @Override
     public List<String> validate(InstanceSettings settings) {
-        return ProviderRestClients.problems(settings);
+        return UpstreamHttp.problems(settings);
     }
 
     @Override
     public ProviderClient connect(InstanceSettings settings) {
         String key = settings.apiKey().orElse("");
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, Map.of("Authorization", "Bearer " + key));
-        return new MistralClient(endpoint, key, ProviderRestClients.build(settings, endpoint, MistralApi.class));
+        return new MistralClient(UpstreamHttp.connect(vertx, settings, endpoint), key);
     }
 }

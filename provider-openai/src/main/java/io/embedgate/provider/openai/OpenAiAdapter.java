@@ -6,13 +6,15 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.embedgate.spi.InstanceSettings;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.ProviderAdapter;
 import io.embedgate.spi.ProviderClient;
-import io.embedgate.provider.support.ProviderRestClients;
+import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.provider.support.UpstreamEndpoint;
+import io.vertx.core.Vertx;
 
 /**
  * The OpenAI embeddings API, and any server speaking it (Azure's v1 route, vLLM, TEI, Ollama's
@@ -20,6 +22,10 @@ import io.embedgate.provider.support.UpstreamEndpoint;
  */
 @ApplicationScoped
 public class OpenAiAdapter implements ProviderAdapter {
+
+    /** Quarkus\' Vert.x instance: every instance\'s HTTP client runs on its event loops. */
+    @Inject
+    Vertx vertx;
 
     public static final String TYPE = "openai";
 
@@ -41,13 +47,13 @@ public class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public List<String> validate(InstanceSettings settings) {
-        return ProviderRestClients.problems(settings);
+        return UpstreamHttp.problems(settings);
     }
 
     @Override
     public ProviderClient connect(InstanceSettings settings) {
         String key = settings.apiKey().orElse("");
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, key.isEmpty() ? Map.of() : Map.of("Authorization", "Bearer " + key));
-        return new OpenAiClient(endpoint, key, ProviderRestClients.build(settings, endpoint, OpenAiEmbeddingsApi.class));
+        return new OpenAiClient(UpstreamHttp.connect(vertx, settings, endpoint), key);
     }
 }

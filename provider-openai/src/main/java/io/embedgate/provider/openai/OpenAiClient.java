@@ -1,36 +1,34 @@
 package io.embedgate.provider.openai;
 
 import io.embedgate.provider.support.UpstreamCall;
-import io.embedgate.provider.support.UpstreamEndpoint;
+import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.ProviderClient;
 import io.smallrye.mutiny.Uni;
 
-/** One configured OpenAI instance: a REST client (own connection pool) built once at start-up. */
+/** One configured OpenAI instance: an HTTP client (own connection pool) built once at start-up. */
 final class OpenAiClient implements ProviderClient {
 
-    private final UpstreamEndpoint endpoint;
     private final String name;
     private final String apiKey;
-    private final OpenAiEmbeddingsApi api;
+    private final UpstreamHttp http;
 
-    OpenAiClient(UpstreamEndpoint endpoint, String apiKey, OpenAiEmbeddingsApi api) {
-        this.endpoint = endpoint;
-        this.name = endpoint.provider();
+    OpenAiClient(UpstreamHttp http, String apiKey) {
+        this.http = http;
+        this.name = http.endpoint().provider();
         this.apiKey = apiKey;
-        this.api = api;
     }
 
     @Override
     public Uni<EmbeddingResult> embed(EmbeddingCall call) {
-        return UpstreamCall.handle(call, endpoint, "/embeddings", OpenAiWire.request(call), api::embed,
+        return UpstreamCall.handle(call, http, "/embeddings", OpenAiWire.request(call),
                 body -> OpenAiWire.response(body, call.inputs().size(), call.dimensions(), name, call.upstreamModel()),
                 (status, body, retryAfter, shouldRetry) -> OpenAiWire.error(status, body, retryAfter, shouldRetry, name, apiKey));
     }
 
     @Override
     public void close() {
-        UpstreamCall.close(api);
+        http.close();
     }
 }

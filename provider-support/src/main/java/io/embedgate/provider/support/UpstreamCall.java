@@ -1,12 +1,7 @@
 package io.embedgate.provider.support;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
-
-import jakarta.ws.rs.core.Response;
 
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
@@ -20,8 +15,6 @@ import io.smallrye.mutiny.Uni;
  * the adapter's decoder, anything else to its error mapper with the retry hint of the headers.
  */
 public final class UpstreamCall {
-
-    private static final byte[] EMPTY = new byte[0];
 
     /** Decodes a 2xx body. */
     @FunctionalInterface
@@ -39,12 +32,13 @@ public final class UpstreamCall {
     }
 
     /**
-     * @param endpoint the instance's endpoint, for the debug trace
-     * @param path     the request path under the base URL, for the debug trace
-     * @param body     the request body as sent by {@code send}
+     * @param http the instance's client
+     * @param path the request path under the base URL, e.g. {@code /embeddings}
+     * @param body the request body
      */
-    public static Uni<EmbeddingResult> handle(EmbeddingCall call, UpstreamEndpoint endpoint, String path, byte[] body,
-            Function<byte[], Uni<Response>> send, Decoder decoder, ErrorMapper errors) {
+    public static Uni<EmbeddingResult> handle(EmbeddingCall call, UpstreamHttp http, String path, byte[] body,
+            Decoder decoder, ErrorMapper errors) {
+        UpstreamEndpoint endpoint = http.endpoint();
         String provider = endpoint.provider();
         WireTap tap = call.tap();
         if (tap.active()) {
@@ -52,36 +46,22 @@ public final class UpstreamCall {
         }
         // One operator for both outcomes: every Mutiny stage costs a context capture on the hot path.
         // (Throwing while handling a failure would wrap it in a CompositeException, hence failure Unis.)
-        return send.apply(body).onItemOrFailure().transformToUni((response, failure) -> failure != null
+        return http.post(path, body).onItemOrFailure().transformToUni((reply, failure) -> failure != null
                 ? Uni.createFrom().failure(failure instanceof UpstreamException e ? e : UpstreamException.connection(provider, failure))
-                : Uni.createFrom().item(() -> read(response, tap, decoder, errors)));
+                : Uni.createFrom().item(() -> read(reply, tap, decoder, errors)));
     }
 
-    private static EmbeddingResult read(Response response, WireTap tap, Decoder decoder, ErrorMapper errors) {
-        byte[] entity = response.hasEntity() ? response.readEntity(byte[].class) : EMPTY;
-        int status = response.getStatus();
+    private static EmbeddingResult read(UpstreamHttp.Reply reply, WireTap tap, Decoder decoder, ErrorMapper errors) {
+        int status = reply.status();
         if (tap.active()) {
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            response.getStringHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
-            tap.response(status, headers, entity);
+            tap.response(status, reply.headerMap(), reply.body());
         }
         if (status >= 200 && status < 300) {
-            return decoder.decode(entity);
+            return decoder.decode(reply.body());
         }
-        String shouldRetry = response.getHeaderString("x-should-retry");
-        throw errors.map(status, entity,
-                RetryAfter.fromHeaders(response.getHeaderString("retry-after-ms"), response.getHeaderString("retry-after")),
+        String shouldRetry = reply.headers().get("x-should-retry");
+        throw errors.map(status, reply.body(),
+                RetryAfter.fromHeaders(reply.headers().get("retry-after-ms"), reply.headers().get("retry-after")),
                 shouldRetry == null ? null : Boolean.valueOf(shouldRetry.trim()));
-    }
-
-    /** Closes a REST client built by {@link ProviderRestClients}. */
-    public static void close(Object client) {
-        if (client instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // shutting down
-            }
-        }
     }
 }

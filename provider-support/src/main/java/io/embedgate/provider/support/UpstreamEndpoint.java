@@ -8,7 +8,7 @@ import io.embedgate.spi.InstanceSettings;
 
 /**
  * Where one provider instance's calls go and the static headers they carry (configured ones plus
- * the key header). Built once per instance; used to build its REST client and to report each
+ * the key header). Built once per instance; used to build its {@link UpstreamHttp} client and to report each
  * exchange to a debug {@link io.embedgate.spi.WireTap}.
  */
 public record UpstreamEndpoint(String provider, String baseUrl, Map<String, String> headers) {

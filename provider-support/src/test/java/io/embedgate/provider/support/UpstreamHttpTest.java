@@ -1,0 +1,153 @@
+package io.embedgate.provider.support;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.embedgate.spi.InstanceSettings;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.impl.ContextInternal;
+
+/** The instance client against a real HTTP server on loopback. */
+class UpstreamHttpTest {
+
+    static Vertx vertx;
+    static HttpServer server;
+    static final List<HttpServerRequest> received = new CopyOnWriteArrayList<>();
+    static final List<String> bodies = new CopyOnWriteArrayList<>();
+    static volatile CompletableFuture<Void> slowConnectionClosed = new CompletableFuture<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            received.add(request);
+            bodies.add(body.toString());
+            switch (request.path()) {
+                // Never answers: the caller gives up.
+                case "/v1/slow" -> request.connection().closeHandler(v -> slowConnectionClosed.complete(null));
+                case "/v1/limited" -> request.response().setStatusCode(429).putHeader("retry-after-ms", "250")
+                        .putHeader("content-type", "application/json").end("{\"error\":{\"message\":\"slow down\"}}");
+                default -> request.response().putHeader("content-type", "application/json").end("{\"ok\":true}");
+            }
+        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @BeforeEach
+    void clear() {
+        received.clear();
+        bodies.clear();
+        slowConnectionClosed = new CompletableFuture<>();
+    }
+
+    static InstanceSettings settings(String baseUrl, int maxConnections) {
+        return new InstanceSettings("openai-test", "openai", Optional.of(URI.create(baseUrl)), Optional.of("sk-test-key"),
+                Map.of("OpenAI-Project", "proj_1"), Duration.ofSeconds(2), maxConnections);
+    }
+
+    static UpstreamHttp client(int maxConnections) {
+        InstanceSettings s = settings("http://127.0.0.1:" + server.actualPort() + "/v1/", maxConnections);
+        return UpstreamHttp.connect(vertx, s, UpstreamEndpoint.of(s, Map.of("Authorization", "Bearer sk-test-key")));
+    }
+
+    @Test
+    void sendsTheBodyAndStaticHeadersUnderTheBasePathAndReturnsStatusHeadersAndBody() {
+        try (UpstreamHttp http = client(4)) {
+            UpstreamHttp.Reply reply = http.post("/limited", "{\"input\":\"x\"}".getBytes(StandardCharsets.UTF_8))
+                    .await().atMost(Duration.ofSeconds(5));
+            assertEquals(429, reply.status());
+            assertEquals("250", reply.headers().get("Retry-After-Ms"));
+            assertArrayEquals("{\"error\":{\"message\":\"slow down\"}}".getBytes(StandardCharsets.UTF_8), reply.body());
+            assertEquals(List.of("250"), reply.headerMap().get("retry-after-ms"));
+
+            HttpServerRequest request = received.get(0);
+            assertEquals("POST", request.method().name());
+            assertEquals("/v1/limited", request.uri());
+            assertEquals("Bearer sk-test-key", request.getHeader("Authorization"));
+            assertEquals("proj_1", request.getHeader("OpenAI-Project"));
+            assertEquals("application/json", request.getHeader("Content-Type"));
+            assertEquals("embedgate", request.getHeader("User-Agent"));
+            assertEquals("{\"input\":\"x\"}", bodies.get(0));
+        }
+    }
+
+    @Test
+    void aCancelledCallClosesItsConnectionAndFreesThePool() throws Exception {
+        try (UpstreamHttp http = client(1)) {
+            Cancellable slow = http.post("/slow", new byte[] { '{', '}' }).subscribe().with(r -> { }, f -> { });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (received.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1, received.size(), "the slow call reached the server");
+            slow.cancel();
+            slowConnectionClosed.get(5, TimeUnit.SECONDS);
+            // One connection in the pool: the next call gets through only if the cancelled one let go of it.
+            UpstreamHttp.Reply next = http.post("/fast", new byte[] { '{', '}' }).await().atMost(Duration.ofSeconds(5));
+            assertEquals(200, next.status());
+        }
+    }
+
+    @Test
+    void aCallStartedFromABareEventLoopTaskCompletes() throws Exception {
+        try (UpstreamHttp http = client(2)) {
+            ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
+            for (int i = 0; i < 50; i++) {
+                CompletableFuture<Integer> status = new CompletableFuture<>();
+                // Like a timer that fires as a plain Netty task: an event loop thread with no current context.
+                context.nettyEventLoop().execute(() -> http.post("/fast", new byte[] { '{', '}' })
+                        .subscribe().with(r -> status.complete(r.status()), status::completeExceptionally));
+                assertEquals(200, status.get(5, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void aConnectionFailureFailsTheCall() {
+        InstanceSettings s = settings("http://127.0.0.1:1/v1", 1);
+        try (UpstreamHttp http = UpstreamHttp.connect(vertx, s, UpstreamEndpoint.of(s, Map.of()))) {
+            Throwable failure = http.post("/embeddings", new byte[] { '{', '}' }).onItem().<Throwable>transform(r -> null)
+                    .onFailure().recoverWithItem(f -> f).await().atMost(Duration.ofSeconds(5));
+            assertTrue(failure != null, "a refused connection is a failure, not a reply");
+        }
+    }
+
+    @Test
+    void pathSegmentsArePercentEncoded() {
+        assertEquals("gemini-embedding-001", UpstreamHttp.pathSegment("gemini-embedding-001"));
+        assertEquals("a%2Fb%3Fc%23d%3Ae%20f%C3%A9", UpstreamHttp.pathSegment("a/b?c#d:e fé"));
+        assertEquals("..%2F..%2Fadmin", UpstreamHttp.pathSegment("../../admin"));
+    }
+
+    @Test
+    void problemsNameAMissingKeyAndABaseUrlThatIsNotAbsoluteHttp() {
+        assertEquals(List.of(), UpstreamHttp.problems(settings("https://api.openai.com/v1", 1)));
+        assertEquals(List.of("base-url must be an absolute http(s) URL"), UpstreamHttp.problems(settings("ftp://example.com/v1", 1)));
+        assertEquals(List.of("base-url must be an absolute http(s) URL"), UpstreamHttp.problems(settings("/v1", 1)));
+        InstanceSettings noKey = new InstanceSettings("x", "openai", Optional.empty(), Optional.empty(), Map.of(), null, 1);
+        assertEquals(List.of("no base-url configured", "no api-key configured"), UpstreamHttp.problems(noKey));
+    }
+}
