@@ -26,7 +26,7 @@ import io.vertx.core.Vertx;
 @ApplicationScoped
 public class GoogleAdapter implements ProviderAdapter {
 
-    /** Quarkus\' Vert.x instance: every instance\'s HTTP client runs on its event loops. */
+    /** Quarkus' Vert.x instance: the HTTP client of every instance runs on its event loops. */
     @Inject
     Vertx vertx;
 

@@ -1,7 +1,6 @@
 package io.embedgate.provider.support;
 
 import java.time.Duration;
-import java.util.function.Function;
 
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
@@ -39,16 +38,11 @@ public final class UpstreamCall {
     public static Uni<EmbeddingResult> handle(EmbeddingCall call, UpstreamHttp http, String path, byte[] body,
             Decoder decoder, ErrorMapper errors) {
         UpstreamEndpoint endpoint = http.endpoint();
-        String provider = endpoint.provider();
         WireTap tap = call.tap();
         if (tap.active()) {
             tap.request("POST", endpoint.url(path), endpoint.headers(), body);
         }
-        // One operator for both outcomes: every Mutiny stage costs a context capture on the hot path.
-        // (Throwing while handling a failure would wrap it in a CompositeException, hence failure Unis.)
-        return http.post(path, body).onItemOrFailure().transformToUni((reply, failure) -> failure != null
-                ? Uni.createFrom().failure(failure instanceof UpstreamException e ? e : UpstreamException.connection(provider, failure))
-                : Uni.createFrom().item(() -> read(reply, tap, decoder, errors)));
+        return http.post(path, body, reply -> read(reply, tap, decoder, errors));
     }
 
     private static EmbeddingResult read(UpstreamHttp.Reply reply, WireTap tap, Decoder decoder, ErrorMapper errors) {

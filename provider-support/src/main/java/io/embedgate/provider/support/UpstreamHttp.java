@@ -9,8 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import io.embedgate.spi.InstanceSettings;
+import io.embedgate.spi.UpstreamException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
@@ -124,24 +126,27 @@ public final class UpstreamHttp implements AutoCloseable {
     }
 
     /**
-     * POSTs a JSON body to a path under the base URL. Cancelling the returned Uni (an attempt's
-     * timeout) resets the request, which closes its connection rather than leaving a pool slot waiting.
+     * POSTs a JSON body to a path under the base URL and reads the reply with {@code read}, on the
+     * thread the reply arrives on: one Mutiny stage per call, not one more per step. A transport
+     * failure fails the Uni with a connection {@link UpstreamException}; whatever {@code read} throws
+     * fails it as is. Cancelling the Uni (an attempt's timeout) resets the request, which closes its
+     * connection rather than leaving a pool slot waiting.
      */
-    public Uni<Reply> post(String path, byte[] body) {
+    public <T> Uni<T> post(String path, byte[] body, Function<Reply, T> read) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setSsl(ssl)
                 .setURI(basePath + path).setHeaders(headers);
         return Uni.createFrom().emitter(emitter -> {
             if (Vertx.currentContext() == null && Context.isOnEventLoopThread()) {
                 // A bare event-loop task: a call started here gets a context on another loop, which
                 // Vert.x does not expect (replies were seen to get lost). Start it inside one.
-                vertx.getOrCreateContext().runOnContext(v -> send(options, body, emitter));
+                vertx.getOrCreateContext().runOnContext(v -> send(options, body, read, emitter));
             } else {
-                send(options, body, emitter);
+                send(options, body, read, emitter);
             }
         });
     }
 
-    private void send(RequestOptions options, byte[] body, UniEmitter<? super Reply> emitter) {
+    private <T> void send(RequestOptions options, byte[] body, Function<Reply, T> read, UniEmitter<? super T> emitter) {
         // null: waiting for a connection; a request: in flight; OVER: answered or cancelled
         AtomicReference<Object> state = new AtomicReference<>();
         emitter.onTermination(() -> {
@@ -162,11 +167,18 @@ public final class UpstreamHttp implements AutoCloseable {
                     if (state.getAndSet(OVER) == OVER) {
                         return;
                     }
-                    if (result.succeeded()) {
-                        emitter.complete(result.result());
-                    } else {
-                        emitter.fail(result.cause());
+                    if (result.failed()) {
+                        emitter.fail(UpstreamException.connection(endpoint.provider(), result.cause()));
+                        return;
                     }
+                    T value;
+                    try {
+                        value = read.apply(result.result());
+                    } catch (Throwable e) { // as Mutiny does: whatever the reader throws fails the call, never hangs it
+                        emitter.fail(e);
+                        return;
+                    }
+                    emitter.complete(value);
                 });
     }
 

@@ -76,7 +76,7 @@ class UpstreamHttpTest {
     @Test
     void sendsTheBodyAndStaticHeadersUnderTheBasePathAndReturnsStatusHeadersAndBody() {
         try (UpstreamHttp http = client(4)) {
-            UpstreamHttp.Reply reply = http.post("/limited", "{\"input\":\"x\"}".getBytes(StandardCharsets.UTF_8))
+            UpstreamHttp.Reply reply = http.post("/limited", "{\"input\":\"x\"}".getBytes(StandardCharsets.UTF_8), r -> r)
                     .await().atMost(Duration.ofSeconds(5));
             assertEquals(429, reply.status());
             assertEquals("250", reply.headers().get("Retry-After-Ms"));
@@ -97,7 +97,7 @@ class UpstreamHttpTest {
     @Test
     void aCancelledCallClosesItsConnectionAndFreesThePool() throws Exception {
         try (UpstreamHttp http = client(1)) {
-            Cancellable slow = http.post("/slow", new byte[] { '{', '}' }).subscribe().with(r -> { }, f -> { });
+            Cancellable slow = http.post("/slow", new byte[] { '{', '}' }, r -> r).subscribe().with(r -> { }, f -> { });
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (received.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
@@ -106,7 +106,7 @@ class UpstreamHttpTest {
             slow.cancel();
             slowConnectionClosed.get(5, TimeUnit.SECONDS);
             // One connection in the pool: the next call gets through only if the cancelled one let go of it.
-            UpstreamHttp.Reply next = http.post("/fast", new byte[] { '{', '}' }).await().atMost(Duration.ofSeconds(5));
+            UpstreamHttp.Reply next = http.post("/fast", new byte[] { '{', '}' }, r -> r).await().atMost(Duration.ofSeconds(5));
             assertEquals(200, next.status());
         }
     }
@@ -118,7 +118,7 @@ class UpstreamHttpTest {
             for (int i = 0; i < 50; i++) {
                 CompletableFuture<Integer> status = new CompletableFuture<>();
                 // Like a timer that fires as a plain Netty task: an event loop thread with no current context.
-                context.nettyEventLoop().execute(() -> http.post("/fast", new byte[] { '{', '}' })
+                context.nettyEventLoop().execute(() -> http.post("/fast", new byte[] { '{', '}' }, r -> r)
                         .subscribe().with(r -> status.complete(r.status()), status::completeExceptionally));
                 assertEquals(200, status.get(5, TimeUnit.SECONDS));
             }
@@ -129,7 +129,7 @@ class UpstreamHttpTest {
     void aConnectionFailureFailsTheCall() {
         InstanceSettings s = settings("http://127.0.0.1:1/v1", 1);
         try (UpstreamHttp http = UpstreamHttp.connect(vertx, s, UpstreamEndpoint.of(s, Map.of()))) {
-            Throwable failure = http.post("/embeddings", new byte[] { '{', '}' }).onItem().<Throwable>transform(r -> null)
+            Throwable failure = http.post("/embeddings", new byte[] { '{', '}' }, r -> r).onItem().<Throwable>transform(r -> null)
                     .onFailure().recoverWithItem(f -> f).await().atMost(Duration.ofSeconds(5));
             assertTrue(failure != null, "a refused connection is a failure, not a reply");
         }
