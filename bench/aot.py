@@ -9,11 +9,18 @@ the JVM writes the cache at exit. Unlike Quarkus' build-time cache (which only r
 the cache then also holds the classes and method profiles of the request path, so the first
 requests are fast too.
 
+The cache only holds classes that the JDK's own class loaders load. Quarkus' default fast-jar loads
+the application and its libraries through its own class loader, so most classes miss the cache; the
+uber-jar that `mvn package -P aot-jar` writes to gateway-app/target/aot/ runs everything on the JDK's
+application class loader, and the cache then holds all of it. This script trains that jar by default
+(and builds it when it is missing).
+
 Usage:
-  python3 bench/aot.py --jdk /usr/lib/jvm/temurin-25-jdk-amd64            # writes gateway-app/target/quarkus-app/app.aot
-  python3 bench/aot.py --jdk ... --measure 5                              # and compares start-up, 5 launches each
-Run the gateway with the same JDK and the same JVM options, from its directory:
-  cd gateway-app/target/quarkus-app && java -XX:AOTCache=app.aot -jar quarkus-run.jar
+  python3 bench/aot.py --jdk /usr/lib/jvm/temurin-25-jdk-amd64      # writes gateway-app/target/aot/app.aot
+  python3 bench/aot.py --jdk ... --measure 5                        # and compares start-up, 5 launches each
+  python3 bench/aot.py --jdk ... --fast-jar                         # trains target/quarkus-app instead
+Run the gateway with the same JDK and the same JVM options, from the jar's directory:
+  cd gateway-app/target/aot && java -XX:AOTCache=app.aot -jar gateway-app-*-runner.jar
 """
 import argparse
 import json
@@ -29,9 +36,6 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402  (the benchmark's helpers: fake upstream, gateway launch, ports)
-
-APP_DIR = os.path.join(run.ROOT, "gateway-app", "target", "quarkus-app")
-
 
 def request(port, path, body=None, key=run.GATEWAY_KEY):
     data = json.dumps(body).encode() if body is not None else None
@@ -78,14 +82,14 @@ def training_traffic(port, rounds):
     return statuses
 
 
-def train(java, rounds, java_opts):
-    aot = os.path.join(APP_DIR, "app.aot")
+def train(java, rounds, java_opts, jar):
+    aot = os.path.join(os.path.dirname(jar), "app.aot")
     if os.path.exists(aot):
         os.remove(aot)
     fake_port, gw_port = run.free_port(), run.free_port()
     fake = run.start_fake(fake_port, 1)
     try:
-        g, t0 = run.start_gateway(gw_port, fake_port, java_opts, java, ["-XX:AOTCacheOutput=" + aot])
+        g, t0 = run.start_gateway(gw_port, fake_port, java_opts, java, ["-XX:AOTCacheOutput=" + aot], jar)
         run.time_to_first_request(gw_port, run_body(), t0, timeout=60)
         statuses = training_traffic(gw_port, rounds)
         g.send_signal(signal.SIGTERM)
@@ -105,14 +109,14 @@ def run_body():
     return path
 
 
-def startups(java, java_opts, extra, n):
+def startups(java, java_opts, extra, n, jar):
     fake_port, gw_port = run.free_port(), run.free_port()
     fake = run.start_fake(fake_port, 1)
     body = run_body()
     times = []
     try:
         for _ in range(n):
-            g, t0 = run.start_gateway(gw_port, fake_port, java_opts, java, extra)
+            g, t0 = run.start_gateway(gw_port, fake_port, java_opts, java, extra, jar)
             try:
                 times.append(run.time_to_first_request(gw_port, body, t0) * 1000)
             finally:
@@ -128,12 +132,22 @@ def main():
     ap.add_argument("--rounds", type=int, default=60, help="rounds of training traffic")
     ap.add_argument("--java-opts", default=run.DEFAULT_JAVA_OPTS, help="JVM options; start the gateway with the same ones")
     ap.add_argument("--measure", type=int, default=0, help="then measure start-up, this many launches with and without the cache")
+    ap.add_argument("--fast-jar", action="store_true",
+                    help="train Quarkus' default fast-jar (target/quarkus-app) instead of the uber-jar of -P aot-jar")
     a = ap.parse_args()
     java = os.path.join(a.jdk, "bin", "java")
-    aot = train(java, a.rounds, a.java_opts)
+    if a.fast_jar:
+        jar = run.GATEWAY_JAR
+    else:
+        try:
+            jar = run.aot_jar("gateway-app")
+        except RuntimeError:
+            run.build_aot_jars()
+            jar = run.aot_jar("gateway-app")
+    aot = train(java, a.rounds, a.java_opts, jar)
     if a.measure:
-        without = startups(java, a.java_opts, [], a.measure)
-        with_cache = startups(java, a.java_opts, ["-XX:AOTCache=" + aot], a.measure)
+        without = startups(java, a.java_opts, [], a.measure, jar)
+        with_cache = startups(java, a.java_opts, ["-XX:AOTCache=" + aot], a.measure, jar)
         for name, t in (("without the AOT cache", without), ("with the trained AOT cache", with_cache)):
             print(f"start-up to first served request, {name}: median {statistics.median(t):.0f} ms "
                   f"(runs: {', '.join(f'{x:.0f}' for x in t)})")

@@ -152,7 +152,24 @@ def start_proxy(port, fake_port):
     return p
 
 
-def start_gateway(port, fake_port, java_opts, java, extra=()):
+GATEWAY_JAR = os.path.join(ROOT, "gateway-app", "target", "quarkus-app", "quarkus-run.jar")
+FLOOR_JAR = os.path.join(ROOT, "bench", "floor-app", "target", "quarkus-app", "quarkus-run.jar")
+
+
+def aot_jar(module):
+    """The uber-jar that `mvn package -P aot-jar` writes for a module (gateway-app, bench/floor-app)."""
+    d = os.path.join(ROOT, module, "target", "aot")
+    jars = [f for f in os.listdir(d) if f.endswith("-runner.jar")] if os.path.isdir(d) else []
+    if len(jars) != 1:
+        raise RuntimeError(f"no uber-jar in {d}: mvn -B -DskipTests -P aot-jar package")
+    return os.path.join(d, jars[0])
+
+
+def build_aot_jars():
+    sh(["mvn", "-q", "-B", "-DskipTests", "-P", "aot-jar", "-pl", "gateway-app,bench/floor-app", "-am", "package"])
+
+
+def start_gateway(port, fake_port, java_opts, java, extra=(), jar=GATEWAY_JAR):
     env = dict(os.environ,
                OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1",
                OPENAI_API_KEY=FAKE_KEY,
@@ -162,31 +179,27 @@ def start_gateway(port, fake_port, java_opts, java, extra=()):
                # (bench/local.py measures it), so start-up and CPU figures stay comparable.
                GATEWAY_PROVIDERS_LOCAL_ENABLED="false",
                QUARKUS_LOG_LEVEL="WARN")
-    jar = os.path.join(ROOT, "gateway-app", "target", "quarkus-app", "quarkus-run.jar")
     t0 = time.perf_counter()
     p = subprocess.Popen([java] + java_opts.split() + list(extra) + ["-jar", jar], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.path.dirname(jar))
     return p, t0
 
 
-FLOOR_JAR = os.path.join(ROOT, "bench", "floor-app", "target", "quarkus-app", "quarkus-run.jar")
-
-
-def start_floor(port, java_opts, java, extra=()):
+def start_floor(port, java_opts, java, extra=(), jar=FLOOR_JAR):
     """The start-up floor: bench/floor-app, a Quarkus REST + Jackson app with one JSON endpoint."""
     t0 = time.perf_counter()
-    p = subprocess.Popen([java] + java_opts.split() + list(extra) + ["-jar", FLOOR_JAR],
+    p = subprocess.Popen([java] + java_opts.split() + list(extra) + ["-jar", jar],
                          env=dict(os.environ, PORT=str(port), QUARKUS_LOG_LEVEL="WARN"),
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.path.dirname(FLOOR_JAR))
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.path.dirname(jar))
     return p, t0
 
 
-def train_floor(java, java_opts, port, body, requests=300):
+def train_floor(java, java_opts, port, body, requests=300, jar=FLOOR_JAR):
     """A JDK AOT cache for the floor app, from a short training run (the gateway's is bench/aot.py)."""
-    cache = os.path.join(os.path.dirname(FLOOR_JAR), "floor.aot")
+    cache = os.path.join(os.path.dirname(jar), "floor.aot")
     if os.path.exists(cache):
         os.remove(cache)
-    p, t0 = start_floor(port, java_opts, java, ["-XX:AOTCacheOutput=" + cache])
+    p, t0 = start_floor(port, java_opts, java, ["-XX:AOTCacheOutput=" + cache], jar)
     time_to_first_request(port, body, t0, timeout=60)
     for _ in range(requests):
         post(f"http://127.0.0.1:{port}/v1/embeddings", body, GATEWAY_KEY)
@@ -239,12 +252,15 @@ def main():
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--aot-jdk", help="a JDK 25+ home: also measure start-up on it, without and with the AOT cache that "
                                       "bench/aot.py builds from a training run")
+    ap.add_argument("--startup-only", action="store_true", help="measure start-up only, no load cells")
     ap.add_argument("--json", help="also write results to this file")
     a = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")
     if not a.no_build:
         sh(["mvn", "-q", "-B", "-DskipTests", "package"])
+        if a.aot_jdk:
+            build_aot_jars()
 
     tmp = tempfile.mkdtemp(prefix="embedgate-bench-")
     inputs = [int(x) for x in a.inputs.split(",")]
@@ -260,10 +276,13 @@ def main():
     try:
         one = body_file(tmp, 1, "float")
         # Start-up: process launch to the first 200 from /v1/embeddings.
-        def startups(java, extra=(), floor=False):
+        def startups(java, extra=(), floor=False, jar=None):
             times = []
             for _ in range(a.startups):
-                g, t0 = start_floor(gw_port, a.java_opts, java, extra) if floor else start_gateway(gw_port, fake_port, a.java_opts, java, extra)
+                if floor:
+                    g, t0 = start_floor(gw_port, a.java_opts, java, extra, jar or FLOOR_JAR)
+                else:
+                    g, t0 = start_gateway(gw_port, fake_port, a.java_opts, java, extra, jar or GATEWAY_JAR)
                 try:
                     times.append(time_to_first_request(gw_port, one, t0) * 1000)
                 finally:
@@ -279,11 +298,22 @@ def main():
             v25 = subprocess.run([java25, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
             results["startup"][v25] = startups(java25)
             results["startup_floor"][v25] = startups(java25, floor=True)
-            cache = aot.train(java25, 60, a.java_opts)
-            with_aot = v25 + " + AOT cache (training run)"
-            results["startup"][with_aot] = startups(java25, ["-XX:AOTCache=" + cache])
-            floor_cache = train_floor(java25, a.java_opts, gw_port, one)
-            results["startup_floor"][with_aot] = startups(java25, ["-XX:AOTCache=" + floor_cache], floor=True)
+            # The AOT cache from a training run, first with Quarkus' default fast-jar (whose own class
+            # loader keeps the application's classes out of the cache), then with the uber-jar of
+            # `-P aot-jar` (everything on the JDK's class loader, so everything in the cache), then the
+            # same with C1 only (-XX:TieredStopAtLevel=1: no C2 compiles competing for the two cores).
+            for label, gw_jar, floor_jar in ((" + AOT cache (training run), fast-jar", GATEWAY_JAR, FLOOR_JAR),
+                                             (" + AOT cache (training run), uber-jar", aot_jar("gateway-app"), aot_jar("bench/floor-app"))):
+                cache = aot.train(java25, 60, a.java_opts, gw_jar)
+                floor_cache = train_floor(java25, a.java_opts, gw_port, one, jar=floor_jar)
+                results["startup"][v25 + label] = startups(java25, ["-XX:AOTCache=" + cache], jar=gw_jar)
+                results["startup_floor"][v25 + label] = startups(java25, ["-XX:AOTCache=" + floor_cache], floor=True, jar=floor_jar)
+            c1 = v25 + " + AOT cache, uber-jar, C1 only (-XX:TieredStopAtLevel=1)"
+            results["startup"][c1] = startups(java25, ["-XX:AOTCache=" + cache, "-XX:TieredStopAtLevel=1"], jar=gw_jar)
+            results["startup_floor"][c1] = startups(java25, ["-XX:AOTCache=" + floor_cache, "-XX:TieredStopAtLevel=1"],
+                                                    floor=True, jar=floor_jar)
+        if a.startup_only:
+            inputs = []
         g, t0 = start_gateway(gw_port, fake_port, a.java_opts, a.java)
         time_to_first_request(gw_port, one, t0)
         try:
@@ -326,7 +356,7 @@ def main():
                 cell["gateway"]["peak_rss_mb"] = peak_rss_mb(g.pid)
                 results["cells"].append(cell)
                 print(f"  done: {n} inputs, {e}, c={c}", file=sys.stderr)
-            results["peak_rss_mb"] = max(c["gateway"]["peak_rss_mb"] or 0 for c in results["cells"])
+            results["peak_rss_mb"] = max((c["gateway"]["peak_rss_mb"] or 0 for c in results["cells"]), default=0)
         finally:
             stop(g)
     finally:
@@ -342,6 +372,19 @@ def main():
 def report(r):
     print(f"\nembedgate benchmark, {r['date']}")
     print(f"machine: {r['machine']}; {r['java']}; gateway JVM options: {r['java_opts']}")
+    if r["cells"]:
+        cells_table(r)
+    print("\nstart-up to first served request (process launch to the first 200 from /v1/embeddings); the floor is "
+          "bench/floor-app, a Quarkus REST app with one JSON endpoint, on the same JVM:")
+    for jvm, s in r["startup"].items():
+        floor = r.get("startup_floor", {}).get(jvm)
+        floor_text = f"; floor median {median(floor):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in floor)})" if floor else ""
+        print(f"  {jvm}: median {median(s):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in s)}){floor_text}")
+    if r["cells"]:
+        print(f"gateway peak RSS over the whole run: {r.get('peak_rss_mb', 0):.0f} MB")
+
+
+def cells_table(r):
     print(f"medians of {r['runs']} runs x {r['duration_s']} s per cell; 1536-dimension vectors; wrk on loopback\n")
     print("| inputs | client encoding | conc | direct p50 ms | gateway p50 ms | added p50 ms | zero-work proxy added p50 ms "
           "| direct p99 ms | gateway p99 ms | direct req/s | gateway req/s | gateway/direct | zero-work proxy/direct "
@@ -352,13 +395,6 @@ def report(r):
         print(f"| {c['inputs']} | {c['encoding']} | {c['concurrency']} | {d['p50']:.3f} | {g['p50']:.3f} | {c['added_p50_ms']:.3f} "
               f"| {c['proxy_added_p50_ms']:.3f} | {d['p99']:.3f} | {g['p99']:.3f} | {d['rps']:.0f} | {g['rps']:.0f} | {c['rps_ratio']:.2f} "
               f"| {c['proxy_rps_ratio']:.2f} | {g['cpu_ms_per_req']:.3f} | {g['peak_rss_mb']:.0f} |")
-    print("\nstart-up to first served request (process launch to the first 200 from /v1/embeddings); the floor is "
-          "bench/floor-app, a Quarkus REST app with one JSON endpoint, on the same JVM:")
-    for jvm, s in r["startup"].items():
-        floor = r.get("startup_floor", {}).get(jvm)
-        floor_text = f"; floor median {median(floor):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in floor)})" if floor else ""
-        print(f"  {jvm}: median {median(s):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in s)}){floor_text}")
-    print(f"gateway peak RSS over the whole run: {r.get('peak_rss_mb', 0):.0f} MB")
 
 
 if __name__ == "__main__":
