@@ -1,17 +1,21 @@
 package io.embedgate.testing;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.Reader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 
 /**
- * The packaged application ({@code target/quarkus-app}) as a separate process, for integration tests
+ * The packaged application (the jar this build made, see {@link #builtJar()}) as a separate process, for integration tests
  * that need what only a real process shows: several replicas, console output.
  */
 public final class PackagedApp implements AutoCloseable {
@@ -32,10 +36,23 @@ public final class PackagedApp implements AutoCloseable {
      * Launches the jar with the test gateway key and {@code env}, its console going to {@code log};
      * call {@link #awaitReady()} before using it. The local model is off unless {@code env} turns it on.
      */
+    /**
+     * The jar this build packaged, as Quarkus records it in {@code target/quarkus-artifact.properties}:
+     * {@code quarkus-app/quarkus-run.jar} by default, the uber-jar under {@code -P aot-jar}, so the
+     * integration tests run against whichever was built.
+     */
+    static Path builtJar() throws IOException {
+        Properties artifact = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of("target", "quarkus-artifact.properties"))) {
+            artifact.load(r);
+        }
+        return Path.of("target", artifact.getProperty("path"));
+    }
+
     public static PackagedApp launch(Map<String, String> env, File log) throws Exception {
         int port = freePort();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()).redirectErrorStream(true).redirectOutput(log);
+                "-jar", builtJar().toString()).redirectErrorStream(true).redirectOutput(log);
         pb.environment().put("PORT", Integer.toString(port));
         pb.environment().put("GATEWAY_API_KEY_SHA256", TestKeys.sha256(TestKeys.GATEWAY_KEY));
         pb.environment().put("GATEWAY_PROVIDERS_LOCAL_ENABLED", "false");
