@@ -3,6 +3,7 @@ package io.embedgate.provider.support;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,11 +19,14 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -162,7 +166,7 @@ public final class UpstreamHttp implements AutoCloseable {
                     }
                     return request.send(Buffer.buffer(body));
                 })
-                .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b.getBytes())))
+                .compose(UpstreamHttp::reply)
                 .onComplete(result -> {
                     if (state.getAndSet(OVER) == OVER) {
                         return;
@@ -180,6 +184,54 @@ public final class UpstreamHttp implements AutoCloseable {
                     }
                     emitter.complete(value);
                 });
+    }
+
+    /**
+     * The whole reply, its body copied once into one array sized from {@code Content-Length}
+     * ({@code response.body()} would append every chunk to a growing buffer, then copy that again:
+     * about three copies of a ~3 MB 256-vector body instead of one).
+     */
+    private static Future<Reply> reply(HttpClientResponse response) {
+        Promise<Reply> done = Promise.promise();
+        Body body = new Body(response.getHeader(HttpHeaders.CONTENT_LENGTH));
+        response.handler(body::append)
+                .exceptionHandler(done::tryFail)
+                .endHandler(v -> done.tryComplete(new Reply(response.statusCode(), response.headers(), body.bytes())));
+        return done.future();
+    }
+
+    /** A body collected chunk by chunk; grows only when the length was not announced (or was wrong). */
+    private static final class Body {
+        /** A length above this is not trusted for a single allocation up front. */
+        private static final int MAX_PRESIZE = 64 << 20;
+
+        private byte[] bytes;
+        private int length;
+
+        Body(String contentLength) {
+            long announced = -1;
+            if (contentLength != null) {
+                try {
+                    announced = Long.parseLong(contentLength.trim());
+                } catch (NumberFormatException ignored) {
+                    // Netty rejects a malformed Content-Length before this; grow as for a chunked body.
+                }
+            }
+            bytes = new byte[announced >= 0 && announced <= MAX_PRESIZE ? (int) announced : 16 * 1024];
+        }
+
+        void append(Buffer chunk) {
+            int n = chunk.length();
+            if (length + n > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
+            }
+            chunk.getBytes(0, n, bytes, length);
+            length += n;
+        }
+
+        byte[] bytes() {
+            return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+        }
     }
 
     @Override

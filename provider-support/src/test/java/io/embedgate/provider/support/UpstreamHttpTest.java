@@ -34,6 +34,7 @@ class UpstreamHttpTest {
     static final List<HttpServerRequest> received = new CopyOnWriteArrayList<>();
     static final List<String> bodies = new CopyOnWriteArrayList<>();
     static volatile CompletableFuture<Void> slowConnectionClosed = new CompletableFuture<>();
+    static final String LARGE = "0123456789abcdef".repeat(20_000); // 320,000 bytes: many socket reads
 
     @BeforeAll
     static void start() throws Exception {
@@ -46,6 +47,10 @@ class UpstreamHttpTest {
                 case "/v1/slow" -> request.connection().closeHandler(v -> slowConnectionClosed.complete(null));
                 case "/v1/limited" -> request.response().setStatusCode(429).putHeader("retry-after-ms", "250")
                         .putHeader("content-type", "application/json").end("{\"error\":{\"message\":\"slow down\"}}");
+                // A large body in many chunks, without Content-Length, and the same with it.
+                case "/v1/chunked" -> request.response().setChunked(true).write(LARGE.substring(0, 100_000))
+                        .compose(v -> request.response().write(LARGE.substring(100_000))).compose(v -> request.response().end());
+                case "/v1/large" -> request.response().end(LARGE);
                 default -> request.response().putHeader("content-type", "application/json").end("{\"ok\":true}");
             }
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -91,6 +96,18 @@ class UpstreamHttpTest {
             assertEquals("application/json", request.getHeader("Content-Type"));
             assertEquals("embedgate", request.getHeader("User-Agent"));
             assertEquals("{\"input\":\"x\"}", bodies.get(0));
+        }
+    }
+
+    @Test
+    void aLargeBodyArrivesWholeWithOrWithoutContentLength() {
+        try (UpstreamHttp http = client(4)) {
+            for (String path : List.of("/large", "/chunked")) {
+                UpstreamHttp.Reply reply = http.post(path, new byte[] { '{', '}' }, r -> r).await().atMost(Duration.ofSeconds(5));
+                assertEquals(200, reply.status());
+                assertEquals(path.equals("/large") ? null : "chunked", reply.headers().get("Transfer-Encoding"));
+                assertArrayEquals(LARGE.getBytes(StandardCharsets.US_ASCII), reply.body(), path);
+            }
         }
     }
 
