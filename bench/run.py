@@ -302,16 +302,19 @@ def main():
             # loader keeps the application's classes out of the cache), then with the uber-jar of
             # `-P aot-jar` (everything on the JDK's class loader, so everything in the cache), then the
             # same with C1 only (-XX:TieredStopAtLevel=1: no C2 compiles competing for the two cores).
-            for label, gw_jar, floor_jar in ((" + AOT cache (training run), fast-jar", GATEWAY_JAR, FLOOR_JAR),
-                                             (" + AOT cache (training run), uber-jar", aot_jar("gateway-app"), aot_jar("bench/floor-app"))):
+            def with_cache(label, gw_jar, floor_jar):
                 cache = aot.train(java25, 60, a.java_opts, gw_jar)
                 floor_cache = train_floor(java25, a.java_opts, gw_port, one, jar=floor_jar)
                 results["startup"][v25 + label] = startups(java25, ["-XX:AOTCache=" + cache], jar=gw_jar)
                 results["startup_floor"][v25 + label] = startups(java25, ["-XX:AOTCache=" + floor_cache], floor=True, jar=floor_jar)
+                return cache, floor_cache
+            with_cache(" + AOT cache (training run), fast-jar", GATEWAY_JAR, FLOOR_JAR)
+            uber, uber_floor = aot_jar("gateway-app"), aot_jar("bench/floor-app")
+            cache, floor_cache = with_cache(" + AOT cache (training run), uber-jar", uber, uber_floor)
             c1 = v25 + " + AOT cache, uber-jar, C1 only (-XX:TieredStopAtLevel=1)"
-            results["startup"][c1] = startups(java25, ["-XX:AOTCache=" + cache, "-XX:TieredStopAtLevel=1"], jar=gw_jar)
+            results["startup"][c1] = startups(java25, ["-XX:AOTCache=" + cache, "-XX:TieredStopAtLevel=1"], jar=uber)
             results["startup_floor"][c1] = startups(java25, ["-XX:AOTCache=" + floor_cache, "-XX:TieredStopAtLevel=1"],
-                                                    floor=True, jar=floor_jar)
+                                                    floor=True, jar=uber_floor)
         if a.startup_only:
             inputs = []
         g, t0 = start_gateway(gw_port, fake_port, a.java_opts, a.java)
