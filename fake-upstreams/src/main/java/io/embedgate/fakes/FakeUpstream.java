@@ -56,7 +56,13 @@ public abstract class FakeUpstream implements AutoCloseable {
     protected FakeUpstream(Options options, String apiKey) {
         this.options = options;
         this.apiKey = apiKey;
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, options.eventLoops())));
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, options.eventLoops()))
+                .setPreferNativeTransport(true));
+    }
+
+    /** "epoll" or "nio": which network transport this fake's Vert.x runs on. */
+    public final String transport() {
+        return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
     }
 
     /** Starts the server; blocks until it listens. */

@@ -38,7 +38,8 @@ public final class FakeUpstreamMain {
             case "mistral" -> FakeMistral.start(options, key == null ? FakeMistral.DEFAULT_KEY : key);
             default -> throw new IllegalArgumentException("unknown provider " + provider);
         };
-        System.out.println("fake " + provider + " listening on 127.0.0.1:" + fake.port() + (memoize ? " (memoized)" : ""));
+        System.out.println("fake " + provider + " listening on 127.0.0.1:" + fake.port() + (memoize ? " (memoized)" : "")
+                + ", transport " + fake.transport());
         Runtime.getRuntime().addShutdownHook(new Thread(fake::close));
         new CountDownLatch(1).await();
     }

@@ -39,7 +39,7 @@ public final class ZeroWorkProxyMain {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(64));
         String authorization = "Bearer " + key;
@@ -53,7 +53,8 @@ public final class ZeroWorkProxyMain {
                 })))
                 .onFailure(t -> req.response().setStatusCode(502).end(String.valueOf(t.getMessage()))))
                 .listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
-        System.out.println("zero-work proxy listening on 127.0.0.1:" + port + " -> 127.0.0.1:" + upstreamPort);
+        System.out.println("zero-work proxy listening on 127.0.0.1:" + port + " -> 127.0.0.1:" + upstreamPort
+                + ", transport " + (vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
         new CountDownLatch(1).await();
     }
 }
