@@ -21,6 +21,8 @@ Usage:
   python3 bench/aot.py --jdk ... --fast-jar                         # trains target/quarkus-app instead
 Run the gateway with the same JDK and the same JVM options, from the jar's directory:
   cd gateway-app/target/aot && java -XX:AOTCache=app.aot -jar gateway-app-*-runner.jar
+Where start-up matters more than the first seconds of peak load (scale to zero), add run.START_FIRST_OPTS
+(no replay of the training run's compilations, C2 later); --measure then also measures that.
 """
 import argparse
 import json
@@ -148,7 +150,9 @@ def main():
     if a.measure:
         without = startups(java, a.java_opts, [], a.measure, jar)
         with_cache = startups(java, a.java_opts, ["-XX:AOTCache=" + aot], a.measure, jar)
-        for name, t in (("without the AOT cache", without), ("with the trained AOT cache", with_cache)):
+        first = startups(java, a.java_opts, ["-XX:AOTCache=" + aot] + run.START_FIRST_OPTS, a.measure, jar)
+        for name, t in (("without the AOT cache", without), ("with the trained AOT cache", with_cache),
+                        ("with the cache, start-up first (" + " ".join(run.START_FIRST_OPTS) + ")", first)):
             print(f"start-up to first served request, {name}: median {statistics.median(t):.0f} ms "
                   f"(runs: {', '.join(f'{x:.0f}' for x in t)})")
 
