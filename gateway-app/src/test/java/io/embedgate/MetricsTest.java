@@ -6,9 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
+import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.fakes.Fault;
 import io.embedgate.testing.FakeUpstreamsResource;
+import io.embedgate.testing.InjectFake;
+import io.embedgate.testing.TestKeys;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -16,6 +27,12 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(FakeUpstreamsResource.class)
 class MetricsTest {
+
+    @InjectFake
+    FakeOpenAi fake;
+
+    @TestHTTPResource("/")
+    URL gateway;
 
     static String scrape() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -59,5 +76,39 @@ class MetricsTest {
         assertTrue(after.contains("embedgate_request_duration_seconds_bucket"));
         assertFalse(after.contains("contact_SECRET42"), "contact ids are never labels");
         assertFalse(after.contains("no-such-model"), "unknown model names are not labels");
+    }
+
+    @Test
+    void aClientThatHangsUpIsCounted499NotA200() throws Exception {
+        String[] closed = { "model=\"text-embedding-3-small\"", "status=\"499\"" };
+        String[] ok = { "model=\"text-embedding-3-small\"", "status=\"200\"" };
+        byte[] json = "{\"model\":\"text-embedding-3-small\",\"input\":\"hang up\"}".getBytes(StandardCharsets.UTF_8);
+        String before = scrape();
+        fake.reset();
+        fake.enqueue(Fault.delay(Duration.ofMillis(1500)));
+        try (Socket client = new Socket(gateway.getHost(), gateway.getPort())) {
+            OutputStream out = client.getOutputStream();
+            out.write(("POST /v1/embeddings HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + TestKeys.BEARER
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(json);
+            out.flush();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (fake.callCount() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, fake.callCount(), "the request reached the upstream");
+        } // the client hangs up while the upstream is still working on it
+        String after = before;
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (value(after, "embedgate_requests_total", closed) == value(before, "embedgate_requests_total", closed)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            after = scrape();
+        }
+        assertEquals(1, value(after, "embedgate_requests_total", closed) - value(before, "embedgate_requests_total", closed));
+        assertEquals(0, value(after, "embedgate_requests_total", ok) - value(before, "embedgate_requests_total", ok),
+                "an abandoned request is not a 200");
+        embed("{\"model\":\"text-embedding-3-small\",\"input\":\"still serving\"}").then().statusCode(200);
     }
 }

@@ -31,6 +31,8 @@ import io.vertx.ext.web.RoutingContext;
 public class AccessLogAndMetrics {
 
     private static final Logger ACCESS = Logger.getLogger("io.embedgate.access");
+    /** The status logged and counted for a request whose client hung up before the answer (nginx's 499). */
+    static final int CLIENT_CLOSED_REQUEST = 499;
 
     @Inject
     MeterRegistry registry;
@@ -50,13 +52,22 @@ public class AccessLogAndMetrics {
 
     private void track(RoutingContext rc) {
         long start = System.nanoTime();
-        rc.addEndHandler(done -> record(rc, System.nanoTime() - start));
+        // Vert.x runs end handlers when the response has ended, or with a failure when the connection
+        // closed first (the client hung up); each request is counted once, whichever comes first.
+        boolean[] recorded = new boolean[1];
+        rc.addEndHandler(end -> {
+            if (!recorded[0]) {
+                recorded[0] = true;
+                record(rc, System.nanoTime() - start, end.succeeded());
+            }
+        });
         rc.next();
     }
 
-    private void record(RoutingContext rc, long nanos) {
+    private void record(RoutingContext rc, long nanos, boolean answered) {
         RequestRecord r = RequestRecord.of(rc);
-        int status = rc.response().getStatusCode();
+        // A request the client abandoned is not the 200 the response object was initialised with.
+        int status = answered ? rc.response().getStatusCode() : CLIENT_CLOSED_REQUEST;
         String provider = rc.response().headers().get(EmbeddingsResource.PROVIDER_HEADER);
         String model = r.model != null && catalog.models().containsKey(r.model) ? r.model : "_unknown";
         String key = rc.get(AuthFilter.KEY_ID);
