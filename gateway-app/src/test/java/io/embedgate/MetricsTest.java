@@ -79,10 +79,13 @@ class MetricsTest {
     }
 
     @Test
-    void aClientThatHangsUpIsCounted499NotA200() throws Exception {
+    void aClientThatHangsUpIsCounted499AndItsAnswerStillFillsTheCache() throws Exception {
         String[] closed = { "model=\"text-embedding-3-small\"", "status=\"499\"" };
         String[] ok = { "model=\"text-embedding-3-small\"", "status=\"200\"" };
-        byte[] json = "{\"model\":\"text-embedding-3-small\",\"input\":\"hang up\"}".getBytes(StandardCharsets.UTF_8);
+        String body = "{\"model\":\"text-embedding-3-small\",\"input\":\"hang up " + System.nanoTime()
+                + "\",\"orq\":{\"cache\":{\"type\":\"exact_match\",\"ttl\":600}}}";
+        byte[] json = body.getBytes(StandardCharsets.UTF_8);
+        long sent;
         String before = scrape();
         fake.reset();
         fake.enqueue(Fault.delay(Duration.ofMillis(1500)));
@@ -93,6 +96,7 @@ class MetricsTest {
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(json);
             out.flush();
+            sent = System.nanoTime();
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (fake.callCount() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
@@ -109,6 +113,13 @@ class MetricsTest {
         assertEquals(1, value(after, "embedgate_requests_total", closed) - value(before, "embedgate_requests_total", closed));
         assertEquals(0, value(after, "embedgate_requests_total", ok) - value(before, "embedgate_requests_total", ok),
                 "an abandoned request is not a 200");
-        embed("{\"model\":\"text-embedding-3-small\",\"input\":\"still serving\"}").then().statusCode(200);
+        // The upstream call still completes (the fake answers after 1.5 s) and fills the cache the
+        // request asked for: the client's retry is a hit, and the upstream is not called again.
+        long wait = 2500 - (System.nanoTime() - sent) / 1_000_000;
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        embed(body).then().statusCode(200).header("x-embedgate-cache", "hits=1; misses=0");
+        assertEquals(1, fake.callCount(), "served from what the abandoned request stored");
     }
 }

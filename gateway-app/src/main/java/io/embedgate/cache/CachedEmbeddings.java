@@ -113,13 +113,28 @@ public class CachedEmbeddings {
         boolean partial = !hits.isEmpty();
         EmbeddingJob missJob = partial ? job.forInputsOnThisModel(misses) : job.forInputs(misses);
         Uni<Routed> sent = router.embed(missJob);
+        Uni<Answer> answer = sent.map(r -> merge(job, keys, hits, missSlot, misses, r));
         if (partial && !job.policy().fallbacks().isEmpty()) {
             // The misses failed on this model: serve the whole request through the fallbacks instead.
-            return sent.map(r -> merge(job, keys, hits, missSlot, misses, r))
-                    .onFailure(UpstreamException.class).recoverWithUni(t -> router.embed(job)
-                            .map(r -> new Answer(r, true, 0, n, 0)));
+            answer = answer.onFailure(UpstreamException.class).recoverWithUni(t -> router.embed(job)
+                    .map(r -> new Answer(r, true, 0, n, 0)));
         }
-        return sent.map(r -> merge(job, keys, hits, missSlot, misses, r));
+        return runToTheEnd(answer);
+    }
+
+    /**
+     * Runs the upstream calls and the store on a subscription of their own: when the client hangs up
+     * (its subscription is cancelled) the answer still lands in the cache, so a retry after a client
+     * timeout is a hit instead of a second upstream call that is paid for again. The client's
+     * subscription only waits for the shared outcome.
+     */
+    private static Uni<Answer> runToTheEnd(Uni<Answer> answer) {
+        Uni<Answer> shared = answer.memoize().indefinitely();
+        shared.subscribe().with(done -> {
+        }, failure -> {
+            // reported to the client's subscription, if it is still there
+        });
+        return shared;
     }
 
     private Answer merge(EmbeddingJob job, List<ByteBuffer> keys, Map<ByteBuffer, CachedVector> hits,
