@@ -78,17 +78,11 @@ class MetricsTest {
         assertFalse(after.contains("no-such-model"), "unknown model names are not labels");
     }
 
-    @Test
-    void aClientThatHangsUpIsCounted499AndItsAnswerStillFillsTheCache() throws Exception {
-        String[] closed = { "model=\"text-embedding-3-small\"", "status=\"499\"" };
-        String[] ok = { "model=\"text-embedding-3-small\"", "status=\"200\"" };
-        String body = "{\"model\":\"text-embedding-3-small\",\"input\":\"hang up " + System.nanoTime()
-                + "\",\"orq\":{\"cache\":{\"type\":\"exact_match\",\"ttl\":600}}}";
-        byte[] json = body.getBytes(StandardCharsets.UTF_8);
-        long sent;
-        String before = scrape();
+    /** Sends the request over a raw socket and hangs up once the upstream has it (it answers after 1.5 s). */
+    private long hangUp(String body) throws Exception {
         fake.reset();
         fake.enqueue(Fault.delay(Duration.ofMillis(1500)));
+        byte[] json = body.getBytes(StandardCharsets.UTF_8);
         try (Socket client = new Socket(gateway.getHost(), gateway.getPort())) {
             OutputStream out = client.getOutputStream();
             out.write(("POST /v1/embeddings HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + TestKeys.BEARER
@@ -96,13 +90,22 @@ class MetricsTest {
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(json);
             out.flush();
-            sent = System.nanoTime();
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            long sent = System.nanoTime();
+            long deadline = sent + Duration.ofSeconds(5).toNanos();
             while (fake.callCount() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             assertEquals(1, fake.callCount(), "the request reached the upstream");
-        } // the client hangs up while the upstream is still working on it
+            return sent;
+        }
+    }
+
+    @Test
+    void aClientThatHangsUpIsCounted499AndItsUpstreamCallIsCancelled() throws Exception {
+        String[] closed = { "model=\"text-embedding-3-small\"", "status=\"499\"" };
+        String[] ok = { "model=\"text-embedding-3-small\"", "status=\"200\"" };
+        String before = scrape();
+        hangUp("{\"model\":\"text-embedding-3-small\",\"input\":\"hang up\"}");
         String after = before;
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (value(after, "embedgate_requests_total", closed) == value(before, "embedgate_requests_total", closed)
@@ -113,12 +116,28 @@ class MetricsTest {
         assertEquals(1, value(after, "embedgate_requests_total", closed) - value(before, "embedgate_requests_total", closed));
         assertEquals(0, value(after, "embedgate_requests_total", ok) - value(before, "embedgate_requests_total", ok),
                 "an abandoned request is not a 200");
-        // The upstream call still completes (the fake answers after 1.5 s) and fills the cache the
-        // request asked for: the client's retry is a hit, and the upstream is not called again.
+        // The gateway drops the abandoned work: the upstream finds its connection reset when its
+        // answer is due, instead of sending a vector nobody reads.
+        deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (fake.abandonedCount() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, fake.abandonedCount(), "the upstream call was cancelled");
+        embed("{\"model\":\"text-embedding-3-small\",\"input\":\"still serving\"}").then().statusCode(200);
+    }
+
+    @Test
+    void aClientThatHangsUpOnACachedRequestStillGetsItsAnswerStored() throws Exception {
+        String body = "{\"model\":\"text-embedding-3-small\",\"input\":\"hang up " + System.nanoTime()
+                + "\",\"orq\":{\"cache\":{\"type\":\"exact_match\",\"ttl\":600}}}";
+        long sent = hangUp(body);
+        // The upstream call completes (the fake answers after 1.5 s) and fills the cache the request
+        // asked for: the client's retry is a hit, and the upstream is not called again.
         long wait = 2500 - (System.nanoTime() - sent) / 1_000_000;
         if (wait > 0) {
             Thread.sleep(wait);
         }
+        assertEquals(0, fake.abandonedCount(), "the upstream answer was read");
         embed(body).then().statusCode(200).header("x-embedgate-cache", "hits=1; misses=0");
         assertEquals(1, fake.callCount(), "served from what the abandoned request stored");
     }

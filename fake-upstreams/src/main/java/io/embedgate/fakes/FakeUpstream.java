@@ -49,6 +49,7 @@ public abstract class FakeUpstream implements AutoCloseable {
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final Map<Buffer, Answer> memo = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger abandoned = new AtomicInteger();
     private volatile int port;
 
     private final String apiKey;
@@ -120,6 +121,14 @@ public abstract class FakeUpstream implements AutoCloseable {
         return calls.get();
     }
 
+    /**
+     * Number of {@link Fault.Delay delayed} calls whose connection the caller closed before the
+     * answer was due, since the last {@link #reset()}: work the caller gave up on.
+     */
+    public int abandonedCount() {
+        return abandoned.get();
+    }
+
     /** Scripts the next calls: each queued fault is used by one call, in order. */
     public FakeUpstream enqueue(Fault... next) {
         Collections.addAll(faults, next);
@@ -131,6 +140,7 @@ public abstract class FakeUpstream implements AutoCloseable {
         requests.clear();
         faults.clear();
         calls.set(0);
+        abandoned.set(0);
     }
 
     @Override
@@ -167,6 +177,8 @@ public abstract class FakeUpstream implements AutoCloseable {
                 vertx.setTimer(Math.max(1, d.delay().toMillis()), t -> {
                     if (!request.response().closed()) {
                         send(request, answer(request, body));
+                    } else {
+                        abandoned.incrementAndGet();
                     }
                 });
             } else if (fault instanceof Fault.Disconnect) {

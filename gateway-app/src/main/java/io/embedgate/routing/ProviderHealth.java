@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.util.TypeLiteral;
@@ -24,6 +25,7 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniSubscription;
 
 /**
  * Health of each provider instance: a long-lived SmallRye Fault Tolerance circuit breaker per
@@ -97,7 +99,7 @@ public class ProviderHealth {
     public Uni<EmbeddingResult> call(String instance, Supplier<Uni<EmbeddingResult>> call) {
         Guard guard = breakers.get(instance);
         long start = System.nanoTime();
-        Uni<EmbeddingResult> guarded = guard == null ? call.get() : guard.get(call, RESULT);
+        Uni<EmbeddingResult> guarded = guard == null ? call.get() : cancellable(guard, call);
         // One stage for both outcomes (each Mutiny stage costs a context capture); a failure is
         // returned as a failed Uni, as throwing here would wrap it in a CompositeException.
         return guarded.onItemOrFailure().transformToUni((result, failure) -> {
@@ -114,6 +116,23 @@ public class ProviderHealth {
                     : UpstreamException.connection(instance, failure);
             upstreamTimer(instance, e.kind().name().toLowerCase(Locale.ROOT)).record(nanos, TimeUnit.NANOSECONDS);
             return Uni.createFrom().failure(e);
+        });
+    }
+
+    /**
+     * The guarded call, cancellable. The guard subscribes to the call's Uni on a subscription of its
+     * own and does not pass a cancellation on, so when the caller cancels (a client that hung up) the
+     * upstream request would run on and its answer be read and dropped. This keeps the inner
+     * subscription and cancels it, which resets the upstream request. The guard only holds a breaker,
+     * so the call is subscribed while the outer Uni is, before anyone can cancel it.
+     */
+    private static Uni<EmbeddingResult> cancellable(Guard guard, Supplier<Uni<EmbeddingResult>> call) {
+        AtomicReference<UniSubscription> inner = new AtomicReference<>();
+        return guard.get(() -> call.get().onSubscription().invoke(inner::set), RESULT).onCancellation().invoke(() -> {
+            UniSubscription s = inner.get();
+            if (s != null) {
+                s.cancel();
+            }
         });
     }
 
