@@ -116,6 +116,23 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def jit_cpu_seconds(pid):
+    """CPU seconds of the JVM's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre" in /proc).
+    On two cores a cell measured while C2 still compiles pays for it, so the table shows how much
+    compiling happened during each cell's gateway runs."""
+    total = 0.0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue  # the thread ended
+        if "Compiler" in stat[stat.index("(") + 1:stat.rindex(")")]:
+            fields = stat.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return total
+
+
 def reset_peak_rss(pid):
     """Resets VmHWM (Linux >= 4.0) so each cell reports its own peak."""
     try:
@@ -355,14 +372,16 @@ def main():
                 for _ in range(a.runs):
                     direct.append(wrk(direct_url, body, FAKE_KEY, c, a.duration))
                     proxied.append(wrk(proxy_url, body, FAKE_KEY, c, a.duration))
-                    before = cpu_seconds(g.pid)
+                    before, jit_before = cpu_seconds(g.pid), jit_cpu_seconds(g.pid)
                     r = wrk(gw_url, body, GATEWAY_KEY, c, a.duration)
                     r["cpu_ms_per_req"] = (cpu_seconds(g.pid) - before) * 1000 / max(1, r["requests"])
+                    r["jit_ms"] = (jit_cpu_seconds(g.pid) - jit_before) * 1000
                     through.append(r)
                 cell = {"inputs": n, "encoding": e, "concurrency": c}
                 for name, runs in (("direct", direct), ("proxy", proxied), ("gateway", through)):
                     cell[name] = {k: median([r[k] for r in runs]) for k in ("p50", "p99", "rps")}
                 cell["gateway"]["cpu_ms_per_req"] = median([r["cpu_ms_per_req"] for r in through])
+                cell["gateway"]["jit_ms"] = median([r["jit_ms"] for r in through])
                 cell["added_p50_ms"] = median([t["p50"] - d["p50"] for t, d in zip(through, direct)])
                 cell["added_p99_ms"] = median([t["p99"] - d["p99"] for t, d in zip(through, direct)])
                 cell["rps_ratio"] = median([t["rps"] / d["rps"] for t, d in zip(through, direct)])
@@ -403,13 +422,15 @@ def cells_table(r):
     print(f"medians of {r['runs']} runs x {r['duration_s']} s per cell; 1536-dimension vectors; wrk on loopback\n")
     print("| inputs | client encoding | conc | direct p50 ms | gateway p50 ms | added p50 ms | zero-work proxy added p50 ms "
           "| direct p99 ms | gateway p99 ms | direct req/s | gateway req/s | gateway/direct | zero-work proxy/direct "
-          "| gateway CPU ms/req | gateway peak RSS MB |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| gateway CPU ms/req | gateway JIT CPU ms per run | gateway peak RSS MB |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for c in r["cells"]:
         d, g = c["direct"], c["gateway"]
         print(f"| {c['inputs']} | {c['encoding']} | {c['concurrency']} | {d['p50']:.3f} | {g['p50']:.3f} | {c['added_p50_ms']:.3f} "
               f"| {c['proxy_added_p50_ms']:.3f} | {d['p99']:.3f} | {g['p99']:.3f} | {d['rps']:.0f} | {g['rps']:.0f} | {c['rps_ratio']:.2f} "
-              f"| {c['proxy_rps_ratio']:.2f} | {g['cpu_ms_per_req']:.3f} | {g['peak_rss_mb']:.0f} |")
+              f"| {c['proxy_rps_ratio']:.2f} | {g['cpu_ms_per_req']:.3f} | {g.get('jit_ms', 0):.0f} | {g['peak_rss_mb']:.0f} |")
+    print("\n\"gateway JIT CPU ms per run\": CPU of the JIT compiler threads during each gateway run of the cell "
+          "(median). More than a few per cent of a run's length means C2 was still compiling while it was measured.")
 
 
 if __name__ == "__main__":
