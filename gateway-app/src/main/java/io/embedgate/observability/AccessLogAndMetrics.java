@@ -52,15 +52,9 @@ public class AccessLogAndMetrics {
 
     private void track(RoutingContext rc) {
         long start = System.nanoTime();
-        // Vert.x runs end handlers when the response has ended, or with a failure when the connection
-        // closed first (the client hung up); each request is counted once, whichever comes first.
-        boolean[] recorded = new boolean[1];
-        rc.addEndHandler(end -> {
-            if (!recorded[0]) {
-                recorded[0] = true;
-                record(rc, System.nanoTime() - start, end.succeeded());
-            }
-        });
+        // Vert.x Web runs the end handlers once: with success when the response has ended, with a
+        // failure when the connection closed first (the client hung up).
+        rc.addEndHandler(end -> record(rc, System.nanoTime() - start, end.succeeded()));
         rc.next();
     }
 
