@@ -63,6 +63,11 @@ public abstract class FakeUpstream implements AutoCloseable {
 
     /** "epoll" or "nio": which network transport this fake's Vert.x runs on. */
     public final String transport() {
+        return transport(vertx);
+    }
+
+    /** "epoll" or "nio": which network transport a Vert.x instance runs on. */
+    static String transport(Vertx vertx) {
         return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
     }
 

@@ -54,7 +54,7 @@ public final class ZeroWorkProxyMain {
                 .onFailure(t -> req.response().setStatusCode(502).end(String.valueOf(t.getMessage()))))
                 .listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
         System.out.println("zero-work proxy listening on 127.0.0.1:" + port + " -> 127.0.0.1:" + upstreamPort
-                + ", transport " + (vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
+                + ", transport " + FakeUpstream.transport(vertx));
         new CountDownLatch(1).await();
     }
 }

@@ -1,5 +1,7 @@
 package io.embedgate.observability;
 
+import java.util.Locale;
+
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -22,7 +24,7 @@ public class NetworkTransport {
         Throwable unavailable = vertx.unavailableNativeTransportCause();
         if (vertx.isNativeTransportEnabled()) {
             LOG.info("Network transport: native (epoll)");
-        } else if (unavailable != null && System.getProperty("os.name", "").toLowerCase().startsWith("linux")) {
+        } else if (unavailable != null && System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
             LOG.warnf("Network transport: Java NIO, the native epoll transport is unavailable: %s", unavailable);
         } else {
             LOG.info("Network transport: Java NIO");
