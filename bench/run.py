@@ -110,10 +110,15 @@ def wrk(url, body, key, conc, duration):
     return r
 
 
+def stat_cpu(stat):
+    """(name, user + system CPU seconds) from the text of a /proc stat file (process or thread)."""
+    name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 1:].split()
+    return name, (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
 def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+        return stat_cpu(f.read())[1]
 
 
 def jit_cpu_seconds(pid):
@@ -124,12 +129,11 @@ def jit_cpu_seconds(pid):
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                stat = f.read()
+                name, seconds = stat_cpu(f.read())
         except OSError:
             continue  # the thread ended
-        if "Compiler" in stat[stat.index("(") + 1:stat.rindex(")")]:
-            fields = stat.rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+        if "Compiler" in name:
+            total += seconds
     return total
 
 
@@ -320,30 +324,29 @@ def main():
             import aot  # bench/aot.py: the training run that builds the JDK AOT cache
             java25 = os.path.join(a.aot_jdk, "bin", "java")
             v25 = subprocess.run([java25, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
-            results["startup"][v25] = startups(java25)
-            results["startup_floor"][v25] = startups(java25, floor=True)
+
+            def row(label, gw_extra=(), floor_extra=(), gw_jar=None, floor_jar=None):
+                """One start-up row: the gateway and the floor app, each with its own cache and jar."""
+                results["startup"][v25 + label] = startups(java25, list(gw_extra), jar=gw_jar)
+                results["startup_floor"][v25 + label] = startups(java25, list(floor_extra), floor=True, jar=floor_jar)
+            row("")
             # The AOT cache from a training run, first with Quarkus' default fast-jar (whose own class
             # loader keeps the application's classes out of the cache), then with the uber-jar of
             # `-P aot-jar` (everything on the JDK's class loader, so everything in the cache), then the
             # same start-up first (START_FIRST_OPTS) and with C1 only (-XX:TieredStopAtLevel=1: no C2
             # compiles competing for the two cores, but half the steady-state speed).
-            def with_cache(label, gw_jar, floor_jar):
-                cache = aot.train(java25, 60, a.java_opts, gw_jar)
-                floor_cache = train_floor(java25, a.java_opts, gw_port, one, jar=floor_jar)
-                results["startup"][v25 + label] = startups(java25, ["-XX:AOTCache=" + cache], jar=gw_jar)
-                results["startup_floor"][v25 + label] = startups(java25, ["-XX:AOTCache=" + floor_cache], floor=True, jar=floor_jar)
-                return cache, floor_cache
-            with_cache(" + AOT cache (training run), fast-jar", GATEWAY_JAR, FLOOR_JAR)
+            def caches(gw_jar, floor_jar):
+                return (["-XX:AOTCache=" + aot.train(java25, 60, a.java_opts, gw_jar)],
+                        ["-XX:AOTCache=" + train_floor(java25, a.java_opts, gw_port, one, jar=floor_jar)])
+            fast, fast_floor = caches(GATEWAY_JAR, FLOOR_JAR)
+            row(" + AOT cache (training run), fast-jar", fast, fast_floor, GATEWAY_JAR, FLOOR_JAR)
             uber, uber_floor = aot_jar("gateway-app"), aot_jar("bench/floor-app")
-            cache, floor_cache = with_cache(" + AOT cache (training run), uber-jar", uber, uber_floor)
-            late = v25 + " + AOT cache, uber-jar, start-up first (no training replay, C2 later)"
-            results["startup"][late] = startups(java25, ["-XX:AOTCache=" + cache] + START_FIRST_OPTS, jar=uber)
-            results["startup_floor"][late] = startups(java25, ["-XX:AOTCache=" + floor_cache] + START_FIRST_OPTS,
-                                                      floor=True, jar=uber_floor)
-            c1 = v25 + " + AOT cache, uber-jar, C1 only (-XX:TieredStopAtLevel=1)"
-            results["startup"][c1] = startups(java25, ["-XX:AOTCache=" + cache, "-XX:TieredStopAtLevel=1"], jar=uber)
-            results["startup_floor"][c1] = startups(java25, ["-XX:AOTCache=" + floor_cache, "-XX:TieredStopAtLevel=1"],
-                                                    floor=True, jar=uber_floor)
+            cache, floor_cache = caches(uber, uber_floor)
+            row(" + AOT cache (training run), uber-jar", cache, floor_cache, uber, uber_floor)
+            row(" + AOT cache, uber-jar, start-up first (no training replay, C2 later)",
+                cache + START_FIRST_OPTS, floor_cache + START_FIRST_OPTS, uber, uber_floor)
+            c1 = ["-XX:TieredStopAtLevel=1"]
+            row(" + AOT cache, uber-jar, C1 only (-XX:TieredStopAtLevel=1)", cache + c1, floor_cache + c1, uber, uber_floor)
         if a.startup_only:
             inputs = []
         g, t0 = start_gateway(gw_port, fake_port, a.java_opts, a.java)
