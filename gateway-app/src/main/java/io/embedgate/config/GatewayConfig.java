@@ -96,6 +96,7 @@ public interface GatewayConfig {
         @WithDefault("5s")
         Duration connectTimeout();
 
+        /** Connection pool size per event loop (each loop keeps its own connections; see UpstreamHttp). */
         @WithDefault("64")
         int maxConnections();
     }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param apiKey         the provider key; never logged, never returned
  * @param headers        extra static headers sent upstream (e.g. {@code OpenAI-Project})
  * @param connectTimeout TCP connect timeout
- * @param maxConnections size of this instance's connection pool
+ * @param maxConnections size of this instance's connection pool on each event loop
  */
 public record InstanceSettings(
         String name,

@@ -2,6 +2,8 @@ package io.embedgate.provider.support;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -22,9 +24,11 @@ import org.junit.jupiter.api.Test;
 import io.embedgate.spi.InstanceSettings;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
 
 /** The instance client against a real HTTP server on loopback. */
 class UpstreamHttpTest {
@@ -140,6 +144,27 @@ class UpstreamHttpTest {
                 assertEquals(200, status.get(5, TimeUnit.SECONDS));
             }
         }
+    }
+
+    @Test
+    void eachEventLoopKeepsItsOwnConnectionsAndReadsItsOwnReplies() throws Exception {
+        ContextInternal first = ((VertxInternal) vertx).createEventLoopContext();
+        ContextInternal second = ((VertxInternal) vertx).createEventLoopContext(); // new contexts take the loops in turn
+        assertNotSame(first.nettyEventLoop(), second.nettyEventLoop(), "two event loops to call from");
+        try (UpstreamHttp http = client(4)) {
+            // One call at a time, so a shared pool would hand the first loop's idle connection to the second.
+            for (ContextInternal caller : List.of(first, second, first, second)) {
+                CompletableFuture<Boolean> readOnCaller = new CompletableFuture<>();
+                caller.runOnContext(v -> http.post("/fast", new byte[] { '{', '}' }, r -> caller.nettyEventLoop().inEventLoop())
+                        .subscribe().with(readOnCaller::complete, readOnCaller::completeExceptionally));
+                assertTrue(readOnCaller.get(5, TimeUnit.SECONDS), "the reply is read on the calling loop");
+            }
+        }
+        List<HttpConnection> connections = received.stream().map(HttpServerRequest::connection).toList();
+        assertEquals(4, connections.size());
+        assertSame(connections.get(0), connections.get(2), "a loop reuses its own keep-alive connection");
+        assertSame(connections.get(1), connections.get(3));
+        assertNotSame(connections.get(0), connections.get(1), "the second loop opened its own connection");
     }
 
     @Test
