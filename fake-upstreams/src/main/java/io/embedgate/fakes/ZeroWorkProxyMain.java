@@ -2,12 +2,16 @@ package io.embedgate.fakes;
 
 import java.util.concurrent.CountDownLatch;
 
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
@@ -28,7 +32,8 @@ public final class ZeroWorkProxyMain {
     public static void main(String[] args) throws InterruptedException {
         int port = 9300;
         int upstreamPort = 9100;
-        int loops = 2 * Runtime.getRuntime().availableProcessors();
+        // As many event loops as the gateway: Quarkus runs one per core, at least two.
+        int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
         String key = FakeOpenAi.DEFAULT_KEY;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -40,21 +45,31 @@ public final class ZeroWorkProxyMain {
             }
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-                new PoolOptions().setHttp1MaxSize(64));
+        int listenPort = port;
         String authorization = "Bearer " + key;
         RequestOptions target = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(upstreamPort)
                 .setURI("/v1/embeddings").putHeader("Content-Type", "application/json").putHeader("Authorization", authorization);
-        vertx.createHttpServer().requestHandler(req -> req.body().compose(body -> client.request(target)
-                .compose(up -> up.send(body))
-                .compose(resp -> resp.body().map(bytes -> {
-                    req.response().setStatusCode(resp.statusCode()).putHeader("Content-Type", "application/json").end(bytes);
-                    return (Buffer) bytes;
-                })))
-                .onFailure(t -> req.response().setStatusCode(502).end(String.valueOf(t.getMessage()))))
-                .listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
-        System.out.println("zero-work proxy listening on 127.0.0.1:" + port + " -> 127.0.0.1:" + upstreamPort
-                + ", transport " + FakeUpstream.transport(vertx));
+        // One server and one client per event loop: Vert.x spreads a shared port's connections over its
+        // server instances (a single server would run everything on one loop), and a client per loop
+        // keeps each request and its upstream call on one thread, as the gateway does.
+        vertx.deployVerticle(() -> new AbstractVerticle() {
+            @Override
+            public void start(Promise<Void> started) {
+                HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+                        new PoolOptions().setHttp1MaxSize(64));
+                vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+                        .requestHandler(req -> req.body().compose(body -> client.request(target)
+                                .compose(up -> up.send(body))
+                                .compose(resp -> resp.body().map(bytes -> {
+                                    req.response().setStatusCode(resp.statusCode()).putHeader("Content-Type", "application/json").end(bytes);
+                                    return (Buffer) bytes;
+                                })))
+                                .onFailure(t -> req.response().setStatusCode(502).end(String.valueOf(t.getMessage()))))
+                        .listen(listenPort, "127.0.0.1").<Void>mapEmpty().onComplete(started);
+            }
+        }, new DeploymentOptions().setInstances(loops)).toCompletionStage().toCompletableFuture().join();
+        System.out.println("zero-work proxy listening on 127.0.0.1:" + port + " -> 127.0.0.1:" + upstreamPort + ", " + loops
+                + " event loops, transport " + FakeUpstream.transport(vertx));
         new CountDownLatch(1).await();
     }
 }
