@@ -108,7 +108,9 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     private HttpClient client() {
         if (Vertx.currentContext() instanceof ContextInternal context && context.owner() == vertx) {
-            return byLoop.computeIfAbsent(context.nettyEventLoop(), loop -> vertx.createHttpClient(clientOptions, poolOptions));
+            EventLoop loop = context.nettyEventLoop();
+            HttpClient client = byLoop.get(loop); // no lambda allocated per call once the loop has its client
+            return client != null ? client : byLoop.computeIfAbsent(loop, l -> vertx.createHttpClient(clientOptions, poolOptions));
         }
         return shared;
     }
