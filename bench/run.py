@@ -67,11 +67,14 @@ def wait_port(port, timeout=30):
     raise RuntimeError(f"port {port} did not open")
 
 
-def body_file(tmp, n, encoding):
+def body_file(tmp, n, encoding, cached=False):
     texts = [f"benchmark input number {i}: the quick brown fox jumps over the lazy dog" for i in range(n)]
-    path = os.path.join(tmp, f"body-{n}-{encoding}.json")
+    path = os.path.join(tmp, f"body-{n}-{encoding}{'-cached' if cached else ''}.json")
+    req = {"model": MODEL, "input": texts, "encoding_format": encoding}
+    if cached:
+        req["orq"] = {"cache": {"type": "exact_match", "ttl": 3600}}
     with open(path, "w") as f:
-        json.dump({"model": MODEL, "input": texts, "encoding_format": encoding}, f)
+        json.dump(req, f)
     return path
 
 
@@ -197,8 +200,21 @@ def build_aot_jars():
     sh(["mvn", "-q", "-B", "-DskipTests", "-P", "aot-jar", "-pl", "gateway-app,bench/floor-app", "-am", "package"])
 
 
-def start_gateway(port, fake_port, java_opts, java, extra=(), jar=GATEWAY_JAR):
-    env = dict(os.environ,
+def start_redis(port):
+    """A redis-server on loopback without persistence (apt-get install redis-server)."""
+    p = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(port)
+    return p
+
+
+def redis_only_env(redis_port):
+    """Gateway settings for a replica that caches only in Redis: every cached input is an MGET."""
+    return {"EMBEDGATE_REDIS_URL": f"redis://127.0.0.1:{redis_port}", "GATEWAY_CACHE_MAX_BYTES": "0"}
+
+
+def start_gateway(port, fake_port, java_opts, java, extra=(), jar=GATEWAY_JAR, env_extra=None):
+    env = dict(os.environ, **(env_extra or {}),
                OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1",
                OPENAI_API_KEY=FAKE_KEY,
                GATEWAY_API_KEY_SHA256=hashlib.sha256(GATEWAY_KEY.encode()).hexdigest(),

@@ -41,4 +41,13 @@ class EmbeddingCacheTest {
         Thread.sleep(250);
         assertEquals(List.of(key(2)), List.copyOf(cache.getAll(List.of(key(1), key(2))).keySet()));
     }
+
+    @Test
+    void zeroBytesTurnsTheTierOff() {
+        EmbeddingCache cache = new EmbeddingCache(0);
+        cache.putAll(Map.of(key(1), new CachedVector(new byte[16], OutputDtype.FLOAT, 1, 60_000_000_000L)));
+        assertTrue(cache.getAll(List.of(key(1))).isEmpty(), "nothing is held, not even until the next maintenance run");
+        assertEquals(0, cache.entries());
+        assertEquals(0, cache.weightedSize());
+    }
 }

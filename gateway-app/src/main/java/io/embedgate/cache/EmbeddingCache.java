@@ -17,10 +17,12 @@ import io.embedgate.config.GatewayConfig;
 /**
  * The in-process tier: a Caffeine cache bounded by bytes (vectors plus per-entry overhead) with a
  * time to live per entry, as each request may set its own. Keys are 32-byte SHA-256 digests.
+ * {@code max-bytes=0} turns it off (replicas that only share the Redis tier).
  */
 @Singleton
 public class EmbeddingCache {
 
+    /** Null when the tier is off. */
     private final Cache<ByteBuffer, CachedVector> local;
 
     @Inject
@@ -29,7 +31,8 @@ public class EmbeddingCache {
     }
 
     public EmbeddingCache(long maxBytes) {
-        this.local = Caffeine.newBuilder()
+        // Caffeine would hold an entry above its bound until its next maintenance run: off means off.
+        this.local = maxBytes <= 0 ? null : Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((ByteBuffer k, CachedVector v) -> v.weight())
                 .expireAfter(Expiry.creating((ByteBuffer k, CachedVector v) -> java.time.Duration.ofNanos(v.ttlNanos())))
@@ -38,6 +41,9 @@ public class EmbeddingCache {
 
     /** The entries present for these keys, by key. */
     public Map<ByteBuffer, CachedVector> getAll(List<ByteBuffer> keys) {
+        if (local == null) {
+            return new HashMap<>();
+        }
         Map<ByteBuffer, CachedVector> found = new HashMap<>();
         for (ByteBuffer k : keys) {
             CachedVector v = local.getIfPresent(k);
@@ -49,21 +55,31 @@ public class EmbeddingCache {
     }
 
     public void putAll(Map<ByteBuffer, CachedVector> entries) {
-        local.putAll(entries);
+        if (local != null) {
+            local.putAll(entries);
+        }
     }
 
     /** Empties this replica's tier (the shared tier is untouched). */
     public void invalidateAll() {
-        local.invalidateAll();
+        if (local != null) {
+            local.invalidateAll();
+        }
     }
 
     /** Approximate bytes held (for tests and metrics); runs pending maintenance first. */
     public long weightedSize() {
+        if (local == null) {
+            return 0;
+        }
         local.cleanUp();
         return local.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
     }
 
     public long entries() {
+        if (local == null) {
+            return 0;
+        }
         local.cleanUp();
         return local.estimatedSize();
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +20,9 @@ import org.jboss.logging.Logger;
 import io.embedgate.config.GatewayConfig;
 import io.embedgate.routing.Timers;
 import io.embedgate.spi.OutputDtype;
+import io.netty.channel.EventLoop;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.redis.client.Command;
@@ -33,6 +36,10 @@ import io.vertx.redis.client.RedisOptions;
  * of {@code SET key value PX ttl}. Values are compact: a small header (dtype, tokens, expiry) and the
  * vector's raw bytes. Redis being down or slow never fails a request: the call is skipped after a
  * short timeout, a warning is logged once per outage, and {@link #failures()} counts it.
+ *
+ * <p>One client, and so one connection pool, per event loop. A Vert.x Redis client opens every
+ * connection on the event loop it was created on; shared by all loops, each call from another loop
+ * would cross threads for the command and again for the reply (a wake-up of the other core each way).
  */
 @Singleton
 public class RedisTier {
@@ -41,7 +48,11 @@ public class RedisTier {
     /** dtype (1) + tokens (8) + expiry epoch millis (8). */
     private static final int HEADER = 17;
 
+    private final Vertx vertx;
+    private final RedisOptions options;
+    /** For callers outside an event loop (tests, worker threads); null when the tier is off. */
     private final Redis redis;
+    private final Map<EventLoop, Redis> byLoop = new ConcurrentHashMap<>();
     private final long timeoutMillis;
     private final byte[] prefix;
     private final AtomicBoolean down = new AtomicBoolean();
@@ -51,12 +62,13 @@ public class RedisTier {
     @Inject
     public RedisTier(GatewayConfig config, Vertx vertx) {
         GatewayConfig.Cache.Redis c = config.cache().redis();
+        this.vertx = vertx;
         this.timeoutMillis = c.timeout().toMillis();
         this.prefix = c.keyPrefix().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        this.redis = c.url().filter(u -> !u.isBlank())
-                .map(u -> Redis.createClient(vertx, new RedisOptions().setConnectionString(u).setMaxPoolSize(c.maxPoolSize())
-                        .setMaxWaitingHandlers(1024)))
+        this.options = c.url().filter(u -> !u.isBlank())
+                .map(u -> new RedisOptions().setConnectionString(u).setMaxPoolSize(c.maxPoolSize()).setMaxWaitingHandlers(1024))
                 .orElse(null);
+        this.redis = options == null ? null : Redis.createClient(vertx, options);
         if (redis != null) {
             LOG.infof("Embedding cache: shared Redis tier at %s", c.url().get().replaceAll("//[^@/]*@", "//***@"));
         }
@@ -75,7 +87,7 @@ public class RedisTier {
         for (ByteBuffer k : keys) {
             mget.arg(key(k));
         }
-        return redis.send(mget)
+        return client().send(mget)
                 .ifNoItem().after(Duration.ofMillis(timeoutMillis)).on(Timers.executor()).fail()
                 .map(response -> {
                     succeeded();
@@ -107,9 +119,31 @@ public class RedisTier {
             long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(v.ttlNanos()));
             batch.add(Request.cmd(Command.SET).arg(key(k)).arg(Buffer.buffer(encode(v, now + ttlMillis))).arg("PX").arg(ttlMillis));
         });
-        redis.batch(batch)
+        client().batch(batch)
                 .ifNoItem().after(Duration.ofMillis(timeoutMillis * 5)).on(Timers.executor()).fail()
                 .subscribe().with(ok -> succeeded(), this::failed);
+    }
+
+    /** The calling event loop's own client, created on its first call there; the shared one elsewhere. */
+    private Redis client() {
+        if (io.vertx.core.Vertx.currentContext() instanceof ContextInternal context && context.owner() == vertx.getDelegate()
+                && context.isEventLoopContext() && context.nettyEventLoop().inEventLoop()) {
+            EventLoop loop = context.nettyEventLoop();
+            Redis client = byLoop.get(loop); // no lambda allocated per call once the loop has its client
+            return client != null ? client : byLoop.computeIfAbsent(loop, l -> onLoop(context.unwrap()));
+        }
+        return redis;
+    }
+
+    /**
+     * A client created with the loop's root context as the current one: the client keeps the context
+     * current at its creation for all its connections, and the request's own (duplicated) context
+     * must not outlive the request.
+     */
+    private Redis onLoop(ContextInternal root) {
+        Redis[] created = new Redis[1];
+        root.emit(null, ignored -> created[0] = Redis.createClient(vertx, options)); // runs here: we are on root's loop
+        return created[0] != null ? created[0] : redis;
     }
 
     private Buffer key(ByteBuffer k) {
@@ -169,6 +203,7 @@ public class RedisTier {
 
     @PreDestroy
     void close() {
+        byLoop.values().forEach(Redis::close);
         if (redis != null) {
             redis.close();
         }

@@ -38,7 +38,7 @@ public interface GatewayConfig {
         @WithDefault("1h")
         Duration defaultTtl();
 
-        /** Memory bound of the in-process tier (vector bytes plus per-entry overhead). */
+        /** Memory bound of the in-process tier (vector bytes plus per-entry overhead); 0 turns the tier off. */
         @WithDefault("256M")
         MemorySize maxBytes();
 
@@ -60,6 +60,7 @@ public interface GatewayConfig {
             @WithDefault("embedgate:v1:")
             String keyPrefix();
 
+            /** Connections per event loop (each loop keeps its own, so replies are read where they are awaited). */
             @WithDefault("16")
             int maxPoolSize();
         }

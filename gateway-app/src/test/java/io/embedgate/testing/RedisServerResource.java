@@ -56,6 +56,10 @@ public class RedisServerResource implements QuarkusTestResourceLifecycleManager 
         return Map.of("gateway.cache.redis.url", "redis://127.0.0.1:" + port, "gateway.cache.redis.timeout", "300ms");
     }
 
+    public int port() {
+        return port;
+    }
+
     /** Sends one inline command and returns the first reply line, or null when Redis does not answer. */
     public String command(String inline) {
         try (Socket s = new Socket("127.0.0.1", port)) {
