@@ -15,10 +15,10 @@ import java.util.function.Function;
 
 import io.embedgate.spi.InstanceSettings;
 import io.embedgate.spi.UpstreamException;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -33,6 +33,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
 
 /**
  * The HTTP client of one remote provider instance: its own keep-alive pools (one per event loop),
@@ -65,9 +66,7 @@ public final class UpstreamHttp implements AutoCloseable {
     private final Vertx vertx;
     private final HttpClientOptions clientOptions;
     private final PoolOptions poolOptions;
-    /** For calls from outside this Vert.x instance's event loops (none in the gateway's request path). */
-    private final HttpClient shared;
-    /** One client, and so one pool, per event loop: see {@link #client()}. */
+    /** One client, and so one pool, per event loop: see {@link #client}. */
     private final Map<EventLoop, HttpClient> byLoop = new ConcurrentHashMap<>();
     private final String host;
     private final int port;
@@ -95,9 +94,11 @@ public final class UpstreamHttp implements AutoCloseable {
                 .setForceSni(true)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
                 .setKeepAlive(true)
-                .setKeepAliveTimeout(KEEP_ALIVE_SECONDS);
+                .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
+                // Body pieces of up to what one socket read brings (Netty's default cuts at 8 KB): a
+                // 1536-float base64 reply (~8.5 KB) then arrives as one piece, which Body keeps uncopied.
+                .setMaxChunkSize(64 * 1024);
         this.poolOptions = new PoolOptions().setHttp1MaxSize(settings.maxConnections());
-        this.shared = vertx.createHttpClient(clientOptions, poolOptions);
     }
 
     /**
@@ -106,13 +107,15 @@ public final class UpstreamHttp implements AutoCloseable {
      * threads four times (request out, reply head, body, end), each a task hand-off and often a
      * wake-up. With one pool per loop a reply is read on the thread that serves the request.
      */
-    private HttpClient client() {
-        if (Vertx.currentContext() instanceof ContextInternal context && context.owner() == vertx) {
-            EventLoop loop = context.nettyEventLoop();
-            HttpClient client = byLoop.get(loop); // no lambda allocated per call once the loop has its client
-            return client != null ? client : byLoop.computeIfAbsent(loop, l -> vertx.createHttpClient(clientOptions, poolOptions));
-        }
-        return shared;
+    private HttpClient client(EventLoop loop) {
+        HttpClient client = byLoop.get(loop); // no lambda allocated per call once the loop has its client
+        return client != null ? client : byLoop.computeIfAbsent(loop, l -> vertx.createHttpClient(clientOptions, poolOptions));
+    }
+
+    /** The caller's context when it is an event loop of this Vert.x running on its own thread: the request path. */
+    private ContextInternal onItsLoop() {
+        return Vertx.currentContext() instanceof ContextInternal c && c.owner() == vertx && c.isEventLoopContext()
+                && c.nettyEventLoop().inEventLoop() ? c : null;
     }
 
     /** The client of a remote instance whose {@link #problems} are empty. */
@@ -164,17 +167,21 @@ public final class UpstreamHttp implements AutoCloseable {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setSsl(ssl)
                 .setURI(basePath + path).setHeaders(headers);
         return Uni.createFrom().emitter(emitter -> {
-            if (Vertx.currentContext() == null && Context.isOnEventLoopThread()) {
-                // A bare event-loop task: a call started here gets a context on another loop, which
-                // Vert.x does not expect (replies were seen to get lost). Start it inside one.
-                vertx.getOrCreateContext().runOnContext(v -> send(options, body, read, emitter));
+            ContextInternal here = onItsLoop();
+            if (here != null) {
+                send(here.nettyEventLoop(), options, body, read, emitter);
             } else {
-                send(options, body, read, emitter);
+                // Any other thread (a bare event-loop task, a worker, a test): the call runs on an event
+                // loop of its own, so that the reply's head, body and end reach the handlers on the
+                // thread that set them. Sent from elsewhere, the reply is handed over between threads,
+                // and an empty body can end before its handlers are set (replies were seen to get lost).
+                ContextInternal loop = ((VertxInternal) vertx).createEventLoopContext();
+                loop.runOnContext(v -> send(loop.nettyEventLoop(), options, body, read, emitter));
             }
         });
     }
 
-    private <T> void send(RequestOptions options, byte[] body, Function<Reply, T> read, UniEmitter<? super T> emitter) {
+    private <T> void send(EventLoop loop, RequestOptions options, byte[] body, Function<Reply, T> read, UniEmitter<? super T> emitter) {
         // null: waiting for a connection; a request: in flight; OVER: answered or cancelled
         AtomicReference<Object> state = new AtomicReference<>();
         emitter.onTermination(() -> {
@@ -182,7 +189,7 @@ public final class UpstreamHttp implements AutoCloseable {
                 inFlight.reset();
             }
         });
-        client().request(options)
+        client(loop).request(options)
                 .compose(request -> {
                     if (!state.compareAndSet(null, request)) {
                         request.reset();
@@ -228,26 +235,40 @@ public final class UpstreamHttp implements AutoCloseable {
     private static final class Body {
         /** A length above this is not trusted for a single allocation up front. */
         private static final int MAX_PRESIZE = 64 << 20;
+        private static final byte[] EMPTY = new byte[0];
 
-        private byte[] bytes;
+        private final int announced;
+        private byte[] bytes = EMPTY;
         private int length;
 
         Body(String contentLength) {
-            long announced = -1;
+            long n = -1;
             if (contentLength != null) {
                 try {
-                    announced = Long.parseLong(contentLength.trim());
+                    n = Long.parseLong(contentLength.trim());
                 } catch (NumberFormatException ignored) {
                     // Netty rejects a malformed Content-Length before this; grow as for a chunked body.
                 }
             }
-            bytes = new byte[announced >= 0 && announced <= MAX_PRESIZE ? (int) announced : 16 * 1024];
+            announced = n >= 0 && n <= MAX_PRESIZE ? (int) n : -1;
         }
 
         void append(Buffer chunk) {
             int n = chunk.length();
+            if (length == 0 && n == announced) {
+                // The whole body in one chunk (most replies up to tens of KB): Vert.x has already
+                // copied it out of Netty's pooled buffer into an unpooled array of exactly this size,
+                // which nobody else holds; take that array instead of copying it once more.
+                ByteBuf b = chunk.getByteBuf();
+                if (b.hasArray() && b.arrayOffset() == 0 && b.array().length == n) {
+                    bytes = b.array();
+                    length = n;
+                    return;
+                }
+            }
             if (length + n > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
+                int size = length == 0 && announced >= n ? announced : Math.max(bytes.length * 2, Math.max(length + n, 16 * 1024));
+                bytes = Arrays.copyOf(bytes, size);
             }
             chunk.getBytes(0, n, bytes, length);
             length += n;
@@ -261,6 +282,5 @@ public final class UpstreamHttp implements AutoCloseable {
     @Override
     public void close() {
         byLoop.values().forEach(HttpClient::close);
-        shared.close();
     }
 }

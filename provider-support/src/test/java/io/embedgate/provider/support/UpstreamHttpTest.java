@@ -55,7 +55,13 @@ class UpstreamHttpTest {
                 case "/v1/chunked" -> request.response().setChunked(true).write(LARGE.substring(0, 100_000))
                         .compose(v -> request.response().write(LARGE.substring(100_000))).compose(v -> request.response().end());
                 case "/v1/large" -> request.response().end(LARGE);
-                default -> request.response().putHeader("content-type", "application/json").end("{\"ok\":true}");
+                default -> {
+                    if (request.path().startsWith("/v1/size/")) { // /v1/size/N: N bytes with Content-Length
+                        request.response().end(LARGE.substring(0, Integer.parseInt(request.path().substring(9))));
+                    } else {
+                        request.response().putHeader("content-type", "application/json").end("{\"ok\":true}");
+                    }
+                }
             }
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -100,6 +106,18 @@ class UpstreamHttpTest {
             assertEquals("application/json", request.getHeader("Content-Type"));
             assertEquals("embedgate", request.getHeader("User-Agent"));
             assertEquals("{\"input\":\"x\"}", bodies.get(0));
+        }
+    }
+
+    /** Around the sizes where a body stops arriving as one piece (one read, Netty's chunk limits). */
+    @Test
+    void bodiesOfEverySizeArriveExactly() {
+        try (UpstreamHttp http = client(4)) {
+            for (int size : new int[] { 0, 1, 8191, 8192, 8193, 8600, 16_384, 65_535, 65_536, 65_537, 200_000 }) {
+                UpstreamHttp.Reply reply = http.post("/size/" + size, new byte[] { '{', '}' }, r -> r).await().atMost(Duration.ofSeconds(5));
+                assertEquals(200, reply.status());
+                assertArrayEquals(LARGE.substring(0, size).getBytes(StandardCharsets.US_ASCII), reply.body(), size + " bytes");
+            }
         }
     }
 
