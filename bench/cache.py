@@ -10,7 +10,6 @@ The JVM-tier memory figure: bench/jmh.sh is not needed; run
   java -cp "bench/target/classes:$(cat bench/target/jmh-classpath.txt)" io.embedgate.bench.CacheMemory 200000
 """
 import argparse
-import json
 import os
 import socket
 import statistics
@@ -20,16 +19,6 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402  (the load benchmark's helpers)
-
-
-def body(path, cached):
-    texts = [f"cache benchmark input {i}: the quick brown fox jumps over the lazy dog" for i in range(100)]
-    req = {"model": run.MODEL, "input": texts}
-    if cached:
-        req["orq"] = {"cache": {"type": "exact_match", "ttl": 3600}}
-    with open(path, "w") as f:
-        json.dump(req, f)
-    return path
 
 
 def resp(*args):
@@ -99,16 +88,20 @@ def main():
     tmp = tempfile.mkdtemp(prefix="embedgate-cache-bench-")
     fake_port = run.free_port()
     fake = run.start_fake(fake_port, 1)
-    cached, uncached = body(os.path.join(tmp, "cached.json"), True), body(os.path.join(tmp, "uncached.json"), False)
+    cached, uncached = run.body_file(tmp, 100, "float", cached=True), run.body_file(tmp, 100, "float")
     one_cached = run.body_file(tmp, 1, "float", cached=True)
     rows = []
     procs = [fake]
-    try:
-        gw_port = run.free_port()
-        g, t0 = run.start_gateway(gw_port, fake_port, run.DEFAULT_JAVA_OPTS, "java")
+
+    def gateway(env=None):
+        """A gateway in front of the fake, serving; its URL."""
+        port = run.free_port()
+        g, t0 = run.start_gateway(port, fake_port, run.DEFAULT_JAVA_OPTS, "java", env_extra=env)
         procs.append(g)
-        url = f"http://127.0.0.1:{gw_port}/v1/embeddings"
-        run.time_to_first_request(gw_port, body(os.path.join(tmp, "one.json"), False), t0)
+        run.time_to_first_request(port, uncached, t0)
+        return g, f"http://127.0.0.1:{port}/v1/embeddings"
+    try:
+        g, url = gateway()
         run.post(url, cached, run.GATEWAY_KEY)  # fills the cache
         rows += measure(url, [("cached (100 hits, in-process tier)", cached), ("uncached twin", uncached)], a)
         run.stop(g)
@@ -116,11 +109,7 @@ def main():
             # A replica with its in-process tier off (gateway.cache.max-bytes=0): every hit is an MGET.
             redis_port = run.free_port()
             procs.append(run.start_redis(redis_port))
-            gw_port = run.free_port()
-            g, t0 = run.start_gateway(gw_port, fake_port, run.DEFAULT_JAVA_OPTS, "java", env_extra=run.redis_only_env(redis_port))
-            procs.append(g)
-            url = f"http://127.0.0.1:{gw_port}/v1/embeddings"
-            run.time_to_first_request(gw_port, body(os.path.join(tmp, "one.json"), False), t0)
+            g, url = gateway(run.redis_only_env(redis_port))
             for path in (cached, one_cached):
                 run.post(url, path, run.GATEWAY_KEY)
             time.sleep(0.5)  # Redis writes are asynchronous

@@ -42,7 +42,7 @@ public class EmbeddingCache {
     /** The entries present for these keys, by key. */
     public Map<ByteBuffer, CachedVector> getAll(List<ByteBuffer> keys) {
         if (local == null) {
-            return new HashMap<>();
+            return Map.of();
         }
         Map<ByteBuffer, CachedVector> found = new HashMap<>();
         for (ByteBuffer k : keys) {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,9 +17,9 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.provider.support.PerEventLoop;
 import io.embedgate.routing.Timers;
 import io.embedgate.spi.OutputDtype;
-import io.netty.channel.EventLoop;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.mutiny.core.Vertx;
@@ -37,9 +36,9 @@ import io.vertx.redis.client.RedisOptions;
  * vector's raw bytes. Redis being down or slow never fails a request: the call is skipped after a
  * short timeout, a warning is logged once per outage, and {@link #failures()} counts it.
  *
- * <p>One client, and so one connection pool, per event loop. A Vert.x Redis client opens every
- * connection on the event loop it was created on; shared by all loops, each call from another loop
- * would cross threads for the command and again for the reply (a wake-up of the other core each way).
+ * <p>One client, and so one connection pool, per event loop ({@link PerEventLoop}): a Vert.x Redis
+ * client opens every connection on the event loop it was created on, so shared by all loops, each
+ * call from another loop would cross threads for the command and again for the reply.
  */
 @Singleton
 public class RedisTier {
@@ -52,7 +51,7 @@ public class RedisTier {
     private final RedisOptions options;
     /** For callers outside an event loop (tests, worker threads); null when the tier is off. */
     private final Redis redis;
-    private final Map<EventLoop, Redis> byLoop = new ConcurrentHashMap<>();
+    private final PerEventLoop<Redis> clients = new PerEventLoop<>(this::createOn);
     private final long timeoutMillis;
     private final byte[] prefix;
     private final AtomicBoolean down = new AtomicBoolean();
@@ -124,25 +123,20 @@ public class RedisTier {
                 .subscribe().with(ok -> succeeded(), this::failed);
     }
 
-    /** The calling event loop's own client, created on its first call there; the shared one elsewhere. */
+    /** The calling event loop's own client; the shared one elsewhere. */
     private Redis client() {
-        if (io.vertx.core.Vertx.currentContext() instanceof ContextInternal context && context.owner() == vertx.getDelegate()
-                && context.isEventLoopContext() && context.nettyEventLoop().inEventLoop()) {
-            EventLoop loop = context.nettyEventLoop();
-            Redis client = byLoop.get(loop); // no lambda allocated per call once the loop has its client
-            return client != null ? client : byLoop.computeIfAbsent(loop, l -> onLoop(context.unwrap()));
-        }
-        return redis;
+        ContextInternal here = PerEventLoop.current(vertx.getDelegate());
+        return here != null ? clients.on(here) : redis;
     }
 
     /**
-     * A client created with the loop's root context as the current one: the client keeps the context
-     * current at its creation for all its connections, and the request's own (duplicated) context
-     * must not outlive the request.
+     * A client created with the loop's root context as the current one: a Vert.x Redis client opens
+     * all its connections on the context current at its creation, and the request's own (duplicated)
+     * context must not outlive the request.
      */
-    private Redis onLoop(ContextInternal root) {
+    private Redis createOn(ContextInternal loop) {
         Redis[] created = new Redis[1];
-        root.emit(null, ignored -> created[0] = Redis.createClient(vertx, options)); // runs here: we are on root's loop
+        loop.unwrap().emit(null, ignored -> created[0] = Redis.createClient(vertx, options)); // runs here: we are on that loop
         return created[0] != null ? created[0] : redis;
     }
 
@@ -203,7 +197,7 @@ public class RedisTier {
 
     @PreDestroy
     void close() {
-        byLoop.values().forEach(Redis::close);
+        clients.all().forEach(Redis::close);
         if (redis != null) {
             redis.close();
         }

@@ -9,14 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import io.embedgate.spi.InstanceSettings;
 import io.embedgate.spi.UpstreamException;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.EventLoop;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Future;
@@ -64,10 +62,8 @@ public final class UpstreamHttp implements AutoCloseable {
 
     private final UpstreamEndpoint endpoint;
     private final Vertx vertx;
-    private final HttpClientOptions clientOptions;
-    private final PoolOptions poolOptions;
-    /** One client, and so one pool, per event loop: see {@link #client}. */
-    private final Map<EventLoop, HttpClient> byLoop = new ConcurrentHashMap<>();
+    /** One client, and so one pool, per event loop: a reply is read on the loop serving its request. */
+    private final PerEventLoop<HttpClient> clients;
     private final String host;
     private final int port;
     private final boolean ssl;
@@ -87,7 +83,7 @@ public final class UpstreamHttp implements AutoCloseable {
         endpoint.headers().forEach(headers::add);
         headers.add("Content-Type", "application/json");
         headers.add("Accept", "application/json");
-        this.clientOptions = new HttpClientOptions()
+        HttpClientOptions clientOptions = new HttpClientOptions()
                 .setSsl(ssl)
                 .setVerifyHost(true)
                 // Providers sit behind shared front ends that pick the certificate by SNI; Vert.x sends none unless asked.
@@ -98,24 +94,8 @@ public final class UpstreamHttp implements AutoCloseable {
                 // Body pieces of up to what one socket read brings (Netty's default cuts at 8 KB): a
                 // 1536-float base64 reply (~8.5 KB) then arrives as one piece, which Body keeps uncopied.
                 .setMaxChunkSize(64 * 1024);
-        this.poolOptions = new PoolOptions().setHttp1MaxSize(settings.maxConnections());
-    }
-
-    /**
-     * The client of the calling event loop. Vert.x opens a connection on the loop of the call that
-     * needs it, but its pool hands an idle connection to any loop; a call on another loop then crosses
-     * threads four times (request out, reply head, body, end), each a task hand-off and often a
-     * wake-up. With one pool per loop a reply is read on the thread that serves the request.
-     */
-    private HttpClient client(EventLoop loop) {
-        HttpClient client = byLoop.get(loop); // no lambda allocated per call once the loop has its client
-        return client != null ? client : byLoop.computeIfAbsent(loop, l -> vertx.createHttpClient(clientOptions, poolOptions));
-    }
-
-    /** The caller's context when it is an event loop of this Vert.x running on its own thread: the request path. */
-    private ContextInternal onItsLoop() {
-        return Vertx.currentContext() instanceof ContextInternal c && c.owner() == vertx && c.isEventLoopContext()
-                && c.nettyEventLoop().inEventLoop() ? c : null;
+        PoolOptions poolOptions = new PoolOptions().setHttp1MaxSize(settings.maxConnections());
+        this.clients = new PerEventLoop<>(loop -> vertx.createHttpClient(clientOptions, poolOptions));
     }
 
     /** The client of a remote instance whose {@link #problems} are empty. */
@@ -167,21 +147,21 @@ public final class UpstreamHttp implements AutoCloseable {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setSsl(ssl)
                 .setURI(basePath + path).setHeaders(headers);
         return Uni.createFrom().emitter(emitter -> {
-            ContextInternal here = onItsLoop();
+            ContextInternal here = PerEventLoop.current(vertx);
             if (here != null) {
-                send(here.nettyEventLoop(), options, body, read, emitter);
+                send(clients.on(here), options, body, read, emitter);
             } else {
                 // Any other thread (a bare event-loop task, a worker, a test): the call runs on an event
                 // loop of its own, so that the reply's head, body and end reach the handlers on the
                 // thread that set them. Sent from elsewhere, the reply is handed over between threads,
                 // and an empty body can end before its handlers are set (replies were seen to get lost).
                 ContextInternal loop = ((VertxInternal) vertx).createEventLoopContext();
-                loop.runOnContext(v -> send(loop.nettyEventLoop(), options, body, read, emitter));
+                loop.runOnContext(v -> send(clients.on(loop), options, body, read, emitter));
             }
         });
     }
 
-    private <T> void send(EventLoop loop, RequestOptions options, byte[] body, Function<Reply, T> read, UniEmitter<? super T> emitter) {
+    private <T> void send(HttpClient client, RequestOptions options, byte[] body, Function<Reply, T> read, UniEmitter<? super T> emitter) {
         // null: waiting for a connection; a request: in flight; OVER: answered or cancelled
         AtomicReference<Object> state = new AtomicReference<>();
         emitter.onTermination(() -> {
@@ -189,7 +169,7 @@ public final class UpstreamHttp implements AutoCloseable {
                 inFlight.reset();
             }
         });
-        client(loop).request(options)
+        client.request(options)
                 .compose(request -> {
                     if (!state.compareAndSet(null, request)) {
                         request.reset();
@@ -281,6 +261,6 @@ public final class UpstreamHttp implements AutoCloseable {
 
     @Override
     public void close() {
-        byLoop.values().forEach(HttpClient::close);
+        clients.all().forEach(HttpClient::close);
     }
 }
