@@ -85,6 +85,44 @@ class OpenAiWireTest {
         }
     }
 
+    /** Any valid JSON layout: indentation, unknown members of every kind, escaped names, members in any order. */
+    @Test
+    void readsAnyLayoutOfTheAnswer() {
+        float[] a = { 0.25f, -0.5f, 1f };
+        float[] b = { 2f, 3f, -4f };
+        String b64 = Base64.getEncoder().encodeToString(Float32.toLittleEndian(b));
+        String body = "{\n  \"usage\" : { \"prompt_tokens\" : 7 , \"total_tokens\": 9, \"details\": {\"x\": [1, 2.5e3, null]} },\n"
+                + "  \"note\": \"a \\\"quoted\\\" \\u00e9 text\", \"flags\": [true, false, null, {}, []],\n"
+                + "  \"d\\u0061ta\" : [\n    { \"embedding\" : [ 0.25 , -0.5 , 1 ] , \"index\" : 0, \"object\": \"embedding\" },\n"
+                + "    {\"object\":\"embedding\",\"embedding\":\"" + b64 + "\",\"index\":1, \"extra\": {\"deep\": [[[\"x\"]]]}}\n  ],\n"
+                + "  \"model\" : \"text-embedding-3-small\"\n}\n";
+        EmbeddingResult r = OpenAiWire.response(utf8(body), 2, OptionalInt.of(3), "openai", "x");
+        assertArrayEquals(a, ((Embedding.Floats) r.embeddings().get(0)).values());
+        assertArrayEquals(b, ((Embedding.Floats) r.embeddings().get(1)).values());
+        assertEquals(7, r.usage().promptTokens());
+        assertEquals(9, r.usage().totalTokens());
+        assertEquals("text-embedding-3-small", r.upstreamModel());
+    }
+
+    @Test
+    void malformedAnswersAreInvalidResponsesNamingTheProvider() {
+        String v = Base64.getEncoder().encodeToString(Float32.toLittleEndian(new float[] { 1f }));
+        String[] bad = { "{\"data\":[{\"index\":0,\"embedding\":\"" + v + "\"},]}", // trailing comma
+                "{\"data\":[{\"index\":0,\"embedding\":\"" + v + "\"}]", // unclosed
+                "{\"data\":[{\"index\":0,\"embedding\":\"" + v + "\" \"x\":1}]}", // missing comma
+                "{\"data\":[\"" + v + "\"]}", // not an object
+                "{\"data\":[{\"index\":0,\"embedding\":\"" + v + "\\n\"}]}", // escape inside base64
+                "{\"data\":[{\"index\":0,\"embedding\":true}]}",
+                "{\"data\":[{\"index\":4294967296,\"embedding\":\"" + v + "\"}]}",
+                "{\"data\":[{\"index\":0,\"embedding\":\"" + v + "\"}],\"usage\":{\"prompt_tokens\":01}}",
+                "[]", "" };
+        for (String body : bad) {
+            UpstreamException e = assertThrows(UpstreamException.class, () -> OpenAiWire.response(utf8(body), 1, OptionalInt.empty(), "openai", "m"), body);
+            assertEquals(UpstreamException.Kind.INVALID_RESPONSE, e.kind(), body);
+            assertEquals("openai", e.provider(), body);
+        }
+    }
+
     @Test
     void mapsErrorShapesAndRedactsTheKey() {
         String key = "sk-secret-abcdefghijklmnop";
