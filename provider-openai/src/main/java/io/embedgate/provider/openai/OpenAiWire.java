@@ -99,20 +99,7 @@ final class OpenAiWire {
             if (c.startObject()) {
                 do {
                     switch (c.name()) {
-                        case "data" -> {
-                            if (c.peek() != '[') {
-                                throw invalid(provider, "'data' is not an array");
-                            }
-                            if (c.startArray()) {
-                                int position = 0;
-                                do {
-                                    if (c.peek() != '{') {
-                                        throw invalid(provider, "'data' holds something other than objects");
-                                    }
-                                    readItem(c, vectors, position++, provider, body);
-                                } while (c.more(']'));
-                            }
-                        }
+                        case "data" -> readData(c, vectors, provider, body);
                         case "model" -> {
                             if (c.peek() == '"') {
                                 model = c.string();
@@ -247,6 +234,21 @@ final class OpenAiWire {
             return Embedding.Floats.ofBase64(body, from, end - from);
         } catch (IllegalArgumentException e) {
             throw invalid(provider, "base64 embedding is not float32 data: " + e.getMessage());
+        }
+    }
+
+    private static void readData(JsonCursor c, Embedding.Floats[] vectors, String provider, byte[] body) throws IOException {
+        if (c.peek() != '[') {
+            throw invalid(provider, "'data' is not an array");
+        }
+        if (c.startArray()) {
+            int position = 0;
+            do {
+                if (c.peek() != '{') {
+                    throw invalid(provider, "'data' holds something other than objects");
+                }
+                readItem(c, vectors, position++, provider, body);
+            } while (c.more(']'));
         }
     }
 
