@@ -121,6 +121,28 @@ class UpstreamErrorsTest {
         assertTrue(Float.isNaN(got[7]));
     }
 
+    /** Every vector is checked before the response starts, the last of sixteen too (a large response is printed on two threads). */
+    @Test
+    void nanInTheLastOfSixteenVectorsIs502ForFloatClients() {
+        StringBuilder body = new StringBuilder("{\"object\":\"list\",\"data\":[");
+        for (int i = 0; i < 16; i++) {
+            float[] v = new float[1536];
+            v[3] = 0.5f;
+            if (i == 15) {
+                v[1000] = Float.POSITIVE_INFINITY;
+            }
+            body.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i).append(",\"embedding\":\"")
+                    .append(Base64.getEncoder().encodeToString(Float32.toLittleEndian(v))).append("\"}");
+        }
+        body.append("],\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":16,\"total_tokens\":16}}");
+        String sixteen = "{\"model\":\"text-embedding-3-small\",\"input\":[" + "\"x\",".repeat(15) + "\"x\"]}";
+        for (int round = 0; round < 20; round++) {
+            fake.enqueue(Fault.respond(200, body.toString()));
+            embed(sixteen).then().statusCode(502).body("error.code", equalTo("provider_invalid_response"))
+                    .body("error.message", containsString("NaN or infinite"));
+        }
+    }
+
     @Test
     void aVectorOfTheWrongSizeIs502() {
         fake.enqueue(Fault.respond(200, oneVectorBody(new float[1024])));
