@@ -18,11 +18,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 
 /** JsonCursor against Jackson, the reference for what is JSON and what a string says. */
 class JsonCursorTest {
 
     static final JsonFactory JSON = new JsonFactory();
+    /** Writes every non-ASCII character as a \\u escape. */
+    static final JsonFactory ASCII_JSON = JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -71,10 +74,7 @@ class JsonCursorTest {
             String s = randomString(r);
             for (boolean asciiOnly : new boolean[] { false, true }) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                try (JsonGenerator g = JSON.createGenerator(out)) {
-                    if (asciiOnly) {
-                        g.enable(JsonGenerator.Feature.ESCAPE_NON_ASCII); // every non-ASCII char as a \\u escape
-                    }
+                try (JsonGenerator g = (asciiOnly ? ASCII_JSON : JSON).createGenerator(out)) {
                     g.writeStartArray();
                     g.writeString(s);
                     g.writeString("after");
