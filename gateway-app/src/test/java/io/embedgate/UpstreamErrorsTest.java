@@ -101,20 +101,25 @@ class UpstreamErrorsTest {
                 .body("error.code", equalTo("provider_invalid_response")).body("error.message", containsString("no vector for input 2"));
     }
 
-    static String oneVectorBody(float[] v) {
-        return "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":\""
-                + Base64.getEncoder().encodeToString(Float32.toLittleEndian(v)) + "\"}],\"model\":\"text-embedding-3-small\","
-                + "\"usage\":{\"prompt_tokens\":1,\"total_tokens\":1}}";
+    /** An OpenAI 200 body with these vectors as base64, at indexes 0, 1, ... */
+    static String vectorsBody(float[]... vectors) {
+        StringBuilder body = new StringBuilder("{\"object\":\"list\",\"data\":[");
+        for (int i = 0; i < vectors.length; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i).append(",\"embedding\":\"")
+                    .append(Base64.getEncoder().encodeToString(Float32.toLittleEndian(vectors[i]))).append("\"}");
+        }
+        return body.append("],\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":").append(vectors.length)
+                .append(",\"total_tokens\":").append(vectors.length).append("}}").toString();
     }
 
     @Test
     void nanFromUpstreamIs502ForFloatClientsAndPassesThroughAsBase64() {
         float[] v = new float[1536];
         v[7] = Float.NaN;
-        fake.enqueue(Fault.respond(200, oneVectorBody(v)));
+        fake.enqueue(Fault.respond(200, vectorsBody(v)));
         embed(BODY).then().statusCode(502).body("error.code", equalTo("provider_invalid_response"))
                 .body("error.message", containsString("NaN"));
-        fake.enqueue(Fault.respond(200, oneVectorBody(v)));
+        fake.enqueue(Fault.respond(200, vectorsBody(v)));
         float[] got = io.embedgate.testing.Api.vector(io.embedgate.testing.Api.json(
                 embed("{\"model\":\"text-embedding-3-small\",\"input\":\"x\",\"encoding_format\":\"base64\"}").then().statusCode(200)
                         .extract().response()), 0);
@@ -123,21 +128,16 @@ class UpstreamErrorsTest {
 
     /** Every vector is checked before the response starts, the last of sixteen too (a large response is printed on two threads). */
     @Test
-    void nanInTheLastOfSixteenVectorsIs502ForFloatClients() {
-        StringBuilder body = new StringBuilder("{\"object\":\"list\",\"data\":[");
-        for (int i = 0; i < 16; i++) {
-            float[] v = new float[1536];
+    void infinityInTheLastOfSixteenVectorsIs502ForFloatClients() {
+        float[][] vectors = new float[16][1536];
+        for (float[] v : vectors) {
             v[3] = 0.5f;
-            if (i == 15) {
-                v[1000] = Float.POSITIVE_INFINITY;
-            }
-            body.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i).append(",\"embedding\":\"")
-                    .append(Base64.getEncoder().encodeToString(Float32.toLittleEndian(v))).append("\"}");
         }
-        body.append("],\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":16,\"total_tokens\":16}}");
+        vectors[15][1000] = Float.POSITIVE_INFINITY;
+        String body = vectorsBody(vectors);
         String sixteen = "{\"model\":\"text-embedding-3-small\",\"input\":[" + "\"x\",".repeat(15) + "\"x\"]}";
         for (int round = 0; round < 20; round++) {
-            fake.enqueue(Fault.respond(200, body.toString()));
+            fake.enqueue(Fault.respond(200, body));
             embed(sixteen).then().statusCode(502).body("error.code", equalTo("provider_invalid_response"))
                     .body("error.message", containsString("NaN or infinite"));
         }
@@ -145,7 +145,7 @@ class UpstreamErrorsTest {
 
     @Test
     void aVectorOfTheWrongSizeIs502() {
-        fake.enqueue(Fault.respond(200, oneVectorBody(new float[1024])));
+        fake.enqueue(Fault.respond(200, vectorsBody(new float[1024])));
         embed(BODY).then().statusCode(502).body("error.code", equalTo("provider_invalid_response"))
                 .body("error.message", containsString("1024-element vectors, expected 1536"));
     }

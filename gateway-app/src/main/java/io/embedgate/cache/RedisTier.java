@@ -136,8 +136,8 @@ public class RedisTier {
      */
     private Redis createOn(ContextInternal loop) {
         Redis[] created = new Redis[1];
-        loop.unwrap().emit(null, ignored -> created[0] = Redis.createClient(vertx, options)); // runs here: we are on that loop
-        return created[0] != null ? created[0] : redis;
+        loop.unwrap().emit(null, ignored -> created[0] = Redis.createClient(vertx, options)); // runs at once, on this thread
+        return created[0];
     }
 
     private Buffer key(ByteBuffer k) {
