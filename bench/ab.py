@@ -13,6 +13,7 @@ Usage:
   python3 bench/ab.py /tmp/base                                  # A: this checkout, B: /tmp/base
   python3 bench/ab.py /tmp/base --cells 1:base64:16,16:float:1 --swap
   python3 bench/ab.py . --b-java-opts "... -XX:TieredStopAtLevel=1"  # one build, two JVM settings
+  python3 bench/ab.py . --b-java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java  # one build, two JVMs
   python3 bench/ab.py /tmp/base --redis --cells 1:float:1,1:float:16   # cached requests, served by Redis alone
 Needs wrk (apt-get install wrk) and a built fake-upstreams module (bench/run.py builds everything).
 """
@@ -35,14 +36,16 @@ def main():
     ap.add_argument("--duration", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=20, help="seconds of load per build and cell before measuring")
     ap.add_argument("--swap", action="store_true", help="measure B before A in each pair")
-    ap.add_argument("--java", default="java")
+    ap.add_argument("--java", default="java", help="JVM of A")
+    ap.add_argument("--b-java", help="JVM of B (default: that of A)")
     ap.add_argument("--java-opts", default=run.DEFAULT_JAVA_OPTS, help="JVM options of A")
     ap.add_argument("--b-java-opts", help="JVM options of B (default: those of A)")
     ap.add_argument("--redis", action="store_true",
                     help="cached requests on gateways sharing one redis-server, their in-process tier off: every input is a Redis hit")
     a = ap.parse_args()
 
-    builds = {"A": (os.path.abspath(a.a_root), a.java_opts), "B": (os.path.abspath(a.b_root), a.b_java_opts or a.java_opts)}
+    builds = {"A": (os.path.abspath(a.a_root), a.java, a.java_opts),
+              "B": (os.path.abspath(a.b_root), a.b_java or a.java, a.b_java_opts or a.java_opts)}
     tmp = tempfile.mkdtemp(prefix="embedgate-ab-")
     fake_port = run.free_port()
     fake = run.start_fake(fake_port, 1)
@@ -54,15 +57,15 @@ def main():
         env = run.redis_only_env(redis_port)
     gateways = {}
     try:
-        for name, (root, opts) in builds.items():
+        for name, (root, java, opts) in builds.items():
             jar = os.path.join(root, "gateway-app", "target", "quarkus-app", "quarkus-run.jar")
             if not os.path.isfile(jar):
                 sys.exit(f"{jar} not found: mvn -B -DskipTests -pl gateway-app -am package in {root}")
             port = run.free_port()
-            p, t0 = run.start_gateway(port, fake_port, opts, a.java, jar=jar, env_extra=env)
+            p, t0 = run.start_gateway(port, fake_port, opts, java, jar=jar, env_extra=env)
             gateways[name] = (p, port)
             run.time_to_first_request(port, run.body_file(tmp, 1, "float"), t0)
-            print(f"{name}: {root} ({opts}), port {port}")
+            print(f"{name}: {root} ({java} {opts}), port {port}")
         order = ["B", "A"] if a.swap else ["A", "B"]
         for cell in a.cells.split(","):
             inputs, encoding, conc = cell.split(":")
