@@ -1,8 +1,5 @@
 package io.embedgate.spi;
 
-import java.nio.ByteBuffer;
-import java.util.Base64;
-
 /**
  * One vector. Floats stay {@code float[]} (or the provider's own base64 float32 text) from the
  * upstream decoder to the response writer; quantised types keep the provider's raw bytes.
@@ -18,8 +15,6 @@ public sealed interface Embedding permits Embedding.Floats, Embedding.Bytes {
      * needs the numbers, so a base64 client gets the provider's text passed through untouched.
      */
     final class Floats implements Embedding {
-
-        private static final Base64.Decoder DECODER = Base64.getDecoder();
 
         private volatile float[] values;
         private final byte[] base64;
@@ -60,8 +55,7 @@ public sealed interface Embedding permits Embedding.Floats, Embedding.Bytes {
         public float[] values() {
             float[] v = values;
             if (v == null) {
-                ByteBuffer raw = DECODER.decode(ByteBuffer.wrap(base64, offset, base64Length));
-                v = Float32.fromLittleEndian(raw.array(), raw.arrayOffset() + raw.position(), raw.remaining());
+                v = Float32.fromBase64(base64, offset, base64Length);
                 values = v;
             }
             return v;
