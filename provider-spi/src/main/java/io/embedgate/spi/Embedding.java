@@ -40,15 +40,11 @@ public sealed interface Embedding permits Embedding.Floats, Embedding.Bytes {
          * @throws IllegalArgumentException when the text is not the base64 of whole float32 values
          */
         public static Floats ofBase64(byte[] text, int off, int len) {
-            if (len == 0 || (len & 3) != 0) {
-                throw new IllegalArgumentException("base64 length " + len + " is not a multiple of 4");
+            int floats = Float32.base64Floats(text, off, len);
+            if (floats == 0) {
+                throw new IllegalArgumentException("empty base64: no float32 values");
             }
-            int padding = text[off + len - 1] == '=' ? (text[off + len - 2] == '=' ? 2 : 1) : 0;
-            int bytes = len / 4 * 3 - padding;
-            if ((bytes & 3) != 0) {
-                throw new IllegalArgumentException(bytes + " bytes are not whole float32 values");
-            }
-            return new Floats(null, text, off, len, bytes >> 2);
+            return new Floats(null, text, off, len, floats);
         }
 
         /** The values; decodes base64 on first use. */

@@ -64,13 +64,18 @@ public final class Float32 {
         return fromBase64(text, offset, length, !JDK_DECODES_FAST);
     }
 
-    /** {@link #fromBase64}, with the tables or with the JDK's decoder (both are tested on every JDK). */
-    static float[] fromBase64(byte[] text, int offset, int length, boolean tables) {
+    /**
+     * How many float32 values {@code length} characters of padded base64 hold, from the length and
+     * the padding alone (the characters are checked when decoded).
+     *
+     * @throws IllegalArgumentException when the length is not whole quanta or not whole float32 values
+     */
+    static int base64Floats(byte[] text, int offset, int length) {
         if ((length & 3) != 0) {
             throw new IllegalArgumentException("base64 length " + length + " is not a multiple of 4");
         }
         if (length == 0) {
-            return new float[0];
+            return 0;
         }
         int end = offset + length;
         int padding = text[end - 1] == '=' ? (text[end - 2] == '=' ? 2 : 1) : 0;
@@ -78,11 +83,21 @@ public final class Float32 {
         if ((bytes & 3) != 0) {
             throw new IllegalArgumentException(bytes + " bytes are not whole float32 values");
         }
+        return bytes >> 2;
+    }
+
+    /** {@link #fromBase64}, with the tables or with the JDK's decoder (both are tested on every JDK). */
+    static float[] fromBase64(byte[] text, int offset, int length, boolean tables) {
+        int floats = base64Floats(text, offset, length);
+        if (length == 0) {
+            return new float[0];
+        }
         if (!tables) {
             ByteBuffer raw = BASE64.decode(ByteBuffer.wrap(text, offset, length));
             return fromLittleEndian(raw.array(), raw.arrayOffset() + raw.position(), raw.remaining());
         }
-        float[] out = new float[bytes >> 2];
+        int end = offset + length;
+        float[] out = new float[floats];
         // 16 characters are 12 bytes, three whole floats. The last quantum (it may hold padding) is
         // never part of a block: it goes to the JDK's decoder with the rest, which checks the padding.
         int blocks = (length - 4) >> 4;
