@@ -146,6 +146,15 @@ class ValidationErrorsTest {
         HttpResponse<String> h2ok = h2.send(chunked.apply("{\"model\":\"text-embedding-3-small\",\"input\":\"y\"}".getBytes(StandardCharsets.UTF_8)),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, h2ok.statusCode(), h2ok.body());
+        assertEquals(HttpClient.Version.HTTP_2, h2ok.version());
+        // An HTTP/2 body with a declared length over the limit: turned away before it is read, in the envelope.
+        HttpResponse<String> h2big = h2.send(HttpRequest.newBuilder(embeddings).header("Authorization", TestKeys.BEARER)
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, h2big.version());
+        assertEquals(413, h2big.statusCode());
+        assertEquals("request_too_large", Api.JSON.readTree(h2big.body()).get("error").get("code").asText());
+        assertEquals(2, fake.callCount());
     }
 
     @Test
