@@ -124,6 +124,37 @@ public final class FakeOpenAi extends FakeUpstream {
                 "invalid_request_error", null, "model_not_found"));
     }
 
+    /** A 200 of the normal shape whose vectors are all zeros (same sizes; base64 or numbers as asked). */
+    public static Fault zeroVectors() {
+        return Fault.rewrite(FakeOpenAi::zeroed);
+    }
+
+    static String zeroed(String body) {
+        StringBuilder out = new StringBuilder(body.length());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"embedding\":(\"[^\"]*\"|\\[[^\\]]*\\])").matcher(body);
+        while (m.find()) {
+            String v = m.group(1);
+            String zero = v.startsWith("\"") ? v.replaceAll("[^\"=]", "A") : v.replaceAll("[-0-9.eE+]+", "0.0");
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement("\"embedding\":" + zero));
+        }
+        return m.appendTail(out).toString();
+    }
+
+    /**
+     * A normal answer from a careless upstream that echoes this fake's key back: in the {@code model}
+     * field and in response headers.
+     */
+    public Fault echoingKey() {
+        return Fault.rewrite(b -> b.replaceFirst("\"model\":\"[^\"]*\"", "\"model\":" + quote(apiKey())),
+                Map.of("x-request-id", apiKey(), "openai-organization", "org-" + apiKey(), "retry-after", apiKey()));
+    }
+
+    /** An error whose message, type and code echo this fake's key, with the key in a header too. */
+    public Fault errorEchoingKey(int status) {
+        return Fault.respond(status, errorBody("Invalid request for key " + apiKey() + ": rejected", apiKey(), apiKey(), apiKey()),
+                Map.of("x-request-id", apiKey(), "retry-after", "1"));
+    }
+
     private static String trimNumber(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }

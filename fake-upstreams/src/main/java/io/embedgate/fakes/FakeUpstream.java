@@ -192,8 +192,93 @@ public abstract class FakeUpstream implements AutoCloseable {
                 send(request, Answer.json(200, "{\"object\":\"list\",\"data\":[{\"embedding\":[0.1,", Map.of()));
             } else if (fault instanceof Fault.MissingVector) {
                 send(request, answerMissingVector(request, body));
+            } else if (fault instanceof Fault.EndlessBody) {
+                stream(request, Long.MAX_VALUE);
+            } else if (fault instanceof Fault.HugeBody h) {
+                stream(request, h.bytes());
+            } else if (fault instanceof Fault.TrickleBody t) {
+                trickle(request, answer(request, body), t);
+            } else if (fault instanceof Fault.CutOffBody) {
+                cutOff(request, answer(request, body));
+            } else if (fault instanceof Fault.Redirect r) {
+                request.response().setStatusCode(r.status()).putHeader("location", r.location()).putHeader("content-type", "text/html")
+                        .end("<html><body>Moved</body></html>");
+            } else if (fault instanceof Fault.SwitchingProtocols) {
+                request.response().setStatusCode(101).putHeader("connection", "upgrade").putHeader("upgrade", "websocket").end();
+            } else if (fault instanceof Fault.Rewrite r) {
+                Answer a = answer(request, body);
+                Map<String, String> headers = new HashMap<>(a.headers());
+                headers.putAll(r.extraHeaders());
+                send(request, new Answer(a.status(), Buffer.buffer(r.body().apply(a.body().toString())), headers));
             }
         });
+    }
+
+    /** Start of a valid OpenAI-shaped answer; what follows it never completes the JSON. */
+    private static final Buffer STREAM_HEAD = Buffer.buffer("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":\"");
+    private static final Buffer FILLER = Buffer.buffer("AAAA".repeat(16 * 1024));
+
+    /**
+     * A 200 body of {@code total} bytes (endless for {@code Long.MAX_VALUE}: chunked), written only
+     * as fast as the caller reads, until it is sent or the caller hangs up.
+     */
+    private void stream(HttpServerRequest request, long total) {
+        var response = request.response().setStatusCode(200).putHeader("content-type", "application/json");
+        if (total == Long.MAX_VALUE) {
+            response.setChunked(true);
+        } else {
+            response.putHeader("content-length", Long.toString(total));
+        }
+        long[] sent = { 0 };
+        Runnable[] pump = new Runnable[1];
+        pump[0] = () -> {
+            while (!response.closed() && !response.writeQueueFull()) {
+                Buffer next = sent[0] == 0 ? STREAM_HEAD : FILLER;
+                long left = total - sent[0];
+                if (left <= next.length()) {
+                    response.end(next.getBuffer(0, (int) left));
+                    return;
+                }
+                response.write(next);
+                sent[0] += next.length();
+            }
+            if (!response.closed()) {
+                response.drainHandler(v -> pump[0].run());
+            }
+        };
+        pump[0].run();
+    }
+
+    /** The answer, {@code t.bytesPerTick()} bytes per tick, with its real {@code Content-Length}. */
+    private void trickle(HttpServerRequest request, Answer a, Fault.TrickleBody t) {
+        var response = request.response().setStatusCode(a.status()).putHeader("content-type", "application/json")
+                .putHeader("content-length", Integer.toString(a.body().length()));
+        a.headers().forEach(response::putHeader);
+        int[] at = { 0 };
+        vertx.setPeriodic(Math.max(1, t.interval().toMillis()), id -> {
+            if (response.closed()) {
+                vertx.cancelTimer(id);
+                abandoned.incrementAndGet();
+                return;
+            }
+            int end = Math.min(a.body().length(), at[0] + t.bytesPerTick());
+            Buffer piece = a.body().getBuffer(at[0], end);
+            at[0] = end;
+            if (end == a.body().length()) {
+                vertx.cancelTimer(id);
+                response.end(piece);
+            } else {
+                response.write(piece);
+            }
+        });
+    }
+
+    /** Announces the whole answer, sends half of it, and closes the connection. */
+    private static void cutOff(HttpServerRequest request, Answer a) {
+        var response = request.response().setStatusCode(a.status()).putHeader("content-type", "application/json")
+                .putHeader("content-length", Integer.toString(a.body().length()));
+        response.write(a.body().getBuffer(0, a.body().length() / 2))
+                .onComplete(done -> request.connection().close());
     }
 
     private static void send(HttpServerRequest request, Answer a) {

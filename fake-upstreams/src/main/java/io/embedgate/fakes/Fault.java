@@ -2,6 +2,7 @@ package io.embedgate.fakes;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A scripted misbehaviour for the next upstream call. Queue several to script a sequence, e.g. two
@@ -27,6 +28,69 @@ public sealed interface Fault {
 
     /** 200 with one vector fewer than inputs. */
     record MissingVector() implements Fault {
+    }
+
+    /**
+     * 200 whose chunked body never ends: the start of a valid answer, then filler for as long as the
+     * caller reads (written with backpressure, so the fake itself stays small).
+     */
+    record EndlessBody() implements Fault {
+    }
+
+    /** 200 announcing and sending {@code bytes} bytes: the start of a valid answer, then filler. */
+    record HugeBody(long bytes) implements Fault {
+    }
+
+    /** The normal answer, {@code bytesPerTick} bytes every {@code interval}: a body that trickles. */
+    record TrickleBody(Duration interval, int bytesPerTick) implements Fault {
+    }
+
+    /** The normal answer's status, headers and {@code Content-Length}, then the connection closes halfway through the body. */
+    record CutOffBody() implements Fault {
+    }
+
+    /** A redirect ({@code 301}, {@code 302}, {@code 307}, {@code 308}) to {@code location}, which a client must not follow with the key. */
+    record Redirect(int status, String location) implements Fault {
+    }
+
+    /** {@code 101 Switching Protocols}, as a misconfigured proxy might answer. */
+    record SwitchingProtocols() implements Fault {
+    }
+
+    /** The normal answer with its body rewritten, e.g. zero vectors or the key echoed in a field. */
+    record Rewrite(UnaryOperator<String> body, Map<String, String> extraHeaders) implements Fault {
+    }
+
+    static Fault endlessBody() {
+        return new EndlessBody();
+    }
+
+    static Fault hugeBody(long bytes) {
+        return new HugeBody(bytes);
+    }
+
+    static Fault trickle(Duration interval, int bytesPerTick) {
+        return new TrickleBody(interval, bytesPerTick);
+    }
+
+    static Fault cutOffBody() {
+        return new CutOffBody();
+    }
+
+    static Fault redirect(int status, String location) {
+        return new Redirect(status, location);
+    }
+
+    static Fault switchingProtocols() {
+        return new SwitchingProtocols();
+    }
+
+    static Fault rewrite(UnaryOperator<String> body) {
+        return new Rewrite(body, Map.of());
+    }
+
+    static Fault rewrite(UnaryOperator<String> body, Map<String, String> extraHeaders) {
+        return new Rewrite(body, extraHeaders);
     }
 
     static Fault respond(int status, String body) {
