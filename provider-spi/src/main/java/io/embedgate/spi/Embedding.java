@@ -57,6 +57,20 @@ public sealed interface Embedding permits Embedding.Floats, Embedding.Bytes {
             return v;
         }
 
+        /**
+         * Whether the vector can be an embedding at all. With {@code decode}, base64 text is decoded
+         * (and kept, for a client that wants the numbers); without, it is only scanned.
+         *
+         * @throws IllegalArgumentException when the base64 text is not base64 of whole float32 values
+         */
+        public Float32.Validity validity(boolean decode) {
+            float[] v = values;
+            if (v == null && !decode) {
+                return Float32.validityOfBase64(base64, offset, base64Length);
+            }
+            return Float32.validity(v != null ? v : values());
+        }
+
         /** True when this vector still holds the provider's base64 text. */
         public boolean hasBase64() {
             return base64 != null;

@@ -144,6 +144,80 @@ public final class Float32 {
         return out;
     }
 
+    /** Whether a float vector can be an embedding at all. */
+    public enum Validity {
+        OK,
+        /** A NaN or infinite value: JSON cannot carry it, and no similarity can be computed with it. */
+        NOT_FINITE,
+        /** Every value is zero: the vector has no direction, so cosine similarity is undefined on it. */
+        ALL_ZERO
+    }
+
+    /** {@link Validity} of decoded values. */
+    public static Validity validity(float[] values) {
+        boolean nonZero = false;
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return Validity.NOT_FINITE;
+            }
+            nonZero |= v != 0f;
+        }
+        return nonZero ? Validity.OK : Validity.ALL_ZERO;
+    }
+
+    /**
+     * {@link Validity} of base64 float32 text, checked without decoding it into floats (no
+     * allocation on the tables path): the exponent and magnitude bits are read from each value's
+     * bytes as they are decoded.
+     *
+     * @throws IllegalArgumentException when the text is not base64 of whole float32 values
+     */
+    public static Validity validityOfBase64(byte[] text, int offset, int length) {
+        return validityOfBase64(text, offset, length, !JDK_DECODES_FAST);
+    }
+
+    static Validity validityOfBase64(byte[] text, int offset, int length, boolean tables) {
+        base64Floats(text, offset, length);
+        if (length == 0) {
+            return Validity.ALL_ZERO;
+        }
+        int end = offset + length;
+        int i = offset;
+        int bad = 0;
+        int nonZero = 0;
+        boolean notFinite = false;
+        if (tables) {
+            int blocks = (length - 4) >> 4;
+            int[] t0 = B64_0;
+            int[] t1 = B64_1;
+            int[] t2 = B64_2;
+            int[] t3 = B64_3;
+            for (int k = 0; k < blocks; k++, i += 16) {
+                int a = t0[text[i] & 0xff] | t1[text[i + 1] & 0xff] | t2[text[i + 2] & 0xff] | t3[text[i + 3] & 0xff];
+                int b = t0[text[i + 4] & 0xff] | t1[text[i + 5] & 0xff] | t2[text[i + 6] & 0xff] | t3[text[i + 7] & 0xff];
+                int c = t0[text[i + 8] & 0xff] | t1[text[i + 9] & 0xff] | t2[text[i + 10] & 0xff] | t3[text[i + 11] & 0xff];
+                int d = t0[text[i + 12] & 0xff] | t1[text[i + 13] & 0xff] | t2[text[i + 14] & 0xff] | t3[text[i + 15] & 0xff];
+                bad |= a | b | c | d;
+                // x, y, z hold each value's four bytes in memory order, so the low byte of each is the float's top byte (sign, exponent).
+                int x = a << 8 | b >>> 16;
+                int y = b << 16 | c >>> 8;
+                int z = c << 24 | d;
+                notFinite |= (x & 0x807F) == 0x807F | (y & 0x807F) == 0x807F | (z & 0x807F) == 0x807F;
+                nonZero |= (x | y | z) & 0xFFFFFF7F;
+            }
+            if (bad < 0) {
+                throw new IllegalArgumentException("not base64: a character outside the base64 alphabet");
+            }
+        }
+        ByteBuffer rest = BASE64.decode(ByteBuffer.wrap(text, i, end - i));
+        for (int r = rest.position(); r < rest.limit(); r += 4) {
+            int bits = Float.floatToRawIntBits((float) LE.get(rest.array(), rest.arrayOffset() + r));
+            notFinite |= (bits & 0x7F800000) == 0x7F800000;
+            nonZero |= bits & 0x7FFFFFFF;
+        }
+        return notFinite ? Validity.NOT_FINITE : nonZero != 0 ? Validity.OK : Validity.ALL_ZERO;
+    }
+
     /** False when any value is NaN or infinite (JSON cannot carry them; no embedding holds them). */
     public static boolean allFinite(float[] values) {
         for (float v : values) {

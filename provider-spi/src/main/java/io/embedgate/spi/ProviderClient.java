@@ -15,6 +15,15 @@ public interface ProviderClient extends AutoCloseable {
      */
     Uni<EmbeddingResult> embed(EmbeddingCall call);
 
+    /**
+     * How large this instance's replies are in its wire format for vectors of {@code dtype}: what the
+     * gateway sets aside in its memory budget, and the cap on a reply body. {@link ReplySize#NONE} for
+     * a model that runs in-process.
+     */
+    default ReplySize replySize(OutputDtype dtype) {
+        return ReplySize.NONE;
+    }
+
     @Override
     default void close() {
     }

@@ -14,6 +14,21 @@ public final class Secrets {
     private Secrets() {
     }
 
+    /** What an upstream error type or code may look like to be passed on: a short identifier. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+    /**
+     * An upstream identifier (an error type or code) fit to be passed on, or null: a short token that
+     * neither contains {@code key} nor looks like a key. Unlike a message, which is redacted, such a
+     * value is dropped whole: a client that matches on codes must never see a key as one.
+     */
+    public static String token(String value, String key) {
+        if (value == null || !TOKEN.matcher(value).matches() || KEY_SHAPES.matcher(value).find()) {
+            return null;
+        }
+        return key != null && key.length() >= 4 && value.contains(key) ? null : value;
+    }
+
     /** Removes {@code key} and anything shaped like a provider key from {@code text}. */
     public static String redact(String text, String key) {
         if (text == null) {

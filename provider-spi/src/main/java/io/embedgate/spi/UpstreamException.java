@@ -29,8 +29,13 @@ public final class UpstreamException extends RuntimeException {
         TIMEOUT,
         /** Connection refused, reset or closed. */
         CONNECTION,
-        /** A 2xx whose body is not what the API promises (garbage, wrong vector count). */
-        INVALID_RESPONSE
+        /** A 2xx whose body is not what the API promises (garbage, wrong vector count, too large), or a redirect or 1xx. */
+        INVALID_RESPONSE,
+        /**
+         * The gateway itself could not take the reply on: its memory budget could not spare what the
+         * reply needed. Not the provider's fault (breakers ignore it), and retrying now would not help.
+         */
+        GATEWAY_OVERLOADED
     }
 
     private final String provider;
@@ -48,8 +53,9 @@ public final class UpstreamException extends RuntimeException {
         this.provider = provider;
         this.kind = kind;
         this.httpStatus = httpStatus;
-        this.errorType = errorType;
-        this.errorCode = errorCode;
+        // Upstream identifiers reach the client's error envelope: only ever as short tokens.
+        this.errorType = Secrets.token(errorType, null);
+        this.errorCode = Secrets.token(errorCode, null);
         this.retryable = retryable;
         this.retryAfter = retryAfter;
     }
@@ -72,16 +78,33 @@ public final class UpstreamException extends RuntimeException {
                     ? Kind.QUOTA_EXHAUSTED : Kind.RATE_LIMITED;
         } else if (status == 408 || status == 409 || status >= 500) {
             kind = Kind.SERVER_ERROR;
+        } else if (status < 400) {
+            // 1xx and 3xx: a misconfigured upstream or proxy. Redirects are never followed (the key
+            // would travel to wherever they point), so they are the upstream's fault, not the client's.
+            kind = Kind.INVALID_RESPONSE;
         } else {
             kind = Kind.BAD_REQUEST;
         }
-        boolean retryable = shouldRetry != null ? shouldRetry
-                : kind == Kind.RATE_LIMITED || kind == Kind.SERVER_ERROR;
+        boolean retryable = kind != Kind.INVALID_RESPONSE && (shouldRetry != null ? shouldRetry
+                : kind == Kind.RATE_LIMITED || kind == Kind.SERVER_ERROR);
         return new UpstreamException(provider, kind, status, errorType, errorCode, message, retryable, retryAfter, null);
     }
 
     public static UpstreamException invalidResponse(String provider, String message) {
         return new UpstreamException(provider, Kind.INVALID_RESPONSE, 0, null, null, message, true, null, null);
+    }
+
+    /** An answer with a status no embeddings API gives: a redirect (never followed) or a 1xx. */
+    public static UpstreamException unexpectedStatus(String provider, int status) {
+        String what = status >= 300 && status < 400
+                ? "answered with a redirect (HTTP " + status + "); redirects are not followed, so the key never travels to another location"
+                : "answered HTTP " + status + ", which no embeddings API sends";
+        return new UpstreamException(provider, Kind.INVALID_RESPONSE, status, null, "unexpected_status", what, false, null, null);
+    }
+
+    /** The gateway's memory budget could not spare what a reply needed. */
+    public static UpstreamException overloaded(String provider, String message) {
+        return new UpstreamException(provider, Kind.GATEWAY_OVERLOADED, 0, null, "gateway_overloaded", message, false, null, null);
     }
 
     public static UpstreamException connection(String provider, Throwable cause) {

@@ -87,6 +87,45 @@ class Float32Test {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = { true, false })
+    void validityOfBase64IsTheValidityOfTheDecodedValues(boolean tables) {
+        Random random = new Random(11);
+        for (int round = 0; round < 20_000; round++) {
+            int floats = 1 + random.nextInt(40);
+            int[] bits = new int[floats];
+            // Mostly ordinary values, with one NaN or infinity, or all zeros (either sign), anywhere.
+            for (int i = 0; i < floats; i++) {
+                bits[i] = Float.floatToRawIntBits((float) random.nextGaussian() * 0.03f);
+            }
+            switch (random.nextInt(4)) {
+                case 0 -> bits[random.nextInt(floats)] = 0x7f800000 | random.nextInt() & 0x807fffff;
+                case 1 -> {
+                    for (int i = 0; i < floats; i++) {
+                        bits[i] = random.nextBoolean() ? 0 : 0x80000000;
+                    }
+                }
+                case 2 -> {
+                    for (int i = 0; i < floats; i++) {
+                        bits[i] = random.nextBoolean() ? 0 : 0x80000000;
+                    }
+                    bits[random.nextInt(floats)] = random.nextInt() & 0x007fffff | 1; // one subnormal: not all zero
+                }
+                default -> {
+                    // ordinary
+                }
+            }
+            byte[] text = Base64.getEncoder().encode(littleEndian(bits));
+            byte[] framed = frame(text, random);
+            int offset = framed.length - text.length - 3;
+            assertEquals(Float32.validity(reference(text)), Float32.validityOfBase64(framed, offset, text.length, tables),
+                    () -> java.util.Arrays.toString(bits));
+        }
+        byte[] bad = "AAAA*AAAAAAAAAAAAAAAAAAAAAA=".getBytes();
+        assertThrows(IllegalArgumentException.class, () -> Float32.validityOfBase64(bad, 0, bad.length, tables));
+        assertEquals(Float32.Validity.ALL_ZERO, Float32.validityOfBase64(new byte[0], 0, 0, tables));
+    }
+
     private static void checkRoundTrip(int[] bits, Random random, boolean tables) {
         byte[] text = Base64.getEncoder().encode(littleEndian(bits));
         byte[] framed = frame(text, random);

@@ -4,6 +4,8 @@ import io.embedgate.provider.support.UpstreamCall;
 import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.OutputDtype;
+import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.ProviderClient;
 import io.smallrye.mutiny.Uni;
 
@@ -23,9 +25,14 @@ final class GeminiClient implements ProviderClient {
     @Override
     public Uni<EmbeddingResult> embed(EmbeddingCall call) {
         return UpstreamCall.handle(call, http, "/v1beta/models/" + UpstreamHttp.pathSegment(call.upstreamModel()) + ":batchEmbedContents",
-                GeminiWire.request(call),
+                GeminiWire.request(call), GeminiWire.REPLY,
                 body -> GeminiWire.response(body, call, name),
                 (status, body, retryAfter, shouldRetry) -> GeminiWire.error(status, body, retryAfter, name, apiKey));
+    }
+
+    @Override
+    public ReplySize replySize(OutputDtype dtype) {
+        return GeminiWire.REPLY;
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.RetryAfter;
 import io.embedgate.spi.Secrets;
 import io.embedgate.spi.TokenEstimate;
@@ -27,6 +28,9 @@ import io.embedgate.spi.Usage;
 final class GeminiWire {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    /** Replies are pretty-printed JSON numbers, one per indented line (~24 bytes each). */
+    static final ReplySize REPLY = new ReplySize(24, 64);
 
     private GeminiWire() {
     }
@@ -171,6 +175,8 @@ final class GeminiWire {
             // e.g. an HTML error page: keep the status only
         }
         message = Secrets.redact(JsonVectors.clip(message, status), apiKey);
+        grpcStatus = Secrets.token(grpcStatus, apiKey);
+        reason = Secrets.token(reason, apiKey);
         Duration retry = retryDelay != null ? retryDelay : retryAfterHeader;
         if (status == 400 && ("API_KEY_INVALID".equals(reason) || message.startsWith("API key not valid"))) {
             return new UpstreamException(provider, UpstreamException.Kind.AUTHENTICATION, status, grpcStatus, reason, message, false, null, null);

@@ -4,6 +4,8 @@ import io.embedgate.provider.support.UpstreamCall;
 import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.OutputDtype;
+import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.ProviderClient;
 import io.smallrye.mutiny.Uni;
 
@@ -22,9 +24,14 @@ final class MistralClient implements ProviderClient {
 
     @Override
     public Uni<EmbeddingResult> embed(EmbeddingCall call) {
-        return UpstreamCall.handle(call, http, "/embeddings", MistralWire.request(call),
+        return UpstreamCall.handle(call, http, "/embeddings", MistralWire.request(call), replySize(call.dtype()),
                 body -> MistralWire.response(body, call, name),
                 (status, body, retryAfter, shouldRetry) -> MistralWire.error(status, body, retryAfter, name, apiKey));
+    }
+
+    @Override
+    public ReplySize replySize(OutputDtype dtype) {
+        return dtype == OutputDtype.FLOAT ? MistralWire.FLOAT_REPLY : MistralWire.INTEGER_REPLY;
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.OutputDtype;
+import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.Secrets;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
@@ -31,6 +32,10 @@ import io.embedgate.spi.Usage;
 final class MistralWire {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    /** Float vectors come as compact JSON numbers (~12 bytes each); integer types as -128..255. */
+    static final ReplySize FLOAT_REPLY = new ReplySize(12, 40);
+    static final ReplySize INTEGER_REPLY = new ReplySize(4, 16);
 
     private MistralWire() {
     }
@@ -200,8 +205,8 @@ final class MistralWire {
         } catch (IOException notJson) {
             // keep the status only
         }
-        return UpstreamException.fromStatus(provider, status, type, code, Secrets.redact(JsonVectors.clip(message, status), apiKey),
-                retryAfter, null);
+        return UpstreamException.fromStatus(provider, status, Secrets.token(type, apiKey), Secrets.token(code, apiKey),
+                Secrets.redact(JsonVectors.clip(message, status), apiKey), retryAfter, null);
     }
 
     private static UpstreamException invalid(String provider, String what) {

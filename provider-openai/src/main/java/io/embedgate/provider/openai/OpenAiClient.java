@@ -4,6 +4,8 @@ import io.embedgate.provider.support.UpstreamCall;
 import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.OutputDtype;
+import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.ProviderClient;
 import io.smallrye.mutiny.Uni;
 
@@ -22,9 +24,14 @@ final class OpenAiClient implements ProviderClient {
 
     @Override
     public Uni<EmbeddingResult> embed(EmbeddingCall call) {
-        return UpstreamCall.handle(call, http, "/embeddings", OpenAiWire.request(call),
+        return UpstreamCall.handle(call, http, "/embeddings", OpenAiWire.request(call), OpenAiWire.REPLY,
                 body -> OpenAiWire.response(body, call.inputs().size(), call.dimensions(), name, call.upstreamModel()),
                 (status, body, retryAfter, shouldRetry) -> OpenAiWire.error(status, body, retryAfter, shouldRetry, name, apiKey));
+    }
+
+    @Override
+    public ReplySize replySize(OutputDtype dtype) {
+        return OpenAiWire.REPLY;
     }
 
     @Override

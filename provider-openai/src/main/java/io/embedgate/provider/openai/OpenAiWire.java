@@ -22,6 +22,7 @@ import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.Secrets;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
@@ -30,6 +31,13 @@ import io.embedgate.spi.Usage;
 final class OpenAiWire {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    /**
+     * Replies are base64 float32 (asked for in every request); servers that ignore
+     * {@code encoding_format} answer JSON numbers, up to ~24 characters each with separators (and
+     * more when pretty-printed), which the cap allows.
+     */
+    static final ReplySize REPLY = new ReplySize(ReplySize.BASE64_FLOAT32, 40);
 
     private OpenAiWire() {
     }
@@ -326,8 +334,8 @@ final class OpenAiWire {
         } catch (IOException notJson) {
             // a non-JSON error page: keep the status, drop the body
         }
-        return UpstreamException.fromStatus(provider, status, type, code, Secrets.redact(JsonVectors.clip(message, status), apiKey),
-                retryAfter, shouldRetry);
+        return UpstreamException.fromStatus(provider, status, Secrets.token(type, apiKey), Secrets.token(code, apiKey),
+                Secrets.redact(JsonVectors.clip(message, status), apiKey), retryAfter, shouldRetry);
     }
 
     private static UpstreamException invalid(String provider, String what) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.RetryAfter;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.WireTap;
@@ -31,27 +32,41 @@ public final class UpstreamCall {
     }
 
     /**
-     * @param http the instance's client
-     * @param path the request path under the base URL, e.g. {@code /embeddings}
-     * @param body the request body
+     * @param http  the instance's client
+     * @param path  the request path under the base URL, e.g. {@code /embeddings}
+     * @param body  the request body
+     * @param sizes how large the provider's replies are in its wire format: the reply body is capped
+     *              at the most a valid answer to this call can take, and what it takes beyond the
+     *              call's reserve is taken from the gateway's memory budget
      */
-    public static Uni<EmbeddingResult> handle(EmbeddingCall call, UpstreamHttp http, String path, byte[] body,
+    public static Uni<EmbeddingResult> handle(EmbeddingCall call, UpstreamHttp http, String path, byte[] body, ReplySize sizes,
             Decoder decoder, ErrorMapper errors) {
         UpstreamEndpoint endpoint = http.endpoint();
         WireTap tap = call.tap();
         if (tap.active()) {
             tap.request("POST", endpoint.url(path), endpoint.headers(), body);
         }
-        return http.post(path, body, reply -> read(reply, tap, decoder, errors));
+        return http.post(path, body, limit(call, sizes), reply -> read(reply, tap, decoder, errors, endpoint.provider()));
     }
 
-    private static EmbeddingResult read(UpstreamHttp.Reply reply, WireTap tap, Decoder decoder, ErrorMapper errors) {
+    /** The cap on a reply to this call; none when the vector size is unknown (tools and tests). */
+    static UpstreamHttp.ReplyLimit limit(EmbeddingCall call, ReplySize sizes) {
+        int values = call.valuesPerVector();
+        long max = values == 0 ? Long.MAX_VALUE : sizes.max(call.inputs().size(), values);
+        return new UpstreamHttp.ReplyLimit(max, call.allowance());
+    }
+
+    private static EmbeddingResult read(UpstreamHttp.Reply reply, WireTap tap, Decoder decoder, ErrorMapper errors, String provider) {
         int status = reply.status();
         if (tap.active()) {
             tap.response(status, reply.headerMap(), reply.body());
         }
         if (status >= 200 && status < 300) {
             return decoder.decode(reply.body());
+        }
+        if (status < 400) {
+            // A redirect or a 1xx: never followed, and not an error body worth parsing.
+            throw UpstreamException.unexpectedStatus(provider, status);
         }
         String shouldRetry = reply.headers().get("x-should-retry");
         throw errors.map(status, reply.body(),

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import io.embedgate.spi.InstanceSettings;
+import io.embedgate.spi.ReplyAllowance;
 import io.embedgate.spi.UpstreamException;
 import io.netty.buffer.ByteBuf;
 import io.smallrye.mutiny.Uni;
@@ -137,31 +138,49 @@ public final class UpstreamHttp implements AutoCloseable {
     }
 
     /**
-     * POSTs a JSON body to a path under the base URL and reads the reply with {@code read}, on the
+     * What a reply may take: {@code maxBytes} at most (a larger body, announced or streamed, is cut
+     * off at once as invalid), of which whatever exceeds the {@code allowance}'s reserve is taken
+     * from the gateway's budget while the body is read.
+     */
+    public record ReplyLimit(long maxBytes, ReplyAllowance allowance) {
+        /** No cap and no accounting: for tools and tests. */
+        public static final ReplyLimit NONE = new ReplyLimit(Long.MAX_VALUE, ReplyAllowance.UNLIMITED);
+    }
+
+    /**
+     * POSTs a JSON body to a path under the base URL, without a reply limit (tools and tests), and
+     * reads the reply with {@code read}, on the
      * thread the reply arrives on: one Mutiny stage per call, not one more per step. A transport
-     * failure fails the Uni with a connection {@link UpstreamException}; whatever {@code read} throws
-     * fails it as is. Cancelling the Uni (an attempt's timeout) resets the request, which closes its
-     * connection rather than leaving a pool slot waiting.
+     * failure fails the Uni with a connection {@link UpstreamException}; a body over the limit with an
+     * invalid-response one (the connection is reset, so nothing more is read); whatever {@code read}
+     * throws fails it as is. Cancelling the Uni (an attempt's timeout) resets the request, which
+     * closes its connection rather than leaving a pool slot waiting.
      */
     public <T> Uni<T> post(String path, byte[] body, Function<Reply, T> read) {
+        return post(path, body, ReplyLimit.NONE, read);
+    }
+
+    /** {@link #post(String, byte[], Function)} with the reply body held to {@code limit}. */
+    public <T> Uni<T> post(String path, byte[] body, ReplyLimit limit, Function<Reply, T> read) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setSsl(ssl)
                 .setURI(basePath + path).setHeaders(headers);
         return Uni.createFrom().emitter(emitter -> {
             ContextInternal here = PerEventLoop.current(vertx);
             if (here != null) {
-                send(clients.on(here), options, body, read, emitter);
+                send(clients.on(here), options, body, limit, read, emitter);
             } else {
                 // Any other thread (a bare event-loop task, a worker, a test): the call runs on an event
                 // loop of its own, so that the reply's head, body and end reach the handlers on the
                 // thread that set them. Sent from elsewhere, the reply is handed over between threads,
                 // and an empty body can end before its handlers are set (replies were seen to get lost).
                 ContextInternal loop = ((VertxInternal) vertx).createEventLoopContext();
-                loop.runOnContext(v -> send(clients.on(loop), options, body, read, emitter));
+                loop.runOnContext(v -> send(clients.on(loop), options, body, limit, read, emitter));
             }
         });
     }
 
-    private <T> void send(HttpClient client, RequestOptions options, byte[] body, Function<Reply, T> read, UniEmitter<? super T> emitter) {
+    private <T> void send(HttpClient client, RequestOptions options, byte[] body, ReplyLimit limit, Function<Reply, T> read,
+            UniEmitter<? super T> emitter) {
         // null: waiting for a connection; a request: in flight; OVER: answered or cancelled
         AtomicReference<Object> state = new AtomicReference<>();
         emitter.onTermination(() -> {
@@ -177,13 +196,14 @@ public final class UpstreamHttp implements AutoCloseable {
                     }
                     return request.send(Buffer.buffer(body));
                 })
-                .compose(UpstreamHttp::reply)
+                .compose(response -> reply(response, limit, endpoint.provider()))
                 .onComplete(result -> {
                     if (state.getAndSet(OVER) == OVER) {
                         return;
                     }
                     if (result.failed()) {
-                        emitter.fail(UpstreamException.connection(endpoint.provider(), result.cause()));
+                        Throwable cause = result.cause();
+                        emitter.fail(cause instanceof UpstreamException u ? u : UpstreamException.connection(endpoint.provider(), cause));
                         return;
                     }
                     T value;
@@ -197,31 +217,56 @@ public final class UpstreamHttp implements AutoCloseable {
                 });
     }
 
+    /** Error bodies are messages: anything longer than this is not worth reading. */
+    static final int MAX_ERROR_BODY = 1 << 20;
+
     /**
      * The whole reply, its body copied once into one array sized from {@code Content-Length}
      * ({@code response.body()} would append every chunk to a growing buffer, then copy that again:
-     * about three copies of a ~3 MB 256-vector body instead of one).
+     * about three copies of a ~3 MB 256-vector body instead of one), never larger than the limit.
      */
-    private static Future<Reply> reply(HttpClientResponse response) {
+    private static Future<Reply> reply(HttpClientResponse response, ReplyLimit limit, String provider) {
+        int status = response.statusCode();
+        long max = status >= 200 && status < 300 ? limit.maxBytes() : Math.min(limit.maxBytes(), MAX_ERROR_BODY);
         Promise<Reply> done = Promise.promise();
-        Body body = new Body(response.getHeader(HttpHeaders.CONTENT_LENGTH));
-        response.handler(body::append)
-                .exceptionHandler(done::tryFail)
+        Body body = new Body(response.getHeader(HttpHeaders.CONTENT_LENGTH), max, limit.allowance());
+        UpstreamException refused = body.refusal(provider);
+        if (refused != null) {
+            response.request().reset();
+            return Future.failedFuture(refused);
+        }
+        response.handler(chunk -> {
+            UpstreamException over = body.append(chunk, provider);
+            if (over != null && done.tryFail(over)) {
+                // Stop reading: a body that never ends, or one far larger than any valid answer, must
+                // not be read to its end. The reset closes the connection.
+                response.request().reset();
+            }
+        }).exceptionHandler(done::tryFail)
                 .endHandler(v -> done.tryComplete(new Reply(response.statusCode(), response.headers(), body.bytes())));
         return done.future();
     }
 
-    /** A body collected chunk by chunk; grows only when the length was not announced (or was wrong). */
+    /**
+     * A body collected chunk by chunk, within a byte limit; grows only when the length was not
+     * announced (or was wrong). Memory past the allowance's reserve is taken from the gateway's
+     * budget as the array grows.
+     */
     private static final class Body {
         /** A length above this is not trusted for a single allocation up front. */
         private static final int MAX_PRESIZE = 64 << 20;
         private static final byte[] EMPTY = new byte[0];
 
+        private final long announcedLength;
         private final int announced;
+        private final long max;
+        private final ReplyAllowance allowance;
+        /** Bytes of capacity taken from the budget beyond the allowance's reserve. */
+        private long extended;
         private byte[] bytes = EMPTY;
         private int length;
 
-        Body(String contentLength) {
+        Body(String contentLength, long max, ReplyAllowance allowance) {
             long n = -1;
             if (contentLength != null) {
                 try {
@@ -230,12 +275,29 @@ public final class UpstreamHttp implements AutoCloseable {
                     // Netty rejects a malformed Content-Length before this; grow as for a chunked body.
                 }
             }
-            announced = n >= 0 && n <= MAX_PRESIZE ? (int) n : -1;
+            this.announcedLength = n;
+            this.max = max;
+            this.allowance = allowance;
+            announced = n >= 0 && n <= MAX_PRESIZE && n <= max ? (int) n : -1;
         }
 
-        void append(Buffer chunk) {
+        /** Why the reply is refused before a byte of its body is read; null when it is not. */
+        UpstreamException refusal(String provider) {
+            if (announcedLength > max) {
+                return UpstreamException.invalidResponse(provider, "announced a body of " + announcedLength
+                        + " bytes, more than any valid answer to this call can take (" + max + ")");
+            }
+            return null;
+        }
+
+        /** Appends a chunk; the reason to stop reading when the body outgrows its limit or the budget. */
+        UpstreamException append(Buffer chunk, String provider) {
             int n = chunk.length();
-            if (length == 0 && n == announced) {
+            if (length + (long) n > max) {
+                return UpstreamException.invalidResponse(provider, "sent a body of more than " + max
+                        + " bytes, more than any valid answer to this call can take; it was cut off");
+            }
+            if (length == 0 && n == announced && reserve(n)) {
                 // The whole body in one chunk (most replies up to tens of KB): Vert.x has already
                 // copied it out of Netty's pooled buffer into an unpooled array of exactly this size,
                 // which nobody else holds; take that array instead of copying it once more.
@@ -243,15 +305,34 @@ public final class UpstreamHttp implements AutoCloseable {
                 if (b.hasArray() && b.arrayOffset() == 0 && b.array().length == n) {
                     bytes = b.array();
                     length = n;
-                    return;
+                    return null;
                 }
             }
             if (length + n > bytes.length) {
-                int size = length == 0 && announced >= n ? announced : Math.max(bytes.length * 2, Math.max(length + n, 16 * 1024));
+                long wanted = length == 0 && announced >= n ? announced : Math.max(bytes.length * 2L, Math.max(length + n, 16 * 1024));
+                int size = (int) Math.min(wanted, Math.min(max, Integer.MAX_VALUE - 16));
+                if (!reserve(size)) {
+                    return UpstreamException.overloaded(provider, "the gateway's memory budget cannot hold a reply of "
+                            + size + " bytes right now");
+                }
                 bytes = Arrays.copyOf(bytes, size);
             }
             chunk.getBytes(0, n, bytes, length);
             length += n;
+            return null;
+        }
+
+        /** Makes sure a buffer of {@code capacity} bytes is covered by the reserve plus what was taken from the budget. */
+        private boolean reserve(long capacity) {
+            long beyond = capacity - allowance.reserved() - extended;
+            if (beyond <= 0) {
+                return true;
+            }
+            if (!allowance.tryExtend(beyond)) {
+                return false;
+            }
+            extended += beyond;
+            return true;
         }
 
         byte[] bytes() {
