@@ -36,6 +36,14 @@ public final class ApiException extends RuntimeException {
         return new ApiException(404, "invalid_request_error", "model_not_found", "model", message, null);
     }
 
+    /**
+     * 503 with {@code retry-after: 1}: the gateway is at its limit for now (its memory budget), which
+     * the OpenAI SDKs retry with backoff.
+     */
+    public static ApiException overloaded(String message) {
+        return new ApiException(503, "server_error", "gateway_overloaded", null, message, Map.of("retry-after", "1", "retry-after-ms", "1000"));
+    }
+
     public int status() {
         return status;
     }

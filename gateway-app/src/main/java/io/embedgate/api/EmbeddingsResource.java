@@ -1,5 +1,7 @@
 package io.embedgate.api;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -18,12 +20,11 @@ import io.embedgate.cache.CachedEmbeddings;
 import io.embedgate.debug.DebugSettings;
 import io.embedgate.debug.Redactor;
 import io.embedgate.debug.Trace;
+import io.embedgate.limits.MemoryBudget;
+import io.embedgate.limits.MemoryEstimate;
 import io.embedgate.observability.RequestRecord;
 import io.embedgate.routing.EmbeddingJob;
 import io.embedgate.routing.Routed;
-import io.embedgate.spi.Embedding;
-import io.embedgate.spi.Float32;
-import io.embedgate.spi.UpstreamException;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -68,6 +69,8 @@ public class EmbeddingsResource {
     DebugJson debugJson;
     @Inject
     Tracer tracer;
+    @Inject
+    MemoryBudget budget;
 
     @POST
     @Path("v1/embeddings")
@@ -90,23 +93,52 @@ public class EmbeddingsResource {
         record.model = request == null ? null : request.model(); // logged even when the request is rejected
         String keyId = rc.get(AuthFilter.KEY_ID);
         Trace trace = trace(request, keyId);
-        EmbeddingJob job = validator.validate(request, trace);
+        EmbeddingJob validated = validator.validate(request, trace);
         trace.mark("validation");
+        record.model = validated.model().model().id();
+        record.inputs = validated.inputs().size();
+        record.orqName = validated.attribution().name().orElse(null);
+        record.contactId = validated.attribution().contactId().orElse(null);
+        long need = MemoryEstimate.of(validated);
+        if (need > 2 * budget.capacity()) {
+            throw new ApiException(413, "invalid_request_error", "request_too_large", "input", "This request would hold about "
+                    + (need >> 20) + " MB in memory at once; this gateway allows at most " + (2 * budget.capacity() >> 20)
+                    + " MB per request (twice gateway.limits.max-inflight-bytes). Split the inputs over several requests.", null);
+        }
+        MemoryBudget.Permit now = budget.tryAdmit(need);
+        if (now != null) {
+            return admitted(request, rc, record, keyId, trace, validated, now);
+        }
+        return budget.admit(need, validated.deadline().remaining())
+                .onItem().transformToUni(permit -> admitted(request, rc, record, keyId, trace, validated, permit));
+    }
+
+    /**
+     * Serves a request that holds its share of the memory budget. The share is given back when both
+     * the response is over (sent, failed or abandoned) and the work behind it is done.
+     */
+    private Uni<RestResponse<EmbeddingsResponse>> admitted(EmbeddingRequest request, RoutingContext rc, RequestRecord record, String keyId,
+            Trace trace, EmbeddingJob validated, MemoryBudget.Permit permit) {
+        EmbeddingJob job = validated.withMemory(permit);
+        AtomicBoolean responseOver = new AtomicBoolean();
+        Runnable responseDone = () -> {
+            if (responseOver.compareAndSet(false, true)) {
+                permit.release();
+            }
+        };
+        rc.addEndHandler(end -> responseDone.run());
+        if (rc.response().ended() || rc.response().closed()) {
+            responseDone.run(); // over before the handler was added (the client hung up while the request waited)
+        }
         boolean base64 = "base64".equals(request.encodingFormat());
-        record.model = job.model().model().id();
-        record.inputs = job.inputs().size();
-        record.orqName = job.attribution().name().orElse(null);
-        record.contactId = job.attribution().contactId().orElse(null);
-        Uni<RestResponse<EmbeddingsResponse>> answer = embeddings.embed(job, keyId == null ? "" : keyId).map(a -> {
+        Uni<RestResponse<EmbeddingsResponse>> answer = embeddings.embed(job, keyId == null ? "" : keyId)
+                .onTermination().invoke(permit::release).map(a -> {
             Routed r = a.routed();
             record.model = r.model();
             record.promptTokens = r.usage().promptTokens();
             record.cachedTokens = a.cachedTokens();
             record.cacheHits = a.consulted() ? a.hits() : -1;
             record.usageEstimated = r.usage().estimated();
-            if (!base64) {
-                requireFiniteFloats(r);
-            }
             if (trace.spans()) {
                 trace.annotate(r.model(), r.provider(), r.upstreamModel(), job.inputs().size(), a.consulted() ? a.hits() : -1);
             }
@@ -146,25 +178,5 @@ public class EmbeddingsResource {
                             + ".debug-allowed=true.", null);
         }
         return new Trace(settings, redactor, traced ? tracer : null, traced ? Context.current() : null);
-    }
-
-    /**
-     * Float clients get JSON numbers, which cannot express NaN or infinity: decode every vector and
-     * check it before the response starts, so a bad provider answer becomes a clean 502.
-     */
-    private static void requireFiniteFloats(Routed r) {
-        for (Embedding e : r.embeddings()) {
-            if (e instanceof Embedding.Floats f) {
-                float[] v;
-                try {
-                    v = f.values();
-                } catch (IllegalArgumentException badBase64) {
-                    throw UpstreamException.invalidResponse(r.provider(), "embedding is not valid base64");
-                }
-                if (!Float32.allFinite(v)) {
-                    throw UpstreamException.invalidResponse(r.provider(), "embedding contains NaN or infinite values");
-                }
-            }
-        }
     }
 }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.embedgate.limits.MemoryBudget;
 import io.embedgate.spi.EmbeddingInputs;
 
 import io.embedgate.spi.UpstreamException;
@@ -41,8 +42,16 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response debugged(DebuggedFailure f) {
         Throwable t = f.getCause();
-        ApiException e = t instanceof ApiException a ? a : t instanceof UpstreamException u ? fromUpstream(u) : internal(t);
+        ApiException e = t instanceof ApiException a ? a : t instanceof UpstreamException u ? fromUpstream(u)
+                : t instanceof MemoryBudget.Overloaded o ? ApiException.overloaded(o.getMessage()) : internal(t);
         return ErrorResponses.of(e, f.debug());
+    }
+
+    /** No room in the memory budget within the wait: 503 with retry-after, which the SDKs retry. */
+    @ServerExceptionMapper
+    public Response overloaded(MemoryBudget.Overloaded e) {
+        return respond(ApiException.overloaded("The gateway is at its memory limit for requests in flight: " + e.getMessage()
+                + ". Retry shortly."));
     }
 
     /** Malformed JSON, wrong value types, bad {@code input} shapes. */
@@ -141,14 +150,19 @@ public class ErrorMappers {
                     "Provider '" + p + "' sent an invalid response: " + e.getMessage(), headers);
             case SERVER_ERROR -> new ApiException(502, "upstream_error", "provider_error", null,
                     "Provider '" + p + "' failed" + status + ": " + e.getMessage(), headers);
+            case GATEWAY_OVERLOADED -> ApiException.overloaded("The gateway is short of memory for this request right now ("
+                    + e.getMessage() + "); retry shortly.");
         };
     }
 
     private static ApiException rateLimited(UpstreamException e, Map<String, String> headers, String status) {
         Map<String, String> h = new java.util.HashMap<>(headers);
         e.retryAfter().ifPresent(d -> {
-            h.put("retry-after", Long.toString(Math.max(1, (d.toMillis() + 999) / 1000)));
-            h.put("retry-after-ms", Long.toString(d.toMillis()));
+            // The same moment in both (SDKs read one or the other): whole seconds rounded up, and the
+            // milliseconds; a provider's "retry now" (0) stays 0 in both.
+            long ms = Math.max(0, d.toMillis());
+            h.put("retry-after", Long.toString((ms + 999) / 1000));
+            h.put("retry-after-ms", Long.toString(ms));
         });
         String code = e.kind() == UpstreamException.Kind.QUOTA_EXHAUSTED ? "insufficient_quota" : "rate_limit_exceeded";
         return new ApiException(429, "rate_limit_error", code, null,

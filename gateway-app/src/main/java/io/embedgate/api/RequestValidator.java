@@ -23,6 +23,7 @@ import io.embedgate.catalog.ResolvedModel;
 import io.embedgate.config.GatewayConfig;
 import io.embedgate.debug.DebugSettings;
 import io.embedgate.debug.Trace;
+import io.embedgate.limits.RequestMemory;
 import io.embedgate.routing.EmbeddingJob;
 import io.embedgate.routing.RoutingPolicy;
 import io.embedgate.spi.Deadline;
@@ -126,7 +127,8 @@ public class RequestValidator {
                 : new EmbeddingJob.Attribution(Optional.ofNullable(orq.name()),
                         Optional.ofNullable(orq.contact()).map(RoutingFields.Contact::id));
         return new EmbeddingJob(model, inputs, dimensions, dtype, options.normalize(), forwarded(options),
-                Optional.ofNullable(request.user()), Deadline.after(timeout(orq == null ? null : orq.timeout())), policy, who, cacheTtl, trace);
+                Optional.ofNullable(request.user()), Deadline.after(timeout(orq == null ? null : orq.timeout())), policy, who, cacheTtl, trace,
+                "base64".equals(request.encodingFormat()), RequestMemory.NONE);
     }
 
     /**

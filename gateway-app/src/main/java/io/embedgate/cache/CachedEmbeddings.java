@@ -119,7 +119,7 @@ public class CachedEmbeddings {
             answer = answer.onFailure(UpstreamException.class).recoverWithUni(t -> router.embed(job)
                     .map(r -> new Answer(r, true, 0, n, 0)));
         }
-        return runToTheEnd(answer);
+        return runToTheEnd(answer, job);
     }
 
     /**
@@ -128,11 +128,12 @@ public class CachedEmbeddings {
      * timeout is a hit instead of a second upstream call that is paid for again. The client's
      * subscription only waits for the shared outcome.
      */
-    private static Uni<Answer> runToTheEnd(Uni<Answer> answer) {
+    private static Uni<Answer> runToTheEnd(Uni<Answer> answer, EmbeddingJob job) {
         Uni<Answer> shared = answer.memoize().indefinitely();
-        shared.subscribe().with(done -> {
-        }, failure -> {
-            // reported to the client's subscription, if it is still there
+        // The work keeps its share of the memory budget until it is done, client or no client.
+        job.memory().hold();
+        shared.subscribe().with(done -> job.memory().release(), failure -> {
+            job.memory().release(); // the failure itself is reported to the client's subscription, if it is still there
         });
         return shared;
     }

@@ -154,6 +154,21 @@ public interface GatewayConfig {
         /** Largest accepted request body; larger ones get 413. */
         @WithDefault("16M")
         MemorySize maxBodySize();
+
+        /**
+         * Memory the gateway lets its requests in flight hold (upstream replies, vectors, inputs), by
+         * estimate at admission and by measure while replies are read. Default: 40% of the maximum
+         * heap. A request that does not fit waits up to {@link #inflightWait()}, then gets 503.
+         */
+        Optional<MemorySize> maxInflightBytes();
+
+        /** How long a request waits for room in {@link #maxInflightBytes()} before a 503 with retry-after. */
+        @WithDefault("5s")
+        Duration inflightWait();
+
+        /** A client that reads nothing of a streamed response for this long is cut off (its connection closed). */
+        @WithDefault("30s")
+        Duration writeIdleTimeout();
     }
 
     interface Routing {

@@ -8,6 +8,7 @@ import java.util.OptionalInt;
 
 import io.embedgate.catalog.ResolvedModel;
 import io.embedgate.debug.Trace;
+import io.embedgate.limits.RequestMemory;
 import io.embedgate.spi.Deadline;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.ModelCapabilities;
@@ -24,6 +25,9 @@ import io.embedgate.spi.OutputDtype;
  *                        (already folded into the fields above); a call gets only its own type's
  * @param cacheTtl        present when this request uses the embedding cache, with the entries' time to live
  * @param trace           the client's debug trace, {@link Trace#OFF} unless it asked for one
+ * @param base64Output    the client asked for base64 ({@code encoding_format}): float vectors it gets
+ *                        as the provider's base64 text need not be decoded, only checked
+ * @param memory          the request's share of the gateway's memory budget
  */
 public record EmbeddingJob(
         ResolvedModel model,
@@ -37,7 +41,9 @@ public record EmbeddingJob(
         RoutingPolicy policy,
         Attribution attribution,
         Optional<Duration> cacheTtl,
-        Trace trace) {
+        Trace trace,
+        boolean base64Output,
+        RequestMemory memory) {
 
     /** Who asked ({@code orq.name}, {@code orq.contact.id}): for logs and usage, never sent upstream. */
     public record Attribution(Optional<String> name, Optional<String> contactId) {
@@ -50,19 +56,24 @@ public record EmbeddingJob(
         return dimensions.orElse(capabilities.nativeDimensions());
     }
 
+    /** The same job, its memory accounted to {@code m}. */
+    public EmbeddingJob withMemory(RequestMemory m) {
+        return new EmbeddingJob(model, inputs, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl, trace, base64Output, m);
+    }
+
     /** The same job for another model (a fallback or a load-balancer pick) at the given size. */
     public EmbeddingJob forModel(ResolvedModel other, OptionalInt otherDimensions) {
-        return new EmbeddingJob(other, inputs, otherDimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl, trace);
+        return new EmbeddingJob(other, inputs, otherDimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl, trace, base64Output, memory);
     }
 
     /** The same job for some of its inputs, routed without fallbacks or load balancing (see the cache). */
     public EmbeddingJob forInputsOnThisModel(EmbeddingInputs subset) {
         RoutingPolicy primaryOnly = new RoutingPolicy(policy.preferences(), policy.retry(), List.of(), List.of());
-        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, primaryOnly, attribution, cacheTtl, trace);
+        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, primaryOnly, attribution, cacheTtl, trace, base64Output, memory);
     }
 
     /** The same job for some of its inputs, with its full routing policy. */
     public EmbeddingJob forInputs(EmbeddingInputs subset) {
-        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl, trace);
+        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl, trace, base64Output, memory);
     }
 }

@@ -26,6 +26,7 @@ import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.Float32;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OutputDtype;
+import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -211,10 +212,12 @@ public class EmbeddingRouter {
                 .map(r -> {
                     EmbeddingResult checked = checked(r, c, job);
                     if (job.trace().active()) {
-                        job.trace().served(c.instance().name(), c.instance().type(), checked.upstreamModel(), checked != r);
+                        job.trace().served(c.instance().name(), c.instance().type(), c.upstreamModel(), checked != r);
                     }
+                    // The model the gateway asked for, not the name the provider reports: that is an
+                    // upstream string, and it reaches a response header.
                     return new Routed(checked.embeddings(), checked.usage(), job.model().model().id(), c.instance().name(),
-                            checked.upstreamModel(), List.copyOf(notes));
+                            c.upstreamModel(), List.copyOf(notes));
                 })
                 .onFailure(UpstreamException.class).recoverWithUni(t -> {
                     UpstreamException e = (UpstreamException) t;
@@ -238,16 +241,22 @@ public class EmbeddingRouter {
     Uni<EmbeddingResult> call(Candidate c, EmbeddingJob job) {
         ModelCapabilities caps = c.capabilities();
         Map<String, Object> options = job.providerOptions().getOrDefault(c.instance().type(), Map.of());
+        int size = job.outputDimensions(caps);
         EmbeddingCall base = new EmbeddingCall(c.upstreamModel(), job.inputs(), job.dimensions(), job.dtype(), options,
-                job.user(), job.deadline());
+                job.user(), job.deadline()).sized(size);
+        ReplySize replies = c.instance().client().replySize(job.dtype());
+        int values = ModelCapabilities.vectorLength(size, job.dtype());
         List<int[]> ranges = RouterChunks.of(job.inputs(), caps.maxInputsPerCall(), caps.maxTokensPerCall());
         if (ranges.size() == 1) {
-            return attempt(c, base, job.policy().retry(), job.trace(), 0, 0, 0);
+            EmbeddingCall one = base.withAllowance(job.memory().forReply(replies.typical(job.inputs().size(), values)));
+            return attempt(c, one, job.policy().retry(), job.trace(), 0, 0, 0);
         }
         List<Uni<EmbeddingResult>> calls = new ArrayList<>(ranges.size());
         for (int i = 0; i < ranges.size(); i++) {
             int[] r = ranges.get(i);
-            calls.add(attempt(c, base.withInputs(job.inputs().slice(r[0], r[1])), job.policy().retry(), job.trace(), i, r[0], 0));
+            EmbeddingCall chunk = base.withInputs(job.inputs().slice(r[0], r[1]))
+                    .withAllowance(job.memory().forReply(replies.typical(r[1] - r[0], values)));
+            calls.add(attempt(c, chunk, job.policy().retry(), job.trace(), i, r[0], 0));
         }
         return Uni.join().all(calls).andFailFast().map(EmbeddingRouter::merge);
     }
@@ -255,7 +264,7 @@ public class EmbeddingRouter {
     /** The candidate's whole answer, checked and, where the provider does not normalise, made unit length. */
     private static EmbeddingResult checked(EmbeddingResult r, Candidate c, EmbeddingJob job) {
         ModelCapabilities caps = c.capabilities();
-        check(r, job.inputs().size(), job.outputDimensions(caps), job.dtype(), c.instance().name());
+        check(r, job.inputs().size(), job.outputDimensions(caps), job.dtype(), !job.base64Output(), c.instance().name());
         boolean normalize = job.normalize() && job.dtype() == OutputDtype.FLOAT && !caps.normalized();
         return normalize ? normalized(r) : r;
     }
@@ -300,6 +309,11 @@ public class EmbeddingRouter {
                     LOG.debugf("retrying %s in %d ms after %s (attempt %d of %d)", provider, delay.toMillis(), e.kind(), attempt + 2,
                             retry.count() + 1);
                     registry.counter("embedgate.retries", "provider", provider).increment();
+                    if (delay.toMillis() < 1) {
+                        // "Retry now" (a zero or past retry-after, or a backoff that rounded to zero):
+                        // Mutiny's delay takes only positive durations.
+                        return attempt(c, call, retry, trace, chunk, offset, attempt + 1);
+                    }
                     return Uni.createFrom().voidItem().onItem().delayIt().onExecutor(Timers.executor()).by(delay)
                             .chain(() -> attempt(c, call, retry, trace, chunk, offset, attempt + 1));
                 });
@@ -326,8 +340,13 @@ public class EmbeddingRouter {
         return Duration.ofNanos((long) (ThreadLocalRandom.current().nextDouble() * cap));
     }
 
-    /** Exactly one vector per input, each of the type and size the client will be told it gets. */
-    private static void check(EmbeddingResult r, int inputs, int dimensions, OutputDtype dtype, String provider) {
+    /**
+     * Exactly one vector per input, each of the type and size the client will be told it gets, and
+     * each float vector finite and not all zeros (no direction: cosine is undefined on it). Float
+     * vectors are decoded here for a client that wants numbers, and only scanned for one that gets
+     * the provider's base64 as is.
+     */
+    private static void check(EmbeddingResult r, int inputs, int dimensions, OutputDtype dtype, boolean decode, String provider) {
         if (r.embeddings().size() != inputs) {
             throw UpstreamException.invalidResponse(provider, "returned " + r.embeddings().size() + " vectors for " + inputs + " inputs");
         }
@@ -341,6 +360,22 @@ public class EmbeddingRouter {
             if (e.length() != length) {
                 throw UpstreamException.invalidResponse(provider, "returned " + e.length() + "-element vectors, expected " + length
                         + (length == dimensions ? "" : " (" + dimensions + " dimensions as " + dtype.wireName() + ")"));
+            }
+            if (e instanceof Embedding.Floats f) {
+                Float32.Validity validity;
+                try {
+                    validity = f.validity(decode);
+                } catch (IllegalArgumentException badBase64) {
+                    throw UpstreamException.invalidResponse(provider, "returned an embedding that is not valid base64");
+                }
+                switch (validity) {
+                    case NOT_FINITE -> throw UpstreamException.invalidResponse(provider, "returned an embedding with NaN or infinite values");
+                    case ALL_ZERO -> throw UpstreamException.invalidResponse(provider,
+                            "returned an all-zero embedding, which has no direction (cosine similarity is undefined on it)");
+                    default -> {
+                        // a usable vector
+                    }
+                }
             }
         }
     }
