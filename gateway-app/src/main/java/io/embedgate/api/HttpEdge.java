@@ -37,7 +37,19 @@ public class HttpEdge {
         long max = config.limits().maxBodySize().asLongValue();
         byte[] tooLarge = tooLargeBody(max);
         BodyHandler chunkedBodies = BodyHandler.create(false).setBodyLimit(max);
-        router.route().order(-1000).handler(rc -> edge(rc, max, tooLarge, chunkedBodies));
+        byte[] badUri = envelope("The request URL is not valid: it must be a URI, with every '%' followed by two hex digits (percent-encoding).",
+                "invalid_request_error", null);
+        router.route().order(-1000).handler(rc -> edge(rc, max, tooLarge, badUri, chunkedBodies));
+        // A path Vert.x Web cannot decode (should one pass the URI check) is answered from inside its
+        // route matching, before any handler runs; this gives that 400 the envelope too.
+        router.errorHandler(400, rc -> {
+            if (rc.response().ended()) {
+                return;
+            }
+            byte[] body = rc.failure() instanceof IllegalArgumentException || rc.failure() == null ? badUri
+                    : envelope(String.valueOf(rc.failure().getMessage()), "invalid_request_error", null);
+            rc.response().setStatusCode(400).putHeader("content-type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(body));
+        });
         // BodyHandler fails the request with 413 when a chunked body outgrows the limit.
         router.route().order(-1000).failureHandler(rc -> {
             if (rc.statusCode() == 413 && !rc.response().ended()) {
@@ -53,13 +65,17 @@ public class HttpEdge {
                 .end(io.vertx.core.buffer.Buffer.buffer(tooLarge));
     }
 
-    private static void edge(RoutingContext rc, long max, byte[] tooLarge, BodyHandler chunkedBodies) {
+    private static void edge(RoutingContext rc, long max, byte[] tooLarge, byte[] badUri, BodyHandler chunkedBodies) {
         String id = rc.request().getHeader(REQUEST_ID_HEADER);
         if (!acceptable(id)) {
             id = newId();
         }
         rc.put(REQUEST_ID, id);
         rc.response().putHeader(REQUEST_ID_HEADER, id);
+        if (!validUri(rc.request().uri())) {
+            rc.response().setStatusCode(400).putHeader("content-type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(badUri));
+            return;
+        }
         String length = rc.request().getHeader("content-length");
         if (length != null && declaredLength(length) > max) {
             rejectTooLarge(rc, tooLarge);
@@ -75,10 +91,24 @@ public class HttpEdge {
         rc.next();
     }
 
-    private byte[] tooLargeBody(long max) {
+    /** The check Quarkus makes of every request URI (see {@link GatewayMain}), here so that its 400 carries the envelope. */
+    static boolean validUri(String uri) {
         try {
-            return mapper.writeValueAsBytes(ErrorBody.of("The request body is larger than the gateway's limit of " + max
-                    + " bytes; split the inputs over several requests.", "invalid_request_error", null, "request_too_large"));
+            new java.net.URI(uri);
+            return true;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private byte[] tooLargeBody(long max) {
+        return envelope("The request body is larger than the gateway's limit of " + max + " bytes; split the inputs over several requests.",
+                "invalid_request_error", "request_too_large");
+    }
+
+    private byte[] envelope(String message, String type, String code) {
+        try {
+            return mapper.writeValueAsBytes(ErrorBody.of(message, type, null, code));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

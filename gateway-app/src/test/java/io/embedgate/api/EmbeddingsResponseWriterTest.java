@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -45,11 +44,22 @@ class EmbeddingsResponseWriterTest {
         return out;
     }
 
-    static byte[] write(List<Embedding> data, Executor side) throws IOException {
+    static byte[] write(List<Embedding> data, Executor side) {
+        return write(new EmbeddingsResponse(data, "text-embedding-3-small", new Usage(7, 7, false), null, false, null), side, ResponseStream.CHUNK);
+    }
+
+    /** The whole text, printed chunk by chunk as the streaming writer does. */
+    static byte[] write(EmbeddingsResponse r, Executor side, int chunk) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new EmbeddingsResponseWriter.Chunks(out, side)
-                .response(new EmbeddingsResponse(data, "text-embedding-3-small", new Usage(7, 7, false), null, false, null))
-                .flush();
+        ResponseText text = new ResponseText(r, side);
+        TextBuffer buf = new TextBuffer(16);
+        boolean complete;
+        do {
+            buf.clear();
+            complete = text.fill(buf, chunk);
+            assertTrue(complete || buf.pos >= chunk, "a chunk is full unless it is the last");
+            out.write(buf.buf, 0, buf.pos);
+        } while (!complete);
         return out.toByteArray();
     }
 
@@ -102,19 +112,34 @@ class EmbeddingsResponseWriterTest {
         };
         write(vectors(4, 1536, 1), counting); // 6,144 floats, below the hand-off threshold
         write(vectors(1, 20_000, 2), counting); // one vector cannot be split
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new EmbeddingsResponseWriter.Chunks(out, counting)
-                .response(new EmbeddingsResponse(vectors(16, 1536, 3), "m", new Usage(1, 1, false), null, true, null))
-                .flush();
+        write(new EmbeddingsResponse(vectors(16, 1536, 3), "m", new Usage(1, 1, false), null, true, null), counting, 1024);
+        write(vectors(64, 3072, 4), counting); // 196,608 floats: too many to print ahead
         assertEquals(0, handedOff.get());
     }
 
     @Test
     void onlyFloatResponsesOfSeveralVectorsAndEnoughNumbersAreShared() {
-        assertTrue(EmbeddingsResponseWriter.worthSharing(vectors(16, 1536, 1)));
-        assertTrue(EmbeddingsResponseWriter.worthSharing(vectors(2, 4096, 1)));
-        assertFalse(EmbeddingsResponseWriter.worthSharing(vectors(4, 1536, 1)));
-        assertFalse(EmbeddingsResponseWriter.worthSharing(vectors(1, 20_000, 1)));
-        assertFalse(EmbeddingsResponseWriter.worthSharing(List.of()));
+        assertTrue(ResponseText.worthSharing(vectors(16, 1536, 1)));
+        assertTrue(ResponseText.worthSharing(vectors(2, 4096, 1)));
+        assertFalse(ResponseText.worthSharing(vectors(4, 1536, 1)));
+        assertFalse(ResponseText.worthSharing(vectors(1, 20_000, 1)));
+        assertFalse(ResponseText.worthSharing(vectors(64, 3072, 1)));
+        assertFalse(ResponseText.worthSharing(List.of()));
+    }
+
+    @Test
+    void theTextIsTheSameWhateverTheChunkSize() throws Exception {
+        EmbeddingsResponse r = new EmbeddingsResponse(vectors(5, 300, 9), "m\"odel", new Usage(3, 3, false), 2L, false,
+                "{\"request_id\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] whole = write(r, null, Integer.MAX_VALUE);
+        for (int chunk : new int[] { 1, 7, 100, 4096 }) {
+            assertArrayEquals(whole, write(r, null, chunk), "chunk " + chunk);
+        }
+        JsonNode json = new ObjectMapper().readTree(whole);
+        assertEquals("m\"odel", json.get("model").asText());
+        assertEquals(2, json.get("usage").get("prompt_tokens_details").get("cached_tokens").asInt());
+        assertEquals("x", json.get("debug").get("request_id").asText());
+        EmbeddingsResponse empty = new EmbeddingsResponse(List.of(), "m", Usage.NONE, null, true, null);
+        assertEquals(0, new ObjectMapper().readTree(write(empty, null, 8)).get("data").size());
     }
 }
