@@ -99,6 +99,17 @@ class SecretsNeverLeakTest {
                     seen.append(r.asString()).append(r.headers().toString());
                 }
             }
+            // A careless upstream echoing the key in a 200's model field and headers, and in an error's
+            // message, type, param and code; with and without the wire exchange in the debug trace.
+            for (String debug : new String[] { null, all }) {
+                for (Fault echo : List.of(openai.echoingKey(), openai.errorEchoingKey(400), openai.errorEchoingKey(429),
+                        openai.errorEchoingKey(503))) {
+                    openai.enqueue(echo);
+                    var r = embed("{\"model\":\"text-embedding-3-small\",\"input\":[\"leak check\"]"
+                            + (debug == null ? "" : ",\"debug\":" + debug) + "}");
+                    seen.append(r.asString()).append(r.headers().toString());
+                }
+            }
         } finally {
             root.removeHandler(capture);
         }
