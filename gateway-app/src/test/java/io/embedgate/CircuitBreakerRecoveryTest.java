@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.fakes.Fault;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.embedgate.testing.InjectSecondFake;
@@ -25,7 +27,8 @@ import io.quarkus.test.junit.TestProfile;
  * The breaker judges recent failures, never opens on a success, and lets a recovered instance back
  * in after its delay and a few probes. Each test uses instances of its own, so that breaker states
  * do not carry over between tests: text-embedding-3-small is served by openai (fake A) alone,
- * breaker-solo by openai-b (fake B) alone.
+ * breaker-solo by openai-b (fake B) alone, weighted-small by openai-w1 (fake A) and openai-w3 (fake
+ * B), here of equal weight so that latency decides between them.
  */
 @QuarkusTest
 @TestProfile(CircuitBreakerRecoveryTest.Breaker.class)
@@ -45,7 +48,8 @@ class CircuitBreakerRecoveryTest {
                     "gateway.routing.circuit-breaker.window", "5s",
                     "gateway.routing.circuit-breaker.success-threshold", "2",
                     "gateway.models.breaker-solo.providers", "openai-b",
-                    "gateway.models.breaker-solo.upstream-model", "text-embedding-3-small");
+                    "gateway.models.breaker-solo.upstream-model", "text-embedding-3-small",
+                    "gateway.providers.openai-w3.weight", "1");
         }
     }
 
@@ -118,5 +122,34 @@ class CircuitBreakerRecoveryTest {
             embed(req("breaker-solo", "")).then().statusCode(200);
         }
         assertEquals(17, b.callCount());
+    }
+
+    @Test
+    void aRecoveredInstanceWithAStaleHighLatencyGetsItsProbes() throws InterruptedException {
+        String first = ",\"provider\":{\"order\":[\"openai-w1\"]}";
+        // openai-w1 (fake A) measured slow, openai-w3 (fake B) fast: latency orders w3 first.
+        a.enqueue(Fault.delay(Duration.ofMillis(500)));
+        embed(req("weighted-small", first)).then().statusCode(200).header("x-embedgate-provider", "openai-w1");
+        embed(req("weighted-small", ",\"provider\":{\"order\":[\"openai-w3\"]}")).then().statusCode(200)
+                .header("x-embedgate-provider", "openai-w3");
+        embed(req("weighted-small", "")).then().statusCode(200).header("x-embedgate-provider", "openai-w3");
+
+        // openai-w1 fails until its breaker opens; each request moves on to openai-w3.
+        for (int i = 0; i < 10; i++) {
+            a.enqueue(FakeOpenAi.serverError(500));
+        }
+        for (int i = 0; i < 10; i++) {
+            embed(req("weighted-small", first)).then().statusCode(200).header("x-embedgate-provider", "openai-w3");
+        }
+        assertEquals(1, circuit("openai-w1"));
+        a.reset();
+
+        Thread.sleep(PAST_DELAY_MS);
+        // Its old latency would still order it behind openai-w3, where it would never be probed.
+        // Past the delay it sorts as a new instance, gets the probes, and its breaker closes.
+        embed(req("weighted-small", "")).then().statusCode(200).header("x-embedgate-provider", "openai-w1");
+        embed(req("weighted-small", "")).then().statusCode(200).header("x-embedgate-provider", "openai-w1");
+        assertEquals(0, circuit("openai-w1"));
+        assertEquals(2, a.callCount());
     }
 }

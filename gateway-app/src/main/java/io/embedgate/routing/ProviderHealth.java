@@ -75,6 +75,11 @@ public class ProviderHealth {
     }
 
     private void changed(String name, CircuitBreaker.State state) {
+        if (state != CircuitBreaker.State.OPEN) {
+            // A latency measured before the outage says nothing now, and a high one would order the
+            // instance behind its peers, where it gets no probes and so never closes.
+            latencyMillis.remove(name);
+        }
         LOG.infof("Circuit breaker of provider '%s' is now %s", name, state);
     }
 
@@ -147,7 +152,8 @@ public class ProviderHealth {
 
     /**
      * True while the breaker is open and its delay has not passed. After the delay the instance is
-     * ordered normally again, so its probes can happen and close the breaker.
+     * ordered normally again, so its probes can happen and close the breaker. Asking moves a breaker
+     * whose delay has passed to half-open, which forgets the instance's latency.
      */
     public boolean unhealthy(String instance) {
         CircuitBreaker breaker = breakers.get(instance);
@@ -159,8 +165,16 @@ public class ProviderHealth {
         return breaker == null ? CircuitBreaker.State.CLOSED : breaker.state();
     }
 
-    /** Exponentially weighted moving average of successful call latency (alpha 0.2). */
+    /**
+     * Exponentially weighted moving average of successful call latency (alpha 0.2), kept only while
+     * the breaker is closed: a half-open instance stays unmeasured, ordered like a new one, until its
+     * probes have closed the breaker.
+     */
     public void recordLatency(String instance, long nanos) {
+        CircuitBreaker breaker = breakers.get(instance);
+        if (breaker != null && breaker.state() != CircuitBreaker.State.CLOSED) {
+            return;
+        }
         double ms = nanos / 1e6;
         latencyMillis.merge(instance, ms, (old, now) -> old * 0.8 + now * 0.2);
     }
