@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * evaluates the ratio on every call, successes included, so it can open on a success.
  * <p>
  * Thread-safe: state changes and recorded outcomes take one short lock; admitting a call while
- * closed, and reading the state, do not.
+ * closed, and reading the state (unless the delay has just passed), do not.
  */
 public final class CircuitBreaker {
 
