@@ -217,17 +217,23 @@ public interface GatewayConfig {
         }
 
         interface CircuitBreaker {
-            /** Calls in the rolling window before the breaker may open. */
+            /** Calls the window must hold before a failure may open the breaker. */
             @WithDefault("10")
             int requestVolume();
 
+            /** Share of failed calls in the window at or above which a failure opens the breaker. */
             @WithDefault("0.5")
             double failureRatio();
 
-            /** How long an open breaker stays open before a trial call. */
+            /** The recent stretch of time whose outcomes the breaker judges; older ones no longer count. */
+            @WithDefault("30s")
+            Duration window();
+
+            /** How long an open breaker refuses calls before it lets probes through. */
             @WithDefault("10s")
             Duration delay();
 
+            /** Successful probes that close a half-open breaker; also the most probes at once. */
             @WithDefault("2")
             int successThreshold();
         }

@@ -3,8 +3,10 @@ package io.embedgate.routing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.embedgate.catalog.Candidate;
@@ -52,12 +54,19 @@ final class CandidateOrder {
         boolean weighted = candidates.stream().mapToDouble(c -> c.instance().weight()).distinct().count() > 1;
         // Efraimidis-Spirakis keys: sorting by -ln(u)/w is a weighted random permutation.
         Map<Candidate, Double> tieBreak = new HashMap<>();
+        Set<Candidate> unhealthy = new HashSet<>();
         ThreadLocalRandom r = ThreadLocalRandom.current();
         for (Candidate c : candidates) {
+            // Health first: asking moves a breaker whose delay has passed to half-open, which forgets
+            // the instance's latency before it is read, so the recovered instance sorts as a new one
+            // (ahead of its measured equals) and gets the probes that close its breaker.
+            if (health.unhealthy(c.instance().name())) {
+                unhealthy.add(c);
+            }
             tieBreak.put(c, weighted ? -Math.log(1 - r.nextDouble()) / c.instance().weight() : health.latency(c.instance().name()));
         }
         List<Candidate> sorted = new ArrayList<>(candidates);
-        sorted.sort(Comparator.<Candidate> comparingInt(c -> health.unhealthy(c.instance().name()) ? 1 : 0)
+        sorted.sort(Comparator.<Candidate> comparingInt(c -> unhealthy.contains(c) ? 1 : 0)
                 .thenComparingInt(c -> c.instance().priority())
                 .thenComparingDouble(tieBreak::get));
         return sorted;

@@ -1,18 +1,15 @@
 package io.embedgate.routing;
 
-import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import jakarta.enterprise.util.TypeLiteral;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
 import io.embedgate.catalog.Catalog;
@@ -22,54 +19,47 @@ import io.embedgate.spi.UpstreamException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
-import io.smallrye.faulttolerance.api.Guard;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniSubscription;
 
 /**
- * Health of each provider instance: a long-lived SmallRye Fault Tolerance circuit breaker per
- * instance (failures of the provider count; a client's bad input does not) and a moving average of
- * its latency. The router orders candidates by it; it decides nothing else.
+ * Health of each provider instance: a long-lived {@link CircuitBreaker} per instance (failures of the
+ * provider count; a client's bad input does not) and a moving average of its latency. The router
+ * orders candidates by it; it decides nothing else. Built at start-up, so a nonsensical breaker
+ * setting fails the start.
  */
+@Startup
 @Singleton
 public class ProviderHealth {
 
     private static final Logger LOG = Logger.getLogger(ProviderHealth.class);
-    private static final TypeLiteral<Uni<EmbeddingResult>> RESULT = new TypeLiteral<>() {
-    };
 
-    private final Map<String, Guard> breakers = new ConcurrentHashMap<>();
-    private final Map<String, CircuitBreakerState> states = new ConcurrentHashMap<>();
-    private final Map<String, Long> openedAt = new ConcurrentHashMap<>();
+    private final Map<String, CircuitBreaker> breakers;
     private final Map<String, Double> latencyMillis = new ConcurrentHashMap<>();
-    private final long delayNanos;
 
     private final MeterRegistry registry;
 
     @Inject
     public ProviderHealth(Catalog catalog, GatewayConfig config, MeterRegistry registry) {
         this.registry = registry;
-        GatewayConfig.Routing.CircuitBreaker cb = config.routing().circuitBreaker();
-        this.delayNanos = cb.delay().toNanos();
+        CircuitBreaker.Config cb = breakerConfig(config.routing().circuitBreaker());
+        Map<String, CircuitBreaker> built = new HashMap<>();
         for (String name : catalog.instances().keySet()) {
-            states.put(name, CircuitBreakerState.CLOSED);
-            Gauge.builder("embedgate.circuit.state", () -> states.get(name).ordinal())
+            CircuitBreaker breaker = new CircuitBreaker(cb, System::nanoTime, s -> changed(name, s));
+            built.put(name, breaker);
+            Gauge.builder("embedgate.circuit.state", () -> breaker.state().ordinal())
                     .description("Circuit breaker per provider instance: 0 closed, 1 open, 2 half-open")
                     .tag("provider", name).register(registry);
             okTimers.put(name, upstreamTimer(name, "ok"));
-            breakers.put(name, Guard.create()
-                    .withCircuitBreaker()
-                    .requestVolumeThreshold(cb.requestVolume())
-                    .failureRatio(cb.failureRatio())
-                    .delay(cb.delay().toMillis(), ChronoUnit.MILLIS)
-                    .successThreshold(cb.successThreshold())
-                    .when(ProviderHealth::countsAsFailure)
-                    .onStateChange(s -> changed(name, s))
-                    .done()
-                    // The guarded call is already non-blocking: offloading it would add an event-loop hop per call.
-                    .withThreadOffload(false)
-                    .build());
+        }
+        this.breakers = Map.copyOf(built);
+    }
+
+    private static CircuitBreaker.Config breakerConfig(GatewayConfig.Routing.CircuitBreaker cb) {
+        try {
+            return new CircuitBreaker.Config(cb.requestVolume(), cb.failureRatio(), cb.window(), cb.delay(), cb.successThreshold());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gateway.routing.circuit-breaker." + e.getMessage(), e);
         }
     }
 
@@ -84,10 +74,11 @@ public class ProviderHealth {
         };
     }
 
-    private void changed(String name, CircuitBreakerState state) {
-        states.put(name, state);
-        if (state == CircuitBreakerState.OPEN) {
-            openedAt.put(name, System.nanoTime());
+    private void changed(String name, CircuitBreaker.State state) {
+        if (state != CircuitBreaker.State.OPEN) {
+            // A latency measured before the outage says nothing now, and a high one would order the
+            // instance behind its peers, where it gets no probes and so never closes.
+            latencyMillis.remove(name);
         }
         LOG.infof("Circuit breaker of provider '%s' is now %s", name, state);
     }
@@ -97,42 +88,54 @@ public class ProviderHealth {
      * comes out as an {@link UpstreamException}; latency and outcome are recorded here.
      */
     public Uni<EmbeddingResult> call(String instance, Supplier<Uni<EmbeddingResult>> call) {
-        Guard guard = breakers.get(instance);
-        long start = System.nanoTime();
-        Uni<EmbeddingResult> guarded = guard == null ? call.get() : cancellable(guard, call);
+        CircuitBreaker breaker = breakers.get(instance);
+        if (breaker == null) {
+            return measured(instance, call.get(), null, System.nanoTime());
+        }
+        // Admitted on subscription, not here: a Uni built and never subscribed must not hold a probe slot.
+        return Uni.createFrom().deferred(() -> {
+            long start = System.nanoTime();
+            CircuitBreaker.Permit permit = breaker.tryAcquire();
+            if (permit == null) {
+                upstreamTimer(instance, "connection").record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                return Uni.createFrom().failure(new UpstreamException(instance, UpstreamException.Kind.CONNECTION, 0, null,
+                        "circuit_open", "circuit breaker open after recent failures", false, null, null));
+            }
+            Uni<EmbeddingResult> upstream;
+            try {
+                upstream = call.get();
+            } catch (RuntimeException e) {
+                upstream = Uni.createFrom().failure(e);
+            }
+            // A client that hung up cancels the upstream call; the call then says nothing about the instance.
+            return measured(instance, upstream, permit, start).onCancellation().invoke(permit::abandoned);
+        });
+    }
+
+    private Uni<EmbeddingResult> measured(String instance, Uni<EmbeddingResult> upstream, CircuitBreaker.Permit permit, long start) {
         // One stage for both outcomes (each Mutiny stage costs a context capture); a failure is
         // returned as a failed Uni, as throwing here would wrap it in a CompositeException.
-        return guarded.onItemOrFailure().transformToUni((result, failure) -> {
+        return upstream.onItemOrFailure().transformToUni((result, failure) -> {
             long nanos = System.nanoTime() - start;
             if (failure == null) {
+                if (permit != null) {
+                    permit.succeeded();
+                }
                 Timer ok = okTimers.get(instance);
                 (ok != null ? ok : upstreamTimer(instance, "ok")).record(nanos, TimeUnit.NANOSECONDS);
                 recordLatency(instance, nanos);
                 return Uni.createFrom().item(result);
             }
-            UpstreamException e = failure instanceof UpstreamException u ? u
-                    : failure instanceof CircuitBreakerOpenException ? new UpstreamException(instance, UpstreamException.Kind.CONNECTION, 0,
-                            null, "circuit_open", "circuit breaker open after recent failures", false, null, failure)
-                    : UpstreamException.connection(instance, failure);
+            if (permit != null) {
+                if (countsAsFailure(failure)) {
+                    permit.failed();
+                } else {
+                    permit.abandoned();
+                }
+            }
+            UpstreamException e = failure instanceof UpstreamException u ? u : UpstreamException.connection(instance, failure);
             upstreamTimer(instance, e.kind().name().toLowerCase(Locale.ROOT)).record(nanos, TimeUnit.NANOSECONDS);
             return Uni.createFrom().failure(e);
-        });
-    }
-
-    /**
-     * The guarded call, cancellable. The guard subscribes to the call's Uni on a subscription of its
-     * own and does not pass a cancellation on, so when the caller cancels (a client that hung up) the
-     * upstream request would run on and its answer be read and dropped. This keeps the inner
-     * subscription and cancels it, which resets the upstream request. The guard only holds a breaker,
-     * so the call is subscribed while the outer Uni is, before anyone can cancel it.
-     */
-    private static Uni<EmbeddingResult> cancellable(Guard guard, Supplier<Uni<EmbeddingResult>> call) {
-        AtomicReference<UniSubscription> inner = new AtomicReference<>();
-        return guard.get(() -> call.get().onSubscription().invoke(inner::set), RESULT).onCancellation().invoke(() -> {
-            UniSubscription s = inner.get();
-            if (s != null) {
-                s.cancel();
-            }
         });
     }
 
@@ -149,22 +152,29 @@ public class ProviderHealth {
 
     /**
      * True while the breaker is open and its delay has not passed. After the delay the instance is
-     * ordered normally again, so the breaker's trial call can happen and close it.
+     * ordered normally again, so its probes can happen and close the breaker. Asking moves a breaker
+     * whose delay has passed to half-open, which forgets the instance's latency.
      */
     public boolean unhealthy(String instance) {
-        if (states.get(instance) != CircuitBreakerState.OPEN) {
-            return false;
-        }
-        Long since = openedAt.get(instance);
-        return since == null || System.nanoTime() - since < delayNanos;
+        CircuitBreaker breaker = breakers.get(instance);
+        return breaker != null && breaker.refusing();
     }
 
-    public CircuitBreakerState state(String instance) {
-        return states.getOrDefault(instance, CircuitBreakerState.CLOSED);
+    public CircuitBreaker.State state(String instance) {
+        CircuitBreaker breaker = breakers.get(instance);
+        return breaker == null ? CircuitBreaker.State.CLOSED : breaker.state();
     }
 
-    /** Exponentially weighted moving average of successful call latency (alpha 0.2). */
+    /**
+     * Exponentially weighted moving average of successful call latency (alpha 0.2), kept only while
+     * the breaker is closed: a half-open instance stays unmeasured, ordered like a new one, until its
+     * probes have closed the breaker.
+     */
     public void recordLatency(String instance, long nanos) {
+        CircuitBreaker breaker = breakers.get(instance);
+        if (breaker != null && breaker.state() != CircuitBreaker.State.CLOSED) {
+            return;
+        }
         double ms = nanos / 1e6;
         latencyMillis.merge(instance, ms, (old, now) -> old * 0.8 + now * 0.2);
     }
