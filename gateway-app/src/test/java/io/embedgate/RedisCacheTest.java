@@ -35,7 +35,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.embedgate.cache.EmbeddingCache;
 import io.embedgate.cache.RedisTier;
+import io.embedgate.cache.VectorShape;
 import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.spi.OutputDtype;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.embedgate.testing.RedisServerResource;
@@ -119,7 +121,7 @@ class RedisCacheTest {
                 for (int l = 0; l < 2; l++) {
                     ByteBuffer key = ByteBuffer.wrap(("loop" + l + "-call" + i).getBytes(StandardCharsets.US_ASCII));
                     CompletableFuture<Map<ByteBuffer, ?>> done = new CompletableFuture<>();
-                    loops.get(l).runOnContext(v -> redis.getAll(List.of(key)).subscribe().with(done::complete, done::completeExceptionally));
+                    loops.get(l).runOnContext(v -> redis.getAll(List.of(key), VectorShape.of(OutputDtype.FLOAT, 8)).subscribe().with(done::complete, done::completeExceptionally));
                     assertTrue(done.get(5, TimeUnit.SECONDS).isEmpty());
                 }
             }

@@ -19,7 +19,6 @@ import org.jboss.logging.Logger;
 import io.embedgate.config.GatewayConfig;
 import io.embedgate.provider.support.PerEventLoop;
 import io.embedgate.routing.Timers;
-import io.embedgate.spi.OutputDtype;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.mutiny.core.Vertx;
@@ -32,8 +31,8 @@ import io.vertx.redis.client.RedisOptions;
 
 /**
  * The shared tier: one Redis for all replicas. Reads are one {@code MGET}, writes one pipelined batch
- * of {@code SET key value PX ttl}. Values are compact: a small header (dtype, tokens, expiry) and the
- * vector's raw bytes. Redis being down or slow never fails a request: the call is skipped after a
+ * of {@code SET key value PX ttl}. Values are compact ({@link RedisValue}) and checked against the
+ * request when read back. Redis being down or slow never fails a request: the call is skipped after a
  * short timeout, a warning is logged once per outage, and {@link #failures()} counts it.
  *
  * <p>One client, and so one connection pool, per event loop ({@link PerEventLoop}): a Vert.x Redis
@@ -44,8 +43,6 @@ import io.vertx.redis.client.RedisOptions;
 public class RedisTier {
 
     private static final Logger LOG = Logger.getLogger(RedisTier.class);
-    /** dtype (1) + tokens (8) + expiry epoch millis (8). */
-    private static final int HEADER = 17;
 
     private final Vertx vertx;
     private final RedisOptions options;
@@ -57,6 +54,8 @@ public class RedisTier {
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong outages = new AtomicLong();
+    // Logs under this class's category: the shared tier's lines are found in one place.
+    private final InvalidValues invalid = new InvalidValues(LOG, System::nanoTime);
 
     @Inject
     public RedisTier(GatewayConfig config, Vertx vertx) {
@@ -77,8 +76,12 @@ public class RedisTier {
         return redis != null;
     }
 
-    /** Entries found in Redis for these keys; an empty map when Redis is off, down or slow. */
-    public Uni<Map<ByteBuffer, CachedVector>> getAll(List<ByteBuffer> keys) {
+    /**
+     * Entries found in Redis for these keys that fit {@code expected}; an empty map when Redis is
+     * off, down or slow. A value that does not fit is left out (a miss, so the fresh answer replaces
+     * it), counted and logged sparingly.
+     */
+    public Uni<Map<ByteBuffer, CachedVector>> getAll(List<ByteBuffer> keys, VectorShape expected) {
         if (redis == null || keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
@@ -94,9 +97,14 @@ public class RedisTier {
                     long now = System.currentTimeMillis();
                     for (int i = 0; i < keys.size(); i++) {
                         Response r = response.get(i);
-                        CachedVector v = r == null ? null : decode(r.toBuffer().getBytes(), now);
-                        if (v != null) {
-                            found.put(keys.get(i), v);
+                        if (r == null) {
+                            continue;
+                        }
+                        RedisValue.Decoded d = RedisValue.decode(r.toBuffer().getDelegate(), expected, now);
+                        if (d.entry() != null) {
+                            found.put(keys.get(i), d.entry());
+                        } else {
+                            invalid.seen(keys.get(i), d.problem());
                         }
                     }
                     return found;
@@ -116,7 +124,7 @@ public class RedisTier {
         long now = System.currentTimeMillis();
         entries.forEach((k, v) -> {
             long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(v.ttlNanos()));
-            batch.add(Request.cmd(Command.SET).arg(key(k)).arg(Buffer.buffer(encode(v, now + ttlMillis))).arg("PX").arg(ttlMillis));
+            batch.add(Request.cmd(Command.SET).arg(key(k)).arg(Buffer.buffer(RedisValue.encode(v, now + ttlMillis))).arg("PX").arg(ttlMillis));
         });
         client().batch(batch)
                 .ifNoItem().after(Duration.ofMillis(timeoutMillis * 5)).on(Timers.executor()).fail()
@@ -147,29 +155,6 @@ public class RedisTier {
         return Buffer.buffer(b);
     }
 
-    static byte[] encode(CachedVector v, long expiresAtMillis) {
-        ByteBuffer b = ByteBuffer.allocate(HEADER + v.bytes().length);
-        b.put((byte) v.dtype().ordinal()).putLong(v.tokens()).putLong(expiresAtMillis).put(v.bytes());
-        return b.array();
-    }
-
-    /** The entry, with the time it has left; null when malformed or expired. */
-    static CachedVector decode(byte[] value, long nowMillis) {
-        if (value.length <= HEADER || (value[0] & 0xff) >= OutputDtype.values().length) {
-            return null;
-        }
-        ByteBuffer b = ByteBuffer.wrap(value);
-        OutputDtype dtype = OutputDtype.values()[b.get()];
-        long tokens = b.getLong();
-        long left = b.getLong() - nowMillis;
-        if (left <= 0) {
-            return null;
-        }
-        byte[] vector = new byte[value.length - HEADER];
-        b.get(vector);
-        return new CachedVector(vector, dtype, tokens, TimeUnit.MILLISECONDS.toNanos(left));
-    }
-
     private void succeeded() {
         if (down.compareAndSet(true, false)) {
             LOG.info("Embedding cache: Redis is reachable again");
@@ -193,6 +178,11 @@ public class RedisTier {
     /** Outages seen (each logged once). */
     public long outages() {
         return outages.get();
+    }
+
+    /** Values read from Redis that did not fit their request and were treated as misses (a metric). */
+    public long invalidValues() {
+        return invalid.total();
     }
 
     @PreDestroy
