@@ -58,7 +58,7 @@ public class CachedEmbeddings {
         this.hitCounter = registry.counter("embedgate.cache.lookups", "result", "hit");
         this.missCounter = registry.counter("embedgate.cache.lookups", "result", "miss");
         FunctionCounter.builder("embedgate.cache.redis.failures", redis, RedisTier::failures)
-                .description("Shared-tier calls that failed or timed out").register(registry);
+                .description("Shared-tier calls that failed, timed out or were rejected").register(registry);
         FunctionCounter.builder("embedgate.cache.redis.invalid", redis, RedisTier::invalidValues)
                 .description("Values read from the shared tier that did not fit the request, treated as misses").register(registry);
         Gauge.builder("embedgate.cache.bytes", cache, EmbeddingCache::weightedSize).description("Bytes held by the in-process tier")

@@ -7,8 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -32,8 +30,9 @@ import io.vertx.redis.client.RedisOptions;
 /**
  * The shared tier: one Redis for all replicas. Reads are one {@code MGET}, writes one pipelined batch
  * of {@code SET key value PX ttl}. Values are compact ({@link RedisValue}) and checked against the
- * request when read back. Redis being down or slow never fails a request: the call is skipped after a
- * short timeout, a warning is logged once per outage, and {@link #failures()} counts it.
+ * request when read back. Redis being down, slow or refusing writes never fails a request: the call
+ * is skipped after a short timeout, a warning is logged once per outage ({@link RedisHealth}), and
+ * {@link #failures()} counts it.
  *
  * <p>One client, and so one connection pool, per event loop ({@link PerEventLoop}): a Vert.x Redis
  * client opens every connection on the event loop it was created on, so shared by all loops, each
@@ -51,10 +50,8 @@ public class RedisTier {
     private final PerEventLoop<Redis> clients = new PerEventLoop<>(this::createOn);
     private final long timeoutMillis;
     private final byte[] prefix;
-    private final AtomicBoolean down = new AtomicBoolean();
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong outages = new AtomicLong();
-    // Logs under this class's category: the shared tier's lines are found in one place.
+    // Both log under this class's category: the shared tier's lines are found in one place.
+    private final RedisHealth health = new RedisHealth(LOG, System::nanoTime, RedisHealth.QUIET_NANOS);
     private final InvalidValues invalid = new InvalidValues(LOG, System::nanoTime);
 
     @Inject
@@ -92,7 +89,7 @@ public class RedisTier {
         return client().send(mget)
                 .ifNoItem().after(Duration.ofMillis(timeoutMillis)).on(Timers.executor()).fail()
                 .map(response -> {
-                    succeeded();
+                    health.succeeded(RedisHealth.Call.READ);
                     Map<ByteBuffer, CachedVector> found = new HashMap<>();
                     long now = System.currentTimeMillis();
                     for (int i = 0; i < keys.size(); i++) {
@@ -110,7 +107,7 @@ public class RedisTier {
                     return found;
                 })
                 .onFailure().recoverWithItem(t -> {
-                    failed(t);
+                    health.failed(RedisHealth.Call.READ, t);
                     return Map.of();
                 });
     }
@@ -128,7 +125,7 @@ public class RedisTier {
         });
         client().batch(batch)
                 .ifNoItem().after(Duration.ofMillis(timeoutMillis * 5)).on(Timers.executor()).fail()
-                .subscribe().with(ok -> succeeded(), this::failed);
+                .subscribe().with(ok -> health.succeeded(RedisHealth.Call.WRITE), t -> health.failed(RedisHealth.Call.WRITE, t));
     }
 
     /** The calling event loop's own client; the shared one elsewhere. */
@@ -155,29 +152,14 @@ public class RedisTier {
         return Buffer.buffer(b);
     }
 
-    private void succeeded() {
-        if (down.compareAndSet(true, false)) {
-            LOG.info("Embedding cache: Redis is reachable again");
-        }
-    }
-
-    private void failed(Throwable t) {
-        failures.incrementAndGet();
-        if (down.compareAndSet(false, true)) {
-            outages.incrementAndGet();
-            LOG.warnf("Embedding cache: Redis unreachable or slow (%s); serving from the local tier and upstream until it recovers",
-                    t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
-        }
-    }
-
-    /** Redis calls that failed or timed out (a metric). */
+    /** Redis calls that failed, timed out or were rejected (a metric). */
     public long failures() {
-        return failures.get();
+        return health.failures();
     }
 
     /** Outages seen (each logged once). */
     public long outages() {
-        return outages.get();
+        return health.outages();
     }
 
     /** Values read from Redis that did not fit their request and were treated as misses (a metric). */
