@@ -58,7 +58,9 @@ public class CachedEmbeddings {
         this.hitCounter = registry.counter("embedgate.cache.lookups", "result", "hit");
         this.missCounter = registry.counter("embedgate.cache.lookups", "result", "miss");
         FunctionCounter.builder("embedgate.cache.redis.failures", redis, RedisTier::failures)
-                .description("Shared-tier calls that failed or timed out").register(registry);
+                .description("Shared-tier calls that failed, timed out or were rejected").register(registry);
+        FunctionCounter.builder("embedgate.cache.redis.invalid", redis, RedisTier::invalidValues)
+                .description("Values read from the shared tier that did not fit the request, treated as misses").register(registry);
         Gauge.builder("embedgate.cache.bytes", cache, EmbeddingCache::weightedSize).description("Bytes held by the in-process tier")
                 .register(registry);
     }
@@ -71,7 +73,8 @@ public class CachedEmbeddings {
         Map<ByteBuffer, CachedVector> local = cache.getAll(keys);
         // Distinct keys this replica does not hold, for one round trip to the shared tier.
         List<ByteBuffer> remote = keys.stream().distinct().filter(k -> !local.containsKey(k)).toList();
-        return redis.getAll(remote).chain(shared -> {
+        VectorShape shape = VectorShape.of(job.dtype(), job.outputDimensions(job.model().model().capabilities()));
+        return redis.getAll(remote, shape).chain(shared -> {
             job.trace().mark("cache_lookup");
             cache.putAll(shared); // warm this replica's tier with what another one computed
             Map<ByteBuffer, CachedVector> hits = new HashMap<>(local);

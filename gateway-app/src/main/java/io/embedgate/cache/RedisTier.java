@@ -7,8 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -19,7 +17,6 @@ import org.jboss.logging.Logger;
 import io.embedgate.config.GatewayConfig;
 import io.embedgate.provider.support.PerEventLoop;
 import io.embedgate.routing.Timers;
-import io.embedgate.spi.OutputDtype;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.mutiny.core.Vertx;
@@ -32,9 +29,10 @@ import io.vertx.redis.client.RedisOptions;
 
 /**
  * The shared tier: one Redis for all replicas. Reads are one {@code MGET}, writes one pipelined batch
- * of {@code SET key value PX ttl}. Values are compact: a small header (dtype, tokens, expiry) and the
- * vector's raw bytes. Redis being down or slow never fails a request: the call is skipped after a
- * short timeout, a warning is logged once per outage, and {@link #failures()} counts it.
+ * of {@code SET key value PX ttl}. Values are compact ({@link RedisValue}) and checked against the
+ * request when read back. Redis being down, slow or refusing writes never fails a request: the call
+ * is skipped after a short timeout, a warning is logged once per outage ({@link RedisHealth}), and
+ * {@link #failures()} counts it.
  *
  * <p>One client, and so one connection pool, per event loop ({@link PerEventLoop}): a Vert.x Redis
  * client opens every connection on the event loop it was created on, so shared by all loops, each
@@ -44,8 +42,6 @@ import io.vertx.redis.client.RedisOptions;
 public class RedisTier {
 
     private static final Logger LOG = Logger.getLogger(RedisTier.class);
-    /** dtype (1) + tokens (8) + expiry epoch millis (8). */
-    private static final int HEADER = 17;
 
     private final Vertx vertx;
     private final RedisOptions options;
@@ -54,9 +50,9 @@ public class RedisTier {
     private final PerEventLoop<Redis> clients = new PerEventLoop<>(this::createOn);
     private final long timeoutMillis;
     private final byte[] prefix;
-    private final AtomicBoolean down = new AtomicBoolean();
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong outages = new AtomicLong();
+    // Both log under this class's category: the shared tier's lines are found in one place.
+    private final RedisHealth health = new RedisHealth(LOG, System::nanoTime, RedisHealth.QUIET_NANOS);
+    private final InvalidValues invalid = new InvalidValues(LOG, System::nanoTime);
 
     @Inject
     public RedisTier(GatewayConfig config, Vertx vertx) {
@@ -77,8 +73,12 @@ public class RedisTier {
         return redis != null;
     }
 
-    /** Entries found in Redis for these keys; an empty map when Redis is off, down or slow. */
-    public Uni<Map<ByteBuffer, CachedVector>> getAll(List<ByteBuffer> keys) {
+    /**
+     * Entries found in Redis for these keys that fit {@code expected}; an empty map when Redis is
+     * off, down or slow. A value that does not fit is left out (a miss, so the fresh answer replaces
+     * it), counted and logged sparingly.
+     */
+    public Uni<Map<ByteBuffer, CachedVector>> getAll(List<ByteBuffer> keys, VectorShape expected) {
         if (redis == null || keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
@@ -89,20 +89,25 @@ public class RedisTier {
         return client().send(mget)
                 .ifNoItem().after(Duration.ofMillis(timeoutMillis)).on(Timers.executor()).fail()
                 .map(response -> {
-                    succeeded();
+                    health.succeeded(RedisHealth.Call.READ);
                     Map<ByteBuffer, CachedVector> found = new HashMap<>();
                     long now = System.currentTimeMillis();
                     for (int i = 0; i < keys.size(); i++) {
                         Response r = response.get(i);
-                        CachedVector v = r == null ? null : decode(r.toBuffer().getBytes(), now);
-                        if (v != null) {
-                            found.put(keys.get(i), v);
+                        if (r == null) {
+                            continue;
+                        }
+                        RedisValue.Decoded d = RedisValue.decode(r.toBuffer().getDelegate(), expected, now);
+                        if (d.entry() != null) {
+                            found.put(keys.get(i), d.entry());
+                        } else {
+                            invalid.seen(keys.get(i), d.problem());
                         }
                     }
                     return found;
                 })
                 .onFailure().recoverWithItem(t -> {
-                    failed(t);
+                    health.failed(RedisHealth.Call.READ, t);
                     return Map.of();
                 });
     }
@@ -116,11 +121,11 @@ public class RedisTier {
         long now = System.currentTimeMillis();
         entries.forEach((k, v) -> {
             long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(v.ttlNanos()));
-            batch.add(Request.cmd(Command.SET).arg(key(k)).arg(Buffer.buffer(encode(v, now + ttlMillis))).arg("PX").arg(ttlMillis));
+            batch.add(Request.cmd(Command.SET).arg(key(k)).arg(Buffer.buffer(RedisValue.encode(v, now + ttlMillis))).arg("PX").arg(ttlMillis));
         });
         client().batch(batch)
                 .ifNoItem().after(Duration.ofMillis(timeoutMillis * 5)).on(Timers.executor()).fail()
-                .subscribe().with(ok -> succeeded(), this::failed);
+                .subscribe().with(ok -> health.succeeded(RedisHealth.Call.WRITE), t -> health.failed(RedisHealth.Call.WRITE, t));
     }
 
     /** The calling event loop's own client; the shared one elsewhere. */
@@ -147,52 +152,19 @@ public class RedisTier {
         return Buffer.buffer(b);
     }
 
-    static byte[] encode(CachedVector v, long expiresAtMillis) {
-        ByteBuffer b = ByteBuffer.allocate(HEADER + v.bytes().length);
-        b.put((byte) v.dtype().ordinal()).putLong(v.tokens()).putLong(expiresAtMillis).put(v.bytes());
-        return b.array();
-    }
-
-    /** The entry, with the time it has left; null when malformed or expired. */
-    static CachedVector decode(byte[] value, long nowMillis) {
-        if (value.length <= HEADER || (value[0] & 0xff) >= OutputDtype.values().length) {
-            return null;
-        }
-        ByteBuffer b = ByteBuffer.wrap(value);
-        OutputDtype dtype = OutputDtype.values()[b.get()];
-        long tokens = b.getLong();
-        long left = b.getLong() - nowMillis;
-        if (left <= 0) {
-            return null;
-        }
-        byte[] vector = new byte[value.length - HEADER];
-        b.get(vector);
-        return new CachedVector(vector, dtype, tokens, TimeUnit.MILLISECONDS.toNanos(left));
-    }
-
-    private void succeeded() {
-        if (down.compareAndSet(true, false)) {
-            LOG.info("Embedding cache: Redis is reachable again");
-        }
-    }
-
-    private void failed(Throwable t) {
-        failures.incrementAndGet();
-        if (down.compareAndSet(false, true)) {
-            outages.incrementAndGet();
-            LOG.warnf("Embedding cache: Redis unreachable or slow (%s); serving from the local tier and upstream until it recovers",
-                    t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
-        }
-    }
-
-    /** Redis calls that failed or timed out (a metric). */
+    /** Redis calls that failed, timed out or were rejected (a metric). */
     public long failures() {
-        return failures.get();
+        return health.failures();
     }
 
     /** Outages seen (each logged once). */
     public long outages() {
-        return outages.get();
+        return health.outages();
+    }
+
+    /** Values read from Redis that did not fit their request and were treated as misses (a metric). */
+    public long invalidValues() {
+        return invalid.total();
     }
 
     @PreDestroy

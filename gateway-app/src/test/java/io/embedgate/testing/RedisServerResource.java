@@ -79,6 +79,11 @@ public class RedisServerResource implements QuarkusTestResourceLifecycleManager 
         }
     }
 
+    /** One binary-safe command ({@link Resp}); arguments are Strings or byte arrays. */
+    public Object call(Object... args) {
+        return Resp.call(port, args);
+    }
+
     /** Kills the server (like a crashed Redis). */
     public void kill() {
         process.destroyForcibly();

@@ -14,6 +14,7 @@ import java.util.Base64;
 public final class Float32 {
 
     private static final VarHandle LE = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE_BITS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final Base64.Decoder BASE64 = Base64.getDecoder();
 
     /**
@@ -226,6 +227,28 @@ public final class Float32 {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether {@code length} bytes of little-endian float32 values are all finite and not all zero
+     * (-0.0 is zero too): what a stored vector must be, as NaN and infinity cannot be served and a
+     * zero vector has no direction. One pass over the bits, without decoding.
+     *
+     * @throws IllegalArgumentException when the length is not whole float32 values
+     */
+    public static boolean finiteAndNotAllZero(byte[] bytes, int offset, int length) {
+        if ((length & 3) != 0) {
+            throw new IllegalArgumentException("float32 data must be a multiple of 4 bytes, got " + length);
+        }
+        int magnitudes = 0;
+        for (int i = offset, end = offset + length; i < end; i += 4) {
+            int bits = (int) LE_BITS.get(bytes, i);
+            if ((bits & 0x7f800000) == 0x7f800000) { // exponent all ones: infinite or NaN
+                return false;
+            }
+            magnitudes |= bits & 0x7fffffff;
+        }
+        return magnitudes != 0;
     }
 
     public static byte[] toLittleEndian(float[] values) {
