@@ -62,8 +62,18 @@ final class RedisValue {
             return Decoded.bad("expired");
         }
         byte[] vector = value.getBytes(HEADER, length);
-        if (expected.dtype() == OutputDtype.FLOAT && !Float32.finiteAndNotAllZero(vector, 0, vector.length)) {
-            return Decoded.bad("NaN, infinite or all-zero floats");
+        if (expected.dtype() == OutputDtype.FLOAT) {
+            switch (Float32.validityOfLittleEndian(vector, 0, vector.length)) {
+                case NOT_FINITE -> {
+                    return Decoded.bad("NaN or infinite floats");
+                }
+                case ALL_ZERO -> {
+                    return Decoded.bad("all-zero floats");
+                }
+                default -> {
+                    // a usable vector
+                }
+            }
         }
         return new Decoded(new CachedVector(vector, expected.dtype(), tokens, TimeUnit.MILLISECONDS.toNanos(expiresAt - nowMillis)), null);
     }

@@ -69,7 +69,7 @@ public class ProviderHealth {
             return true;
         }
         return switch (e.kind()) {
-            case BAD_REQUEST, RATE_LIMITED, QUOTA_EXHAUSTED -> false;
+            case BAD_REQUEST, RATE_LIMITED, QUOTA_EXHAUSTED, GATEWAY_OVERLOADED -> false;
             default -> true;
         };
     }

@@ -230,13 +230,12 @@ public final class Float32 {
     }
 
     /**
-     * Whether {@code length} bytes of little-endian float32 values are all finite and not all zero
-     * (-0.0 is zero too): what a stored vector must be, as NaN and infinity cannot be served and a
-     * zero vector has no direction. One pass over the bits, without decoding.
+     * {@link Validity} of {@code length} bytes of little-endian float32 values (-0.0 is zero too),
+     * e.g. a stored vector: one pass over the bits, without decoding.
      *
      * @throws IllegalArgumentException when the length is not whole float32 values
      */
-    public static boolean finiteAndNotAllZero(byte[] bytes, int offset, int length) {
+    public static Validity validityOfLittleEndian(byte[] bytes, int offset, int length) {
         if ((length & 3) != 0) {
             throw new IllegalArgumentException("float32 data must be a multiple of 4 bytes, got " + length);
         }
@@ -244,11 +243,11 @@ public final class Float32 {
         for (int i = offset, end = offset + length; i < end; i += 4) {
             int bits = (int) LE_BITS.get(bytes, i);
             if ((bits & 0x7f800000) == 0x7f800000) { // exponent all ones: infinite or NaN
-                return false;
+                return Validity.NOT_FINITE;
             }
             magnitudes |= bits & 0x7fffffff;
         }
-        return magnitudes != 0;
+        return magnitudes != 0 ? Validity.OK : Validity.ALL_ZERO;
     }
 
     public static byte[] toLittleEndian(float[] values) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link Float32#finiteAndNotAllZero}: on the bits, the same answer as decoding and looking at every value. */
+/** {@link Float32#validityOfLittleEndian}: on the bits, the same answer as decoding and looking at every value. */
 class Float32ValidityTest {
 
     @Test
@@ -52,14 +52,14 @@ class Float32ValidityTest {
         byte[] nan = Float32.toLittleEndian(new float[] { Float.NaN });
         System.arraycopy(nan, 0, framed, 0, 4);
         framed[12] = 1; // a non-zero value after the range
-        assertFalse(Float32.finiteAndNotAllZero(framed, 4, 8), "zeros inside, whatever is around them");
+        assertFalse(Float32.validityOfLittleEndian(framed, 4, 8) == Float32.Validity.OK, "zeros inside, whatever is around them");
         System.arraycopy(Float32.toLittleEndian(new float[] { 1f }), 0, framed, 8, 4);
-        assertTrue(Float32.finiteAndNotAllZero(framed, 4, 8), "the NaN before the range is not read");
+        assertTrue(Float32.validityOfLittleEndian(framed, 4, 8) == Float32.Validity.OK, "the NaN before the range is not read");
     }
 
     @Test
     void lengthsThatAreNotWholeFloatsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> Float32.finiteAndNotAllZero(new byte[7], 0, 7));
+        assertThrows(IllegalArgumentException.class, () -> Float32.validityOfLittleEndian(new byte[7], 0, 7));
     }
 
     @Test
@@ -95,6 +95,6 @@ class Float32ValidityTest {
 
     private static boolean valid(float[] v) {
         byte[] b = Float32.toLittleEndian(v);
-        return Float32.finiteAndNotAllZero(b, 0, b.length);
+        return Float32.validityOfLittleEndian(b, 0, b.length) == Float32.Validity.OK;
     }
 }
