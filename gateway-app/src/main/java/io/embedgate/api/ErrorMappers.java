@@ -10,7 +10,9 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
@@ -57,6 +59,12 @@ public class ErrorMappers {
     /** Malformed JSON, wrong value types, bad {@code input} shapes. */
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
+        JsonParseException repeated = repeatedKey(e);
+        if (repeated != null) {
+            // The parser still stands on the repeated key.
+            String param = path(repeated.getProcessor().getParsingContext());
+            return respond(ApiException.invalid(param, "'" + param + "' appears more than once in the same object; send each key once."));
+        }
         if (!(e instanceof JsonMappingException m)) {
             return respond(ApiException.invalid(null, "The request body is not valid JSON: " + e.getOriginalMessage()));
         }
@@ -171,6 +179,36 @@ public class ErrorMappers {
 
     static Response respond(ApiException e) {
         return ErrorResponses.of(e);
+    }
+
+    /**
+     * StrictJson's duplicate-key error, thrown by the parser as is, or wrapped by databind when it
+     * happened inside a nested object.
+     */
+    private static JsonParseException repeatedKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonParseException p && p.getProcessor() != null && p.getOriginalMessage() != null
+                    && p.getOriginalMessage().startsWith("Duplicate field ")) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** JSON path of where a parser stands, e.g. {@code orq.load_balancer[0].weight}. */
+    private static String path(JsonStreamContext at) {
+        StringBuilder b = new StringBuilder();
+        for (JsonStreamContext c = at; c != null && !c.inRoot(); c = c.getParent()) {
+            String segment = c.inArray() ? "[" + Math.max(0, c.getCurrentIndex()) + "]" : c.getCurrentName();
+            if (segment == null) {
+                continue;
+            }
+            if (!b.isEmpty() && b.charAt(0) != '[') {
+                b.insert(0, '.');
+            }
+            b.insert(0, segment);
+        }
+        return b.isEmpty() ? null : b.toString();
     }
 
     /** JSON path of a mapping error, e.g. {@code input} or {@code input[3]}. */

@@ -33,10 +33,6 @@ public final class PackagedApp implements AutoCloseable {
     }
 
     /**
-     * Launches the jar with the test gateway key and {@code env}, its console going to {@code log};
-     * call {@link #awaitReady()} before using it. The local model is off unless {@code env} turns it on.
-     */
-    /**
      * The jar this build packaged, as Quarkus records it in {@code target/quarkus-artifact.properties}:
      * {@code quarkus-app/quarkus-run.jar} by default, the uber-jar under {@code -P aot-jar}, so the
      * integration tests run against whichever was built.
@@ -49,6 +45,10 @@ public final class PackagedApp implements AutoCloseable {
         return Path.of("target", artifact.getProperty("path"));
     }
 
+    /**
+     * Launches the jar with the test gateway key and {@code env}, its console going to {@code log};
+     * call {@link #awaitReady()} before using it. The local model is off unless {@code env} turns it on.
+     */
     public static PackagedApp launch(Map<String, String> env, File log) throws Exception {
         int port = freePort();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
@@ -88,6 +88,21 @@ public final class PackagedApp implements AutoCloseable {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/embeddings")).timeout(Duration.ofSeconds(30))
                 .header("Authorization", TestKeys.BEARER).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * {@code POST path} with the test gateway key and {@code Content-Type: application/json}, the body sent
+     * byte for byte; throws {@link java.net.http.HttpTimeoutException} when no answer arrives within {@code timeout}.
+     */
+    public HttpResponse<byte[]> post(String path, byte[] body, Duration timeout) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(timeout)
+                .header("Authorization", TestKeys.BEARER).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The console output so far. */
+    public String log() throws IOException {
+        return new String(Files.readAllBytes(log.toPath()), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override
