@@ -37,4 +37,26 @@ class CacheKeysTest {
         assertFalse(Arrays.equals(k.tokens(new int[] { 1, 2 }), k.tokens(new int[] { 258 })));
         assertArrayEquals(k.tokens(new int[] { 1, 2 }), k.tokens(new int[] { 1, 2 }));
     }
+
+    @Test
+    void aLoneSurrogateNeverSharesAKeyWithWhatUtf8WouldMakeOfIt() throws Exception {
+        CacheKeys k = CacheKeys.forRequest("m", "up", 256, "float", true, null, null);
+        // UTF-8 encodes a lone surrogate as '?': the text "probe?" must not get the key of "probe\ud800".
+        assertFalse(Arrays.equals(k.text("probe?"), k.text("probe\ud800")));
+        assertFalse(Arrays.equals(k.text("probe\udc00"), k.text("probe\ud800")));
+        assertFalse(Arrays.equals(k.text("\ud800\ud800"), k.text("??")));
+        assertFalse(Arrays.equals(CacheKeys.forRequest("m", "up", 256, "float", true, null, "t\ud800").text("x"),
+                CacheKeys.forRequest("m", "up", 256, "float", true, null, "t?").text("x")));
+        // Well-formed text, a surrogate pair (an emoji) included, keeps the key format it always had
+        // (length-prefixed UTF-8 fields, then 'T' and the UTF-8 text): existing cache entries stay valid.
+        java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+        for (String field : new String[] { "embedgate-cache-v1", "m", "up", "256", "float", "1", "", "" }) {
+            byte[] b = field.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            d.update(new byte[] { (byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length });
+            d.update(b);
+        }
+        d.update((byte) 'T');
+        d.update("smile \ud83d\ude00".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertArrayEquals(d.digest(), k.text("smile \ud83d\ude00"));
+    }
 }

@@ -42,12 +42,36 @@ public final class CacheKeys {
         return new CacheKeys(d);
     }
 
-    /** The 32-byte key of a text input. */
+    /**
+     * The 32-byte key of a text input. Well-formed text is hashed as UTF-8; text with a lone
+     * surrogate (JSON can carry one as an escape) as UTF-16 under another tag, because UTF-8 would
+     * turn it into '?' and give {@code "a\ud800"} the key of {@code "a?"}.
+     */
     public byte[] text(String input) {
         MessageDigest d = copy();
-        d.update((byte) 'T');
-        d.update(input.getBytes(StandardCharsets.UTF_8));
+        if (wellFormed(input)) {
+            d.update((byte) 'T');
+            d.update(input.getBytes(StandardCharsets.UTF_8));
+        } else {
+            d.update((byte) 'U');
+            d.update(input.getBytes(StandardCharsets.UTF_16BE));
+        }
         return d.digest();
+    }
+
+    /** False when {@code s} holds a surrogate that is not half of a pair. */
+    static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The 32-byte key of a token-id input. */
@@ -75,7 +99,16 @@ public final class CacheKeys {
     }
 
     private static void field(MessageDigest d, String value) {
-        byte[] b = value.getBytes(StandardCharsets.UTF_8);
+        // As for texts: UTF-16 behind a 0xFF byte (never part of UTF-8) when a lone surrogate would not survive UTF-8.
+        byte[] b;
+        if (wellFormed(value)) {
+            b = value.getBytes(StandardCharsets.UTF_8);
+        } else {
+            byte[] utf16 = value.getBytes(StandardCharsets.UTF_16BE);
+            b = new byte[utf16.length + 1];
+            b[0] = (byte) 0xFF;
+            System.arraycopy(utf16, 0, b, 1, utf16.length);
+        }
         d.update((byte) (b.length >>> 24));
         d.update((byte) (b.length >>> 16));
         d.update((byte) (b.length >>> 8));

@@ -101,6 +101,28 @@ public final class PackagedApp implements AutoCloseable {
     }
 
     /** The console output so far. */
+    /** Waits until the console output holds {@code text}. */
+    public PackagedApp awaitLog(String text, Duration timeout) throws Exception {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (!log().contains(text)) {
+            if (System.nanoTime() > until || !process.isAlive()) {
+                throw new IllegalStateException("'" + text + "' never appeared in " + log);
+            }
+            Thread.sleep(10);
+        }
+        return this;
+    }
+
+    /** Sends SIGTERM, as a container runtime does, and returns the exit code. */
+    public int terminate(Duration timeout) throws Exception {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the gateway did not stop within " + timeout + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
     public String log() throws IOException {
         return new String(Files.readAllBytes(log.toPath()), java.nio.charset.StandardCharsets.UTF_8);
     }

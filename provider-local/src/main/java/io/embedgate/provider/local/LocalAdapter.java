@@ -60,6 +60,7 @@ public class LocalAdapter implements ProviderAdapter {
         CompletableFuture<SentenceEncoder> model = new CompletableFuture<>();
         ClassLoader loader = LocalAdapter.class.getClassLoader();
         Thread t = new Thread(() -> {
+            LOG.infof("Loading local model %s for provider '%s'", MODEL, name);
             long start = System.nanoTime();
             try {
                 model.complete(SentenceEncoder.load(loader, 1));

@@ -4,6 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jboss.logging.Logger;
 
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
@@ -18,6 +23,10 @@ import io.smallrye.mutiny.Uni;
  * only admits the call and subscribes; tokenising, inference and pooling run on the pool.
  */
 final class LocalClient implements ProviderClient {
+
+    private static final Logger LOG = Logger.getLogger(LocalClient.class);
+    /** How long shutdown waits for a model that is still loading. */
+    static final Duration LOAD_WAIT = Duration.ofSeconds(30);
 
     private final String provider;
     private final CompletableFuture<SentenceEncoder> model;
@@ -89,9 +98,23 @@ final class LocalClient implements ProviderClient {
         return pool;
     }
 
+    /**
+     * Stops the pool, then waits for a model that is still loading before closing it. The load runs
+     * in ONNX Runtime's native code; were the JVM to exit under it (a SIGTERM seconds after start),
+     * the runtime's own teardown would crash the process. A load takes a few seconds; past
+     * {@link #LOAD_WAIT} the gateway stops waiting and says so.
+     */
     @Override
     public void close() {
         pool.close();
-        model.thenAccept(SentenceEncoder::close);
+        try {
+            model.get(LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS).close();
+        } catch (TimeoutException stillLoading) {
+            LOG.warnf("Local model of provider '%s' still loading after %d s at shutdown; not waiting longer", provider, LOAD_WAIT.toSeconds());
+        } catch (ExecutionException failedToLoad) {
+            // nothing was loaded, nothing to close
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -44,6 +44,7 @@ final class SentenceEncoder implements AutoCloseable {
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
     private final boolean takesTokenTypes;
+    private volatile boolean closed;
 
     private SentenceEncoder(OrtEnvironment environment, OrtSession session, HuggingFaceTokenizer tokenizer) throws OrtException {
         this.environment = environment;
@@ -163,8 +164,13 @@ final class SentenceEncoder implements AutoCloseable {
         return in;
     }
 
+    boolean closed() {
+        return closed;
+    }
+
     @Override
     public void close() {
+        closed = true;
         tokenizer.close();
         try {
             session.close();

@@ -185,4 +185,25 @@ class LocalClientTest {
         assertEquals(kind, e.kind());
         assertTrue(e.getMessage().contains(text), e.getMessage());
     }
+
+    /** Shutdown while the model loads: close() waits for the load (native code) to end, then closes the model. */
+    @Test
+    void closeWaitsForAModelStillLoadingAndThenClosesIt() throws Exception {
+        CompletableFuture<SentenceEncoder> loading = new CompletableFuture<>();
+        LocalClient c = new LocalClient("local", loading, new InferencePool("test", 1, 16));
+        Thread closing = new Thread(c::close, "closing");
+        closing.start();
+        closing.join(300);
+        assertTrue(closing.isAlive(), "close() returned while the model was still loading");
+        SentenceEncoder loaded = SentenceEncoder.load(LocalClientTest.class.getClassLoader(), 1);
+        assertFalse(loaded.closed());
+        loading.complete(loaded);
+        closing.join(WAIT.toMillis());
+        assertFalse(closing.isAlive());
+        assertTrue(loaded.closed(), "the model loaded during shutdown was closed");
+        // A model that failed to load leaves nothing to wait for or close.
+        CompletableFuture<SentenceEncoder> failed = new CompletableFuture<>();
+        failed.completeExceptionally(new IllegalStateException("no model"));
+        new LocalClient("local", failed, new InferencePool("test", 1, 16)).close();
+    }
 }
