@@ -1,11 +1,11 @@
 package io.embedgate.api;
 
+import static io.embedgate.testing.Gen.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
-import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +14,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,26 +31,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedgate.fakes.FakeGemini;
 import io.embedgate.fakes.FakeMistral;
 import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.testing.Gen;
 import io.embedgate.testing.PackagedApp;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
-import net.jqwik.api.statistics.Statistics;
 
 /**
- * Property-based fuzzing of request bodies on both embeddings routes, against the packaged gateway
- * in its own process (jqwik is a JUnit Platform engine of its own and does not run inside
- * {@code @QuarkusTest}) with the three fake upstreams behind it. For every body: no 5xx, every 4xx
- * in the error envelope, and no upstream call for a body the gateway rejects.
+ * Randomised fuzzing of request bodies on both embeddings routes, against the packaged gateway in its
+ * own process with the three fake upstreams behind it. For every body: no 5xx, every 4xx in the error
+ * envelope, and no upstream call for a body the gateway rejects.
  *
- * <p>jqwik prints each property's seed; to replay a failure add {@code seed = "<seed>"} to its
- * {@code @Property} (a failed run is also replayed first by default, from {@code target/jqwik-database}).
+ * <p>One seed drives a whole run; it is printed at the start and named in every failure. Replay a
+ * failure with {@code -Dfuzz.seed=<seed>}: the run generates the same bodies in the same order.
  */
 class RequestBodyFuzzIT {
 
@@ -54,13 +51,18 @@ class RequestBodyFuzzIT {
     /** Generous: a hang is a failure, slowness is not measured. */
     static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
 
+    static long seed;
     static FakeOpenAi openai;
     static FakeGemini gemini;
     static FakeMistral mistral;
     static PackagedApp gateway;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws Exception {
+        // Empty counts as unset, so a build can always pass -Dfuzz.seed=${...} through.
+        String given = System.getProperty("fuzz.seed", "").trim();
+        seed = given.isEmpty() ? new SplittableRandom().nextLong() : Long.parseLong(given);
+        System.out.println("request fuzz seed: " + seed);
         openai = FakeOpenAi.start();
         gemini = FakeGemini.start();
         mistral = FakeMistral.start();
@@ -74,7 +76,7 @@ class RequestBodyFuzzIT {
         gateway.awaitReady();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws Exception {
         if (gateway != null) {
             gateway.close();
@@ -88,40 +90,80 @@ class RequestBodyFuzzIT {
 
     // ---- the properties ----
 
-    @Property(tries = 500)
-    void nearValidBodiesGetAnAnswerOrAnEnvelopedClientError(@ForAll("routes") String route, @ForAll("nearValidBodies") String body)
-            throws Exception {
-        check(route, body.getBytes(StandardCharsets.UTF_8));
+    @Test
+    void nearValidBodiesGetAnAnswerOrAnEnvelopedClientError() throws Exception {
+        Map<String, Map<String, Integer>> counts = fuzz("near-valid", 500, g -> nearValidBody(g).getBytes(StandardCharsets.UTF_8));
+        // Guards the generator, not the gateway: without both outcomes the run fuzzed only one side of validation.
+        assertTrue(counts.get("outcome").containsKey("200"), "seed " + seed + ": no near-valid body was accepted");
+        assertTrue(counts.get("outcome").keySet().stream().anyMatch(o -> o.startsWith("4")), "seed " + seed + ": no near-valid body was rejected");
     }
 
-    @Property(tries = 300)
-    void byteMutatedBodiesGetAnAnswerOrAnEnvelopedClientError(@ForAll("routes") String route, @ForAll("byteMutatedBodies") byte[] body)
-            throws Exception {
-        check(route, body);
+    @Test
+    void byteMutatedBodiesGetAnAnswerOrAnEnvelopedClientError() throws Exception {
+        fuzz("byte-mutated", 300, RequestBodyFuzzIT::byteMutatedBody);
     }
 
-    /** Everything asserted for one body. */
-    static void check(String route, byte[] body) throws Exception {
+    /**
+     * Checks {@code tries} bodies on random routes, stopping at the first failure, which names the seed
+     * and the body; prints how often each route and outcome came up, and returns those counts.
+     */
+    static Map<String, Map<String, Integer>> fuzz(String name, int tries, Function<Gen, byte[]> bodies) throws Exception {
+        Gen property = Gen.seeded(seed, name);
+        Map<String, Map<String, Integer>> counts = new TreeMap<>(Map.of("route", new TreeMap<>(), "outcome", new TreeMap<>()));
+        long began = System.nanoTime();
+        int done = 0;
+        try {
+            for (int i = 1; i <= tries; i++) {
+                Gen g = property.split();
+                String route = g.oneOf(ROUTES);
+                byte[] body = null;
+                try {
+                    body = bodies.apply(g);
+                    String outcome = check(route, body);
+                    counts.get("route").merge(route, 1, Integer::sum);
+                    counts.get("outcome").merge(outcome, 1, Integer::sum);
+                    done = i;
+                } catch (Throwable e) {
+                    throw new AssertionError("request fuzz seed " + seed + " (replay with -Dfuzz.seed=" + seed + "), " + name + " try " + i
+                            + " of " + tries + " on " + route + "\nbody: " + (body == null ? "(not generated)" : excerpt(body)) + "\n"
+                            + e.getMessage(), e);
+                }
+            }
+        } finally {
+            StringBuilder report = new StringBuilder("request fuzz " + name + ", seed " + seed + ": " + done + " of " + tries + " tries passed in "
+                    + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms");
+            for (Map.Entry<String, Map<String, Integer>> label : counts.entrySet()) {
+                for (Map.Entry<String, Integer> value : label.getValue().entrySet()) {
+                    report.append(String.format("%n  %-8s %-28s %4d (%.1f %%)", label.getKey(), value.getKey(), value.getValue(),
+                            100.0 * value.getValue() / Math.max(1, done)));
+                }
+            }
+            System.out.println(report);
+        }
+        return counts;
+    }
+
+    /** Everything asserted for one body; returns the outcome, for the counts. */
+    static String check(String route, byte[] body) throws Exception {
         assertTrue(body.length < BODY_LIMIT, "generated body of " + body.length + " bytes reaches the body limit");
-        Statistics.label("route").collect(route);
         int before = upstreamCalls();
         HttpResponse<byte[]> r;
         try {
             r = gateway.post(route, body, CLIENT_TIMEOUT);
         } catch (HttpTimeoutException hang) {
-            throw new AssertionError("no answer within " + CLIENT_TIMEOUT.toSeconds() + " s on " + route + " for " + excerpt(body), hang);
+            throw new AssertionError("no answer within " + CLIENT_TIMEOUT.toSeconds() + " s on " + route, hang);
         }
         int after = upstreamCalls();
         int status = r.statusCode();
-        String what = route + " answered " + status + " " + excerpt(r.body()) + "\nto " + excerpt(body);
+        // fuzz() adds the seed, the try and the body to every failure message
+        String what = route + " answered " + status + " " + excerpt(r.body());
         boolean fromUpstream = r.headers().firstValue(EmbeddingsResource.PROVIDER_HEADER).isPresent();
 
         if (status == 504 && clientDeadlineMs(body) < 2_000) {
             // A deadline the client set (orq.timeout.call_timeout) that runs out is a documented 504, not a fault.
             assertEnvelope(r, what);
             settle();
-            Statistics.label("outcome").collect("504 client deadline");
-            return;
+            return "504 client deadline";
         }
         if (status >= 500) {
             fail("5xx: " + what + "\n--- gateway log tail ---\n" + tail(gateway.log(), 4000));
@@ -130,8 +172,7 @@ class RequestBodyFuzzIT {
             JsonNode ok = JSON.readTree(r.body());
             assertEquals("list", ok.path("object").asText(), what);
             assertTrue(ok.path("data").isArray() && !ok.path("data").isEmpty(), what);
-            Statistics.label("outcome").collect("200");
-            return;
+            return "200";
         }
         assertTrue(status >= 400, "unexpected status: " + what);
         assertEnvelope(r, what);
@@ -144,7 +185,7 @@ class RequestBodyFuzzIT {
         } else {
             assertEquals(before, after, "the gateway rejected the body but called upstream: " + what);
         }
-        Statistics.label("outcome").collect(status + (fromUpstream ? " from upstream" : ""));
+        return status + (fromUpstream ? " from upstream" : "");
     }
 
     static void assertEnvelope(HttpResponse<byte[]> r, String what) {
@@ -398,56 +439,65 @@ class RequestBodyFuzzIT {
     static final List<String> TASK_TYPES = List.of("TASK_TYPE_UNSPECIFIED", "RETRIEVAL_QUERY", "RETRIEVAL_DOCUMENT",
             "SEMANTIC_SIMILARITY", "CLASSIFICATION", "CLUSTERING", "QUESTION_ANSWERING", "FACT_VERIFICATION", "CODE_RETRIEVAL_QUERY");
 
-    @Provide
-    Arbitrary<String> routes() {
-        return Arbitraries.of(ROUTES);
+    static final List<String> PROVIDERS = List.of("openai", "google", "mistral");
+
+    /** A valid body with, mostly, one to three mutations; some stay valid, so that accepted bodies are fuzzed too. */
+    static String nearValidBody(Gen g) {
+        J j = validBody(g);
+        List<Mutation> mutations = g.weighted(w(1, List::<Mutation>of), w(9, () -> g.list(1, 3, () -> mutation(g))));
+        for (Mutation m : mutations) {
+            j = apply(j, m.path(), 0, m.op(), m.value());
+        }
+        return render(j);
     }
 
-    @Provide
-    Arbitrary<String> nearValidBodies() {
-        Arbitrary<Mutation> mutation = Combinators.combine(Arbitraries.of(PATHS).map(RequestBodyFuzzIT::path),
-                Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(Op.SET)), Tuple.of(3, Arbitraries.just(Op.REMOVE)),
-                        Tuple.of(1, Arbitraries.just(Op.DUPLICATE_BEFORE)), Tuple.of(2, Arbitraries.just(Op.DUPLICATE_AFTER))),
-                junk()).as(Mutation::new);
-        // Mostly one or a few mutations; some bodies stay valid, so that accepted bodies are fuzzed too.
-        Arbitrary<List<Mutation>> mutations = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(List.<Mutation>of())),
-                Tuple.of(9, mutation.list().ofMinSize(1).ofMaxSize(3)));
-        return Combinators.combine(validBodies(), mutations).as((body, ms) -> {
-            J j = body;
-            for (Mutation m : ms) {
-                j = apply(j, m.path(), 0, m.op(), m.value());
-            }
-            return render(j);
-        });
+    static Mutation mutation(Gen g) {
+        List<Object> at = path(g.oneOf(PATHS));
+        Op op = g.weighted(w(12, () -> Op.SET), w(3, () -> Op.REMOVE), w(1, () -> Op.DUPLICATE_BEFORE), w(2, () -> Op.DUPLICATE_AFTER));
+        return new Mutation(at, op, junk(g));
     }
 
-    @Provide
-    Arbitrary<byte[]> byteMutatedBodies() {
-        Arbitrary<Function<byte[], byte[]>> edit = Arbitraries.frequencyOf(
-                Tuple.of(3, position().map(p -> (Function<byte[], byte[]>) b -> Arrays.copyOf(b, at(p, b.length)))),
-                Tuple.of(4, Combinators.combine(position(), Arbitraries.bytes()).as((p, x) -> (Function<byte[], byte[]>) b -> {
-                    byte[] c = b.clone();
-                    if (c.length > 0) {
-                        c[at(p, c.length - 1)] = x;
-                    }
-                    return c;
-                })),
-                Tuple.of(3, Combinators.combine(position(), interesting()).as((p, x) -> (Function<byte[], byte[]>) b -> splice(b, at(p, b.length), 0, x))),
-                Tuple.of(2, Combinators.combine(position(), Arbitraries.integers().between(1, 8))
-                        .as((p, n) -> (Function<byte[], byte[]>) b -> splice(b, at(p, b.length), n, new byte[0]))),
-                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(200).map(g -> (Function<byte[], byte[]>) b -> g)));
-        return Combinators.combine(validBodies().map(RequestBodyFuzzIT::render), edit.list().ofMinSize(1).ofMaxSize(3)).as((body, edits) -> {
-            byte[] b = body.getBytes(StandardCharsets.UTF_8);
-            for (Function<byte[], byte[]> e : edits) {
-                b = e.apply(b);
-            }
-            return b;
-        });
+    /** A valid body, rendered, with one to three byte-level edits. */
+    static byte[] byteMutatedBody(Gen g) {
+        byte[] b = render(validBody(g)).getBytes(StandardCharsets.UTF_8);
+        for (Function<byte[], byte[]> edit : g.list(1, 3, () -> byteEdit(g))) {
+            b = edit.apply(b);
+        }
+        return b;
     }
 
-    /** A position as a fraction of whatever length the body has when the edit is applied. */
-    static Arbitrary<Double> position() {
-        return Arbitraries.doubles().between(0, 1);
+    /** One edit; its position is a fraction of whatever length the body has when the edit is applied. */
+    static Function<byte[], byte[]> byteEdit(Gen g) {
+        Supplier<Function<byte[], byte[]>> truncate = () -> {
+            double p = g.fraction();
+            return b -> Arrays.copyOf(b, at(p, b.length));
+        };
+        Supplier<Function<byte[], byte[]>> overwrite = () -> {
+            double p = g.fraction();
+            byte x = g.anyByte();
+            return b -> {
+                byte[] c = b.clone();
+                if (c.length > 0) {
+                    c[at(p, c.length - 1)] = x;
+                }
+                return c;
+            };
+        };
+        Supplier<Function<byte[], byte[]>> insert = () -> {
+            double p = g.fraction();
+            byte[] x = interesting(g);
+            return b -> splice(b, at(p, b.length), 0, x);
+        };
+        Supplier<Function<byte[], byte[]>> delete = () -> {
+            double p = g.fraction();
+            int n = g.between(1, 8);
+            return b -> splice(b, at(p, b.length), n, new byte[0]);
+        };
+        Supplier<Function<byte[], byte[]>> replace = () -> {
+            byte[] garbage = g.bytes(0, 200);
+            return b -> garbage;
+        };
+        return g.weighted(w(3, truncate), w(4, overwrite), w(3, insert), w(2, delete), w(1, replace));
     }
 
     static int at(double fraction, int length) {
@@ -464,128 +514,135 @@ class RequestBodyFuzzIT {
     }
 
     /** Bytes worth inserting: JSON punctuation, invalid UTF-8, a BOM, NUL, a lone surrogate in UTF-8 (CESU) form. */
-    static Arbitrary<byte[]> interesting() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "\\ud800", "0", "-", ".", "e", "1e309", " ", "\n",
-                        "null", "true", "\"\"", ",,", "}}", "\u0000", "\u00e9", "\ud83d\ude00").map(s -> s.getBytes(StandardCharsets.UTF_8)),
-                Arbitraries.of(new byte[] { (byte) 0xff }, new byte[] { (byte) 0xc3 }, new byte[] { (byte) 0xed, (byte) 0xa0, (byte) 0x80 },
+    static byte[] interesting(Gen g) {
+        return g.anyOf(
+                () -> g.oneOf("{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "\\ud800", "0", "-", ".", "e", "1e309", " ", "\n",
+                        "null", "true", "\"\"", ",,", "}}", "\u0000", "\u00e9", "\ud83d\ude00").getBytes(StandardCharsets.UTF_8),
+                () -> g.oneOf(new byte[] { (byte) 0xff }, new byte[] { (byte) 0xc3 }, new byte[] { (byte) 0xed, (byte) 0xa0, (byte) 0x80 },
                         new byte[] { (byte) 0xef, (byte) 0xbb, (byte) 0xbf }, new byte[] { (byte) 0xc0, (byte) 0x80 },
                         new byte[] { (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80 }),
-                Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(16));
+                () -> g.bytes(1, 16));
     }
 
     /** A valid request: model, input and a random selection of the optional fields with valid values. */
-    static Arbitrary<J> validBodies() {
-        Arbitrary<String> text = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.strings().alpha().numeric().withChars(' ', '.', '-').ofMinLength(1).ofMaxLength(30)),
+    static J validBody(Gen g) {
+        Supplier<String> text = () -> g.weighted(
+                w(6, () -> g.string(1, 30, Gen.ALPHA + Gen.DIGITS + " .-")),
                 // Any UTF-16 unit, lone surrogates included: quote() sends them as \\uXXXX escapes.
-                Tuple.of(2, Arbitraries.strings().all().ofMinLength(1).ofMaxLength(20)),
-                Tuple.of(1, Arbitraries.strings().withCharRange('\u0080', '\uffff').ofMinLength(1).ofMaxLength(10)));
-        Arbitrary<J> tokens = Arbitraries.integers().between(0, 100_000).list().ofMinSize(1).ofMaxSize(8)
-                .map(l -> arr(l.stream().map(RequestBodyFuzzIT::num).toList()));
-        Arbitrary<J> input = Arbitraries.frequencyOf(
-                Tuple.of(3, text.map(RequestBodyFuzzIT::str)),
-                Tuple.of(4, text.list().ofMinSize(1).ofMaxSize(4).map(l -> arr(l.stream().map(RequestBodyFuzzIT::str).toList()))),
-                Tuple.of(1, tokens),
-                Tuple.of(1, tokens.list().ofMinSize(1).ofMaxSize(3).map(RequestBodyFuzzIT::arr)));
-        Arbitrary<String> providers = Arbitraries.of("openai", "google", "mistral");
-        Arbitrary<J> names = providers.list().ofMinSize(1).ofMaxSize(2).uniqueElements().map(l -> arr(l.stream().map(RequestBodyFuzzIT::str).toList()));
-        Arbitrary<J> bool = Arbitraries.of(true, false).map(RequestBodyFuzzIT::num);
+                w(2, () -> g.anyString(1, 20)),
+                w(1, () -> g.string(1, 10, '\u0080', '\uffff')));
+        Supplier<J> tokens = () -> arr(g.list(1, 8, () -> num(g.between(0, 100_000))));
+        Supplier<J> input = () -> g.weighted(
+                w(3, () -> str(text.get())),
+                w(4, () -> arr(g.list(1, 4, () -> str(text.get())))),
+                w(1, tokens),
+                w(1, () -> arr(g.list(1, 3, tokens))));
+        Supplier<J> names = () -> arr(g.distinct(1, 2, PROVIDERS).stream().map(RequestBodyFuzzIT::str).toList());
+        Supplier<J> bool = () -> num(g.oneOf(true, false));
 
-        Arbitrary<J> embeddingOptions = Combinators.combine(bool.injectNull(0.5),
-                Combinators.combine(Arbitraries.of(TASK_TYPES).map(RequestBodyFuzzIT::str), Arbitraries.of(128, 256, 768).map(RequestBodyFuzzIT::num).injectNull(0.7))
-                        .as((t, d) -> (J) obj("task_type", t, "output_dimensionality", d)).injectNull(0.5),
-                Combinators.combine(Arbitraries.of("float", "int8", "uint8", "binary", "ubinary").map(RequestBodyFuzzIT::str).injectNull(0.3),
-                        Arbitraries.of(8, 256, 1536).map(RequestBodyFuzzIT::num).injectNull(0.6))
-                        .as((t, d) -> (J) obj("output_dtype", t, "output_dimension", d)).injectNull(0.6))
-                .as((n, g, m) -> (J) obj("normalize", n, "google", g, "mistral", m));
-        Arbitrary<J> provider = Combinators.combine(names.injectNull(0.6), names.injectNull(0.8), names.injectNull(0.8), bool.injectNull(0.7))
-                .as((order, only, ignore, alpha) -> (J) obj("order", order, "only", only, "ignore", ignore, "include_alpha", alpha));
-        Arbitrary<J> contact = Combinators.combine(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10).map(RequestBodyFuzzIT::str),
-                Arbitraries.strings().all().ofMaxLength(20).map(RequestBodyFuzzIT::str).injectNull(0.5),
-                Arbitraries.of("{\"team\":\"search\",\"n\":[1,2,{\"x\":null}]}", "{}", "\"free text\"", "7").map(Raw::new).injectNull(0.5),
-                Arbitraries.strings().alpha().ofMaxLength(8).list().ofMaxSize(3).map(l -> arr(l.stream().map(RequestBodyFuzzIT::str).toList())).injectNull(0.5))
-                .as((id, display, metadata, tags) -> (J) obj("id", id, "display_name", display, "email", str("ops@example.org"), "metadata", metadata,
-                        "logo_url", str("https://example.org/logo.png"), "tags", tags));
-        Arbitrary<J> samePinned = Arbitraries.of(MODELS).map(m -> (J) arr(List.of(obj("model", str(m)))));
-        Arbitrary<J> orq = Combinators.combine(
-                Arbitraries.strings().all().ofMaxLength(20).map(RequestBodyFuzzIT::str).injectNull(0.5),
-                contact.injectNull(0.6),
-                Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.of("[429,500]", "[]", "[400,599]").map(Raw::new).injectNull(0.5))
-                        .as((count, codes) -> (J) obj("count", num(count), "on_codes", codes)).injectNull(0.7),
-                Arbitraries.longs().between(30_000, 60_000).map(t -> (J) obj("call_timeout", num(t))).injectNull(0.7),
-                Arbitraries.longs().between(1, 2_592_000).map(t -> (J) obj("type", str("exact_match"), "ttl", num(t))).injectNull(0.7),
-                samePinned.injectNull(0.8),
-                Arbitraries.of(MODELS).map(m -> (J) arr(List.of(obj("model", str(m), "weight", num(0.7)), obj("model", str(m), "weight", num(1))))).injectNull(0.85))
-                .as((name, who, retry, timeout, cache, fallbacks, balancer) -> (J) obj("name", name, "contact", who, "retry", retry, "timeout", timeout,
-                        "cache", cache, "fallbacks", fallbacks, "load_balancer", balancer));
-        Arbitrary<J> debug = Combinators.combine(bool, Arbitraries.of("summary", "full").map(RequestBodyFuzzIT::str).injectNull(0.5),
-                bool.injectNull(0.5), bool.injectNull(0.5))
-                .as((on, level, req, resp) -> (J) obj("enabled", on, "trace_level", level, "return_upstream_request", req, "return_upstream_response", resp));
+        Supplier<J> embeddingOptions = () -> obj(
+                "normalize", g.maybe(0.5, bool),
+                "google", g.maybe(0.5, () -> obj("task_type", str(g.oneOf(TASK_TYPES)),
+                        "output_dimensionality", g.maybe(0.7, () -> num(g.oneOf(128, 256, 768))))),
+                "mistral", g.maybe(0.6, () -> obj("output_dtype", g.maybe(0.3, () -> str(g.oneOf("float", "int8", "uint8", "binary", "ubinary"))),
+                        "output_dimension", g.maybe(0.6, () -> num(g.oneOf(8, 256, 1536))))));
+        Supplier<J> provider = () -> obj("order", g.maybe(0.6, names), "only", g.maybe(0.8, names), "ignore", g.maybe(0.8, names),
+                "include_alpha", g.maybe(0.7, bool));
+        Supplier<J> contact = () -> obj("id", str(g.string(1, 10, Gen.ALPHA)),
+                "display_name", g.maybe(0.5, () -> str(g.anyString(0, 20))),
+                "email", str("ops@example.org"),
+                "metadata", g.maybe(0.5, () -> new Raw(g.oneOf("{\"team\":\"search\",\"n\":[1,2,{\"x\":null}]}", "{}", "\"free text\"", "7"))),
+                "logo_url", str("https://example.org/logo.png"),
+                "tags", g.maybe(0.5, () -> arr(g.list(0, 3, () -> str(g.string(0, 8, Gen.ALPHA))))));
+        Supplier<J> orq = () -> obj("name", g.maybe(0.5, () -> str(g.anyString(0, 20))),
+                "contact", g.maybe(0.6, contact),
+                "retry", g.maybe(0.7, () -> obj("count", num(g.between(0, 3)),
+                        "on_codes", g.maybe(0.5, () -> new Raw(g.oneOf("[429,500]", "[]", "[400,599]"))))),
+                "timeout", g.maybe(0.7, () -> obj("call_timeout", num(g.between(30_000L, 60_000L)))),
+                "cache", g.maybe(0.7, () -> obj("type", str("exact_match"), "ttl", num(g.between(1L, 2_592_000L)))),
+                "fallbacks", g.maybe(0.8, () -> arr(List.of(obj("model", str(g.oneOf(MODELS)))))),
+                "load_balancer", g.maybe(0.85, () -> {
+                    String m = g.oneOf(MODELS);
+                    return arr(List.of(obj("model", str(m), "weight", num(0.7)), obj("model", str(m), "weight", num(1))));
+                }));
+        Supplier<J> debug = () -> obj("enabled", bool.get(), "trace_level", g.maybe(0.5, () -> str(g.oneOf("summary", "full"))),
+                "return_upstream_request", g.maybe(0.5, bool), "return_upstream_response", g.maybe(0.5, bool));
 
-        Arbitrary<List<J>> fields = Combinators.combine(List.of(
-                Arbitraries.of(MODELS).map(m -> (J) str(m)),
-                input,
-                Arbitraries.of("float", "base64").map(RequestBodyFuzzIT::str).injectNull(0.5),
-                Arbitraries.of(8, 128, 256, 1024, 1536, 3072).map(RequestBodyFuzzIT::num).injectNull(0.6),
-                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12).map(RequestBodyFuzzIT::str).injectNull(0.7),
-                embeddingOptions.injectNull(0.6),
-                provider.injectNull(0.8),
-                orq.injectNull(0.5),
-                debug.injectNull(0.8))).as(v -> v);
-        Arbitrary<String> inputKey = Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.just("input")), Tuple.of(1, Arbitraries.just("inputs")));
-        return Combinators.combine(fields, inputKey).as((v, key) -> obj("model", v.get(0), key, v.get(1), "encoding_format", v.get(2),
-                "dimensions", v.get(3), "user", v.get(4), "embedding_options", v.get(5), "provider", v.get(6), "orq", v.get(7), "debug", v.get(8)));
+        String inputKey = g.weighted(w(9, () -> "input"), w(1, () -> "inputs"));
+        return obj("model", str(g.oneOf(MODELS)), inputKey, input.get(),
+                "encoding_format", g.maybe(0.5, () -> str(g.oneOf("float", "base64"))),
+                "dimensions", g.maybe(0.6, () -> num(g.oneOf(8, 128, 256, 1024, 1536, 3072))),
+                "user", g.maybe(0.7, () -> str(g.string(1, 12, Gen.ALPHA))),
+                "embedding_options", g.maybe(0.6, embeddingOptions),
+                "provider", g.maybe(0.8, provider),
+                "orq", g.maybe(0.5, orq),
+                "debug", g.maybe(0.8, debug));
     }
 
     /** Values that are wrong somewhere: wrong types, edge numbers, edge strings, empty and deep structures, junk. */
-    static Arbitrary<J> junk() {
-        Arbitrary<J> numbers = Arbitraries.oneOf(
-                Arbitraries.of("0", "-0", "1", "-1", "1.0", "-1.0", "0.5", "-0.0", "1e2", "1E+2", "1e309", "-1e309", "1e-400", "2147483647",
+    static J junk(Gen g) {
+        return g.weighted(
+                w(2, () -> new Raw(g.oneOf("null", "true", "false"))),
+                w(5, () -> junkNumber(g)),
+                w(5, () -> junkString(g)),
+                w(4, () -> junkStructure(g)));
+    }
+
+    static J junkNumber(Gen g) {
+        return g.anyOf(
+                () -> new Raw(g.oneOf("0", "-0", "1", "-1", "1.0", "-1.0", "0.5", "-0.0", "1e2", "1E+2", "1e309", "-1e309", "1e-400", "2147483647",
                         "2147483648", "-2147483648", "-2147483649", "4294967296", "9223372036854775807", "9223372036854775808",
                         "-9223372036854775809", "123456789012345678901234567890", "0.0000001", "3.4028235e38", "1.7976931348623157e308",
-                        "4.9e-324", "2592000", "2592001", "600000", "600001", "11", "100", "2048", "2049", "3072", "3073", "429").map(Raw::new),
-                Arbitraries.integers().map(RequestBodyFuzzIT::num),
-                Arbitraries.longs().map(RequestBodyFuzzIT::num),
-                Arbitraries.doubles().map(RequestBodyFuzzIT::num),
-                Arbitraries.bigIntegers().between(BigInteger.TEN.pow(30).negate(), BigInteger.TEN.pow(30)).map(RequestBodyFuzzIT::num));
-        Arbitrary<J> strings = Arbitraries.oneOf(
-                Arbitraries.of("", " ", "\t", "NaN", "Infinity", "-Infinity", "null", "true", "1", "1.0", "-1", "8", "float", "base64", "FLOAT",
+                        "4.9e-324", "2592000", "2592001", "600000", "600001", "11", "100", "2048", "2049", "3072", "3073", "429")),
+                () -> num(g.anyInt()),
+                () -> num(g.anyLong()),
+                () -> num(g.anyDouble()),
+                () -> num(g.bigInteger(30)));
+    }
+
+    static J junkString(Gen g) {
+        return g.anyOf(
+                () -> str(g.oneOf("", " ", "\t", "NaN", "Infinity", "-Infinity", "null", "true", "1", "1.0", "-1", "8", "float", "base64", "FLOAT",
                         "base32", "int8", "binary", "summary", "full", "FULL", "exact_match", "semantic", "RETRIEVAL_DOCUMENT",
                         "retrieval_document", "openai", "google", "mistral", "local", "nobody", "openai/", "/", "//", "/text-embedding-3-small",
                         "openai/text-embedding-3-small", "google/text-embedding-3-small", "openai//text-embedding-3-small", "gemini-embedding-001",
                         "codestral-embed", "all-minilm-l6-v2", "local/all-minilm-l6-v2", "no-such-model", "%", "%00", "../", "\u0000", "\ud800",
                         "\udfff", "\ud800\ud800", "\udc00\ud800", "x\ud800y", "\ud83d\ude00", "\u00e9", "\u202e", "\ufeff", "\uffff",
-                        "a\nb", "<script>", "${jndi:x}", "%s%n").map(RequestBodyFuzzIT::str),
-                Arbitraries.strings().all().ofMaxLength(40).map(RequestBodyFuzzIT::str),
-                Arbitraries.of(1_000, 10_000, 100_000).map(n -> str("x".repeat(n))),
-                Arbitraries.strings().all().ofMinLength(1).ofMaxLength(3).map(s -> str(s.repeat(5_000))));
-        Arbitrary<J> structures = Arbitraries.oneOf(
-                Arbitraries.of("{}", "[]", "[null]", "[[]]", "[\"\"]", "[0]", "[-1]", "[[-1]]", "[1.5]", "[1.0]", "[\"a\",1]", "[[1],\"a\"]",
+                        "a\nb", "<script>", "${jndi:x}", "%s%n")),
+                () -> str(g.anyString(0, 40)),
+                () -> str("x".repeat(g.oneOf(1_000, 10_000, 100_000))),
+                () -> str(g.anyString(1, 3).repeat(5_000)));
+    }
+
+    static J junkStructure(Gen g) {
+        return g.anyOf(
+                () -> new Raw(g.oneOf("{}", "[]", "[null]", "[[]]", "[\"\"]", "[0]", "[-1]", "[[-1]]", "[1.5]", "[1.0]", "[\"a\",1]", "[[1],\"a\"]",
                         "[1,[2]]", "[[1],[]]", "{\"a\":null}", "{\"\":\"\"}", "{\"model\":\"text-embedding-3-small\"}", "[{}]", "[{\"model\":5}]",
                         "[{\"model\":null,\"weight\":-1}]", "{\"count\":\"2\"}", "{\"type\":\"exact_match\",\"ttl\":0}", "[2147483648]",
                         "[[2147483648]]", "[1e309]", "[-0]", "[\"\\ud800\"]", "{\"google\":{\"task_type\":5}}",
-                        "{\"mistral\":{\"output_dtype\":\"int4\"}}").map(Raw::new),
-                Arbitraries.integers().between(1, 5_000).map(n -> new Raw("[".repeat(n) + "]".repeat(n))),
-                Arbitraries.integers().between(1, 3_000).map(n -> new Raw("{\"a\":".repeat(n) + "1" + "}".repeat(n))),
-                Arbitraries.of(995, 998, 999, 1000, 1001).map(n -> new Raw("[".repeat(n) + "]".repeat(n))),
-                Arbitraries.of(2048, 2049, 5000).map(n -> arr(IntStream.range(0, n).mapToObj(i -> str("t" + i)).toList())),
-                Arbitraries.of(2048, 2049, 50_000).map(n -> new Raw(IntStream.range(0, n).mapToObj(i -> "7").collect(Collectors.joining(",", "[", "]")))),
-                anyJson());
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.of("null", "true", "false").map(Raw::new)),
-                Tuple.of(5, numbers),
-                Tuple.of(5, strings),
-                Tuple.of(4, structures));
+                        "{\"mistral\":{\"output_dtype\":\"int4\"}}")),
+                () -> nestedArrays(g.between(1, 5_000)),
+                () -> {
+                    int n = g.between(1, 3_000);
+                    return new Raw("{\"a\":".repeat(n) + "1" + "}".repeat(n));
+                },
+                () -> nestedArrays(g.oneOf(995, 998, 999, 1000, 1001)),
+                () -> arr(IntStream.range(0, g.oneOf(2048, 2049, 5000)).mapToObj(i -> str("t" + i)).toList()),
+                () -> new Raw(IntStream.range(0, g.oneOf(2048, 2049, 50_000)).mapToObj(i -> "7").collect(Collectors.joining(",", "[", "]"))),
+                () -> anyJson(g, g.between(0, 4)));
     }
 
-    /** Arbitrary JSON of a few levels. */
-    static Arbitrary<J> anyJson() {
-        Arbitrary<J> leaf = Arbitraries.oneOf(Arbitraries.of("null", "true", "false", "0", "-1", "1.5", "\"x\"", "\"\"").map(Raw::new),
-                Arbitraries.strings().all().ofMaxLength(8).map(RequestBodyFuzzIT::str));
-        return Arbitraries.recursive(() -> leaf, inner -> Arbitraries.oneOf(
-                inner.list().ofMaxSize(4).map(RequestBodyFuzzIT::arr),
-                Combinators.combine(Arbitraries.of("model", "input", "a", "", "count", "weight", "\ud800"), inner).as(Map::entry).list().ofMaxSize(4)
-                        .map(l -> (J) new Obj(List.copyOf(l)))), 0, 4);
+    static J nestedArrays(int depth) {
+        return new Raw("[".repeat(depth) + "]".repeat(depth));
+    }
+
+    /** Arbitrary JSON nested {@code depth} containers deep. */
+    static J anyJson(Gen g, int depth) {
+        if (depth == 0) {
+            return g.anyOf(() -> new Raw(g.oneOf("null", "true", "false", "0", "-1", "1.5", "\"x\"", "\"\"")), () -> str(g.anyString(0, 8)));
+        }
+        return g.anyOf(
+                () -> arr(g.list(0, 4, () -> anyJson(g, depth - 1))),
+                () -> new Obj(g.list(0, 4, () -> Map.entry(g.oneOf("model", "input", "a", "", "count", "weight", "\ud800"), anyJson(g, depth - 1)))));
     }
 }
