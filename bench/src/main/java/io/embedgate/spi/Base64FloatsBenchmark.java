@@ -19,7 +19,8 @@ import io.embedgate.bench.Inputs;
 
 /**
  * One 1536-float vector from OpenAI's base64 to {@code float[]}, as every vector of a float client's
- * answer is decoded: with {@link Float32}'s tables, and with the JDK's decoder. Which one
+ * answer is decoded, and checked without decoding, as for a base64 client: with {@link Float32}'s
+ * tables, and with the JDK's decoder. Which one
  * {@link Float32#fromBase64} uses depends on the JDK (the JDK's is a SIMD intrinsic on x86 from JDK
  * 21): run this on each JDK to see why.
  */
@@ -45,5 +46,11 @@ public class Base64FloatsBenchmark {
     @Benchmark
     public float[] decode() {
         return Float32.fromBase64(text, 0, text.length, tables);
+    }
+
+    /** The check every vector a base64 client gets passes (finite, not all zero), without decoding it into floats. */
+    @Benchmark
+    public Float32.Validity validity() {
+        return Float32.validityOfBase64(text, 0, text.length, tables);
     }
 }

@@ -66,6 +66,14 @@ public class EmbeddingsResponseWriter implements ServerMessageBodyWriter<Embeddi
     Instance<Vertx> vertx;
     private volatile long writeIdleMillis = -1;
 
+    /**
+     * The most a float response of {@code floats} numbers holds in text printed ahead by a second
+     * thread (see {@link ResponseText}), for a request's memory estimate.
+     */
+    public static long printedAheadBytes(long floats) {
+        return floats <= ResponseText.MAX_SHARED_FLOATS ? floats * ResponseText.AHEAD_BYTES_PER_FLOAT : 0;
+    }
+
     /** This thread's print buffer, emptied. */
     static TextBuffer scratch() {
         TextBuffer b = SCRATCH.get();

@@ -34,7 +34,7 @@ final class ResponseStream {
 
     private static final Logger LOG = Logger.getLogger(ResponseStream.class);
     /** Bytes printed per chunk. */
-    static final int CHUNK = 32 * 1024;
+    static final int CHUNK = 64 * 1024;
     /** Chunks written before the stream lets the event loop serve other connections. */
     static final int CHUNKS_PER_TURN = 8;
 

@@ -25,8 +25,14 @@ final class ResponseText {
 
     /** Below this many floats a hand-off (a thread wake-up, tens of microseconds) costs more than it saves. */
     static final int PARALLEL_FLOATS = 8192;
-    /** Above this many floats no vector is printed ahead: the text printed ahead is held until sent (~1.3 MB here). */
-    static final int MAX_SHARED_FLOATS = 65_536;
+    /**
+     * Above this many floats no vector is printed ahead: the text printed ahead is held until it is
+     * sent, at most about {@link #AHEAD_BYTES_PER_FLOAT} bytes per float (~6 MB here, counted in the
+     * request's memory estimate). A 256 x 1536 response is shared; a 2048 x 3072 one is not.
+     */
+    static final int MAX_SHARED_FLOATS = 1 << 19;
+    /** A printed float with its comma, at most 9 significant digits: about 12 bytes. */
+    static final int AHEAD_BYTES_PER_FLOAT = 12;
 
     private enum Part {
         HEAD, ITEMS, FROM_BACK, TAIL, DONE

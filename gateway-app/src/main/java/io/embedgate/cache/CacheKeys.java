@@ -44,8 +44,8 @@ public final class CacheKeys {
 
     /**
      * The 32-byte key of a text input. Well-formed text is hashed as UTF-8; text with a lone
-     * surrogate (JSON can carry one as an escape) as UTF-16 under another tag, because UTF-8 would
-     * turn it into '?' and give {@code "a\ud800"} the key of {@code "a?"}.
+     * surrogate (JSON can carry one as an escape) as its UTF-16 code units under another tag, because
+     * UTF-8 would turn it into '?' and give {@code "a\ud800"} the key of {@code "a?"}.
      */
     public byte[] text(String input) {
         MessageDigest d = copy();
@@ -54,9 +54,20 @@ public final class CacheKeys {
             d.update(input.getBytes(StandardCharsets.UTF_8));
         } else {
             d.update((byte) 'U');
-            d.update(input.getBytes(StandardCharsets.UTF_16BE));
+            d.update(utf16(input));
         }
         return d.digest();
+    }
+
+    /** The UTF-16 code units as they are, two bytes each (the JDK's UTF-16 encoder also turns a lone surrogate into '?'). */
+    private static byte[] utf16(String s) {
+        byte[] b = new byte[s.length() * 2];
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b[2 * i] = (byte) (c >>> 8);
+            b[2 * i + 1] = (byte) c;
+        }
+        return b;
     }
 
     /** False when {@code s} holds a surrogate that is not half of a pair. */
@@ -104,7 +115,7 @@ public final class CacheKeys {
         if (wellFormed(value)) {
             b = value.getBytes(StandardCharsets.UTF_8);
         } else {
-            byte[] utf16 = value.getBytes(StandardCharsets.UTF_16BE);
+            byte[] utf16 = utf16(value);
             b = new byte[utf16.length + 1];
             b[0] = (byte) 0xFF;
             System.arraycopy(utf16, 0, b, 1, utf16.length);

@@ -27,7 +27,12 @@ public class EmbeddingCache {
 
     @Inject
     public EmbeddingCache(GatewayConfig config) {
-        this(config.cache().maxBytes().asLongValue());
+        this(config.cache().maxBytes().map(m -> m.asLongValue()).orElse(defaultMaxBytes()));
+    }
+
+    /** A quarter of the maximum heap: sized with the heap, so no default can outgrow it. */
+    static long defaultMaxBytes() {
+        return Runtime.getRuntime().maxMemory() / 4;
     }
 
     public EmbeddingCache(long maxBytes) {

@@ -38,9 +38,11 @@ public interface GatewayConfig {
         @WithDefault("1h")
         Duration defaultTtl();
 
-        /** Memory bound of the in-process tier (vector bytes plus per-entry overhead); 0 turns the tier off. */
-        @WithDefault("256M")
-        MemorySize maxBytes();
+        /**
+         * Memory bound of the in-process tier (vector bytes plus per-entry overhead); 0 turns the tier
+         * off. Default: 25% of the maximum heap, beside the 40% of {@code limits.max-inflight-bytes}.
+         */
+        Optional<MemorySize> maxBytes();
 
         /** Whether each gateway key gets its own cache (no entry is shared between keys). */
         @WithDefault("false")

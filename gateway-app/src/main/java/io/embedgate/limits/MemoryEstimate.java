@@ -3,6 +3,7 @@ package io.embedgate.limits;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.embedgate.api.EmbeddingsResponseWriter;
 import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.ResolvedModel;
 import io.embedgate.routing.EmbeddingJob;
@@ -15,8 +16,8 @@ import io.embedgate.spi.OutputDtype;
  * What a request will hold in memory at its peak, estimated before it is routed: its inputs (as
  * strings and as the upstream request body), the largest usual reply among the providers that may
  * serve it (primary, load-balancer entries and fallbacks), its decoded vectors, and one transient
- * copy of them when they are normalised or cached. The response itself is streamed, so it adds one
- * chunk, not its size.
+ * copy of them when they are normalised or cached, and, for a mid-sized float response, the text a
+ * second thread prints ahead. The response itself is streamed, so it adds one chunk, not its size.
  */
 public final class MemoryEstimate {
 
@@ -43,7 +44,8 @@ public final class MemoryEstimate {
         }
         // Normalising (for a provider that does not) and caching each make one more copy of every vector.
         boolean copies = job.cacheTtl().isPresent() || job.normalize() && dtype == OutputDtype.FLOAT && normalizedHere;
-        return FIXED + inputs(job.inputs()) + reply + vectors * (copies ? 2 : 1);
+        long printedAhead = job.base64Output() || dtype != OutputDtype.FLOAT ? 0 : EmbeddingsResponseWriter.printedAheadBytes(vectors / 4);
+        return FIXED + inputs(job.inputs()) + reply + vectors * (copies ? 2 : 1) + printedAhead;
     }
 
     /** Inputs as Java strings (two bytes a character at most) and once more as the upstream request body. */

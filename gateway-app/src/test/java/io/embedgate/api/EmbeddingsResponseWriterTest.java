@@ -113,7 +113,7 @@ class EmbeddingsResponseWriterTest {
         write(vectors(4, 1536, 1), counting); // 6,144 floats, below the hand-off threshold
         write(vectors(1, 20_000, 2), counting); // one vector cannot be split
         write(new EmbeddingsResponse(vectors(16, 1536, 3), "m", new Usage(1, 1, false), null, true, null), counting, 1024);
-        write(vectors(64, 3072, 4), counting); // 196,608 floats: too many to print ahead
+        write(vectors(200, 3072, 4), counting); // 614,400 floats: too many to print ahead
         assertEquals(0, handedOff.get());
     }
 
@@ -123,7 +123,8 @@ class EmbeddingsResponseWriterTest {
         assertTrue(ResponseText.worthSharing(vectors(2, 4096, 1)));
         assertFalse(ResponseText.worthSharing(vectors(4, 1536, 1)));
         assertFalse(ResponseText.worthSharing(vectors(1, 20_000, 1)));
-        assertFalse(ResponseText.worthSharing(vectors(64, 3072, 1)));
+        assertTrue(ResponseText.worthSharing(vectors(64, 3072, 1)));
+        assertFalse(ResponseText.worthSharing(vectors(200, 3072, 1)));
         assertFalse(ResponseText.worthSharing(List.of()));
     }
 

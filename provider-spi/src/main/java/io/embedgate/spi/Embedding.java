@@ -35,7 +35,9 @@ public sealed interface Embedding permits Embedding.Floats, Embedding.Bytes {
         }
 
         /**
-         * Wraps {@code len} bytes of standard base64 text at {@code off} (not copied).
+         * Wraps {@code len} bytes of standard base64 text at {@code off} (not copied). The caller has
+         * checked that the text is in the base64 alphabet (a decoder finds the string's end that way):
+         * it may be passed to base64 clients as is.
          *
          * @throws IllegalArgumentException when the text is not the base64 of whole float32 values
          */

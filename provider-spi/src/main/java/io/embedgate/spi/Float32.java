@@ -167,14 +167,67 @@ public final class Float32 {
     }
 
     /**
-     * {@link Validity} of base64 float32 text, checked without decoding it into floats (no
-     * allocation on the tables path): the exponent and magnitude bits are read from each value's
-     * bytes as they are decoded.
+     * {@link Validity} of base64 float32 text, checked without decoding it into floats: for values
+     * below 2 in magnitude (every unit vector's) from three characters of every sixteen, else from
+     * every value's exponent and magnitude bits.
      *
-     * @throws IllegalArgumentException when the text is not base64 of whole float32 values
+     * @param text in the base64 alphabet, as {@link Embedding.Floats#ofBase64} requires of its text;
+     *             a character outside it is caught where it is read, not everywhere
+     * @throws IllegalArgumentException when the length is not whole float32 values, or a character read is not base64
      */
     public static Validity validityOfBase64(byte[] text, int offset, int length) {
-        return validityOfBase64(text, offset, length, !JDK_DECODES_FAST);
+        Validity quick = unitRangeValidity(text, offset, length);
+        return quick != null ? quick : validityOfBase64(text, offset, length, !JDK_DECODES_FAST);
+    }
+
+    /**
+     * The fast path of {@link #validityOfBase64}, for what embeddings hold: values below 2 in
+     * magnitude. Bit 30 of a float32 (the top bit of its exponent) is set only for |x| >= 2,
+     * infinities and NaNs; in each 16-character block of base64 it sits in three characters (4, 9
+     * and 14), so a vector is checked with three table lookups per three values instead of sixteen.
+     * Null when that bit is set anywhere (or a character there is not base64): the full check decides.
+     */
+    static Validity unitRangeValidity(byte[] text, int offset, int length) {
+        base64Floats(text, offset, length);
+        int blocks = length == 0 ? 0 : (length - 4) >> 4;
+        int[] v = B64_3;
+        int high = 0;
+        int end = offset + (blocks << 4);
+        for (int i = offset; i < end; i += 16) {
+            high |= v[text[i + 4] & 0xff] & 0x10 | v[text[i + 9] & 0xff] & 0x04 | v[text[i + 14] & 0xff] & 0x01;
+        }
+        if (high != 0) {
+            return null;
+        }
+        // Not all zero: the first value with any magnitude bit settles it (the first, in practice).
+        // Sign bits (characters 4, 9 and 14 again: 0x20, 0x08, 0x02) do not count: -0.0 is zero.
+        for (int i = offset; i < end; i += 16) {
+            int magnitude = v[text[i] & 0xff] | v[text[i + 1] & 0xff] | v[text[i + 2] & 0xff] | v[text[i + 3] & 0xff]
+                    | v[text[i + 4] & 0xff] & ~0x20 | v[text[i + 5] & 0xff] | v[text[i + 6] & 0xff] | v[text[i + 7] & 0xff]
+                    | v[text[i + 8] & 0xff] | v[text[i + 9] & 0xff] & ~0x08 | v[text[i + 10] & 0xff] | v[text[i + 11] & 0xff]
+                    | v[text[i + 12] & 0xff] | v[text[i + 13] & 0xff] | v[text[i + 14] & 0xff] & ~0x02 | v[text[i + 15] & 0xff];
+            if (magnitude < 0) {
+                return null; // not base64 after all: the full check says so
+            }
+            if (magnitude != 0) {
+                return tailValidity(text, end, offset + length, Validity.OK);
+            }
+        }
+        return tailValidity(text, end, offset + length, Validity.ALL_ZERO);
+    }
+
+    /** The values in the last characters (a padded quantum and what no 16-character block covered), decoded exactly. */
+    private static Validity tailValidity(byte[] text, int from, int to, Validity blocks) {
+        ByteBuffer rest = BASE64.decode(ByteBuffer.wrap(text, from, to - from));
+        boolean nonZero = blocks == Validity.OK;
+        for (int r = rest.position(); r < rest.limit(); r += 4) {
+            int bits = Float.floatToRawIntBits((float) LE.get(rest.array(), rest.arrayOffset() + r));
+            if ((bits & 0x7F800000) == 0x7F800000) {
+                return Validity.NOT_FINITE;
+            }
+            nonZero |= (bits & 0x7FFFFFFF) != 0;
+        }
+        return nonZero ? Validity.OK : Validity.ALL_ZERO;
     }
 
     static Validity validityOfBase64(byte[] text, int offset, int length, boolean tables) {

@@ -3,6 +3,7 @@ package io.embedgate.spi;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -91,6 +92,7 @@ class Float32Test {
     @ValueSource(booleans = { true, false })
     void validityOfBase64IsTheValidityOfTheDecodedValues(boolean tables) {
         Random random = new Random(11);
+        int[] fastAnswers = { 0 };
         for (int round = 0; round < 20_000; round++) {
             int floats = 1 + random.nextInt(40);
             int[] bits = new int[floats];
@@ -118,11 +120,21 @@ class Float32Test {
             byte[] text = Base64.getEncoder().encode(littleEndian(bits));
             byte[] framed = frame(text, random);
             int offset = framed.length - text.length - 3;
-            assertEquals(Float32.validity(reference(text)), Float32.validityOfBase64(framed, offset, text.length, tables),
-                    () -> java.util.Arrays.toString(bits));
+            Float32.Validity expected = Float32.validity(reference(text));
+            assertEquals(expected, Float32.validityOfBase64(framed, offset, text.length, tables), () -> java.util.Arrays.toString(bits));
+            // The fast path either agrees or leaves the answer to the full check.
+            Float32.Validity quick = Float32.unitRangeValidity(framed, offset, text.length);
+            if (quick != null) {
+                assertEquals(expected, quick, () -> "fast path: " + java.util.Arrays.toString(bits));
+                fastAnswers[0]++;
+            }
         }
-        byte[] bad = "AAAA*AAAAAAAAAAAAAAAAAAAAAA=".getBytes();
-        assertThrows(IllegalArgumentException.class, () -> Float32.validityOfBase64(bad, 0, bad.length, tables));
+        assertTrue(fastAnswers[0] > 5_000, "the fast path answered most ordinary vectors: " + fastAnswers[0]);
+        for (int position = 0; position < 27; position++) {
+            byte[] bad = "AAAAAAAAAAAAAAAAAAAAAAAAAAA=".getBytes();
+            bad[position] = '*';
+            assertThrows(IllegalArgumentException.class, () -> Float32.validityOfBase64(bad, 0, bad.length, tables), "position " + position);
+        }
         assertEquals(Float32.Validity.ALL_ZERO, Float32.validityOfBase64(new byte[0], 0, 0, tables));
     }
 
