@@ -13,6 +13,7 @@ import io.embedgate.config.GatewayConfig;
 import io.embedgate.spi.ReplyAllowance;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -30,6 +31,7 @@ import io.vertx.core.Vertx;
  * large one that is still waiting for room. A request larger than the whole budget is admitted only
  * into an empty budget, so every request that the limits allow can be served, one at a time.
  */
+@Startup // its gauges and its start-up line from the first second, not the first request
 @Singleton
 public class MemoryBudget {
 
