@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Gateway overhead benchmark.
 
-Measures, in one run on this machine, the same requests sent straight to a fast fake upstream
+Measures, in one run on the benchmark machine, the same requests sent straight to a fast fake upstream
 ("direct": the physical limit) and through the gateway, with wrk as the load generator:
 inputs of 1, 16 and 256 texts embedded at 1536 dimensions, the client asking for float and for
 base64, at concurrency 1 and 16. Reports medians over several runs (p50/p99 latency, requests/s),
@@ -177,7 +177,7 @@ def start_fake(port, loops):
 
 
 def start_proxy(port, fake_port):
-    """The zero-work proxy: what any HTTP proxy costs on this machine (two more hops, same cores)."""
+    """The zero-work proxy: what any HTTP proxy costs on the benchmark machine (two more hops, same cores)."""
     cp = classpath("fake-upstreams")
     p = subprocess.Popen(["java", "-XX:+UseSerialGC", "-Xmx256m", "-cp", cp, "io.embedgate.fakes.ZeroWorkProxyMain",
                           "--port", str(port), "--upstream-port", str(fake_port), "--key", FAKE_KEY],

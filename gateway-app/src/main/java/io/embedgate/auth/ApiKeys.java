@@ -15,12 +15,14 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.embedgate.config.GatewayConfig;
+import io.quarkus.runtime.Startup;
 
 /**
  * The gateway keys. Only SHA-256 hashes are configured; a presented key is hashed and compared
  * against every configured hash in constant time, so neither a match nor its position leaks
  * through timing.
  */
+@Startup // its warnings (no keys, a key without a hash) at start-up, not at the first request
 @Singleton
 public class ApiKeys {
 
@@ -51,7 +53,7 @@ public class ApiKeys {
             }
         });
         if (entries.isEmpty() && config.auth().enabled()) {
-            LOG.warn("No gateway keys are configured: every /v1 request will get 401. See README, 'Gateway keys'.");
+            LOG.warn("No gateway keys are configured: every /v1 request will get 401. See docs/operations.md, 'Gateway keys'.");
         }
         if (!config.auth().enabled()) {
             LOG.warn("gateway.auth.enabled=false: /v1 routes accept requests without a key");
