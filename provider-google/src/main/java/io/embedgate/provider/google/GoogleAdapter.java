@@ -39,8 +39,9 @@ public class GoogleAdapter implements ProviderAdapter {
             "SEMANTIC_SIMILARITY", "CLASSIFICATION", "CLUSTERING", "QUESTION_ANSWERING", "FACT_VERIFICATION", "CODE_RETRIEVAL_QUERY");
 
     /**
-     * reference/providers.md §3: at most 100 requests per batch, 2048 tokens per input, no token-id
-     * input. gemini-embedding-001 returns unit vectors only at 3072 dimensions, hence normalized=false.
+     * At most 100 requests per batch, 2048 tokens per input, no token-id input
+     * (https://ai.google.dev/api/embeddings). gemini-embedding-001 returns unit vectors only at 3072
+     * dimensions, hence normalized=false.
      */
     private static final Map<String, ModelCapabilities> KNOWN = Map.of(
             "gemini-embedding-001", geminiModel(3072).reducibleFrom(128).notAlwaysNormalized().build(),

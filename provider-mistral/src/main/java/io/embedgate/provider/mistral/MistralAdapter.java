@@ -35,8 +35,9 @@ public class MistralAdapter implements ProviderAdapter {
     static final String OUTPUT_DTYPE = "output_dtype";
 
     /**
-     * reference/providers.md §4: ~512 inputs and ~16384 tokens per request (observed limits, split to
-     * them), no token-id input, unit-length vectors. codestral-embed: 1536 by default, up to 3072, all dtypes.
+     * ~512 inputs and ~16384 tokens per request (observed limits, split to them), no token-id input,
+     * unit-length vectors (https://docs.mistral.ai/api/#tag/embeddings). codestral-embed: 1536 by
+     * default, up to 3072, all dtypes.
      */
     private static final Map<String, ModelCapabilities> KNOWN;
 

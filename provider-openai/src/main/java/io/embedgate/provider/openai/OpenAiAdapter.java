@@ -28,7 +28,10 @@ public class OpenAiAdapter implements ProviderAdapter {
 
     public static final String TYPE = "openai";
 
-    /** reference/providers.md §1: 2048 inputs and 300k tokens per request, 8192 tokens per input, token ids accepted. */
+    /**
+     * 2048 inputs and 300k tokens per request, 8192 tokens per input, token ids accepted
+     * (https://platform.openai.com/docs/api-reference/embeddings).
+     */
     private static final Map<String, ModelCapabilities> KNOWN = Map.of(
             "text-embedding-3-small", openAiModel(1536).reducibleFrom(1).build(),
             "text-embedding-3-large", openAiModel(3072).reducibleFrom(1).build(),
