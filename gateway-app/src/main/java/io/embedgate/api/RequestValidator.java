@@ -2,7 +2,6 @@ package io.embedgate.api;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,14 +13,12 @@ import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
 import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.Catalog;
 import io.embedgate.catalog.ResolvedModel;
 import io.embedgate.config.GatewayConfig;
-import io.embedgate.debug.DebugSettings;
 import io.embedgate.debug.Trace;
 import io.embedgate.limits.RequestMemory;
 import io.embedgate.routing.EmbeddingJob;
@@ -47,20 +44,13 @@ public class RequestValidator {
     @Inject
     GatewayConfig config;
 
-    /** @param trace the request's debug trace (see {@link #debug}) */
+    /** @param trace the request's debug trace (see {@link DebugFlags}) */
     public EmbeddingJob validate(EmbeddingRequest request, Trace trace) {
         if (request == null) {
             throw ApiException.invalid(null, "The request body is required: a JSON object with 'model' and 'input'.");
         }
-        Set<ConstraintViolation<EmbeddingRequest>> violations = validator.validate(request);
-        if (!violations.isEmpty()) {
-            // Report one field, deterministically: the first in declaration order.
-            ConstraintViolation<EmbeddingRequest> v = violations.stream()
-                    .min((a, b) -> Integer.compare(order(a), order(b))).orElseThrow();
-            String field = jsonName(v.getPropertyPath().toString());
-            throw ApiException.invalid(field, v.getMessage());
-        }
-        EmbeddingInputs inputs = inputs(request);
+        FieldConstraints.require(validator, request);
+        EmbeddingInputs inputs = InputRules.inputs(request, config.limits().maxInputs());
         ResolvedModel model = catalog.resolve(request.model());
         ModelCapabilities caps = model.model().capabilities();
         Options options = options(request.embeddingOptions());
@@ -112,10 +102,7 @@ public class RequestValidator {
             }
         }
 
-        if (inputs instanceof EmbeddingInputs.TokenIds && model.candidates().stream().noneMatch(c -> c.capabilities().tokenIdInput())) {
-            throw ApiException.invalid(request.input() != null ? "input" : "inputs", "Model '" + model.model().id()
-                    + "' does not accept token-id input; send text instead.");
-        }
+        InputRules.requireAccepted(inputs, model, request);
         RoutingFields.Orq orq = request.orq();
         RoutingPolicy.Preferences preferences = preferences(request.provider());
         requireCandidates(model, preferences, "model");
@@ -129,29 +116,6 @@ public class RequestValidator {
         return new EmbeddingJob(model, inputs, dimensions, dtype, options.normalize(), forwarded(options),
                 Optional.ofNullable(request.user()), Deadline.after(timeout(orq == null ? null : orq.timeout())), policy, who, cacheTtl, trace,
                 "base64".equals(request.encodingFormat()), RequestMemory.NONE);
-    }
-
-    /**
-     * The request's {@code debug} object, or null when it asks for no debug output. Any flag set to
-     * true turns debug on unless {@code enabled} is explicitly false.
-     */
-    public static DebugSettings debug(DebugRequest d) {
-        if (d == null) {
-            return null;
-        }
-        boolean full = false;
-        if (d.traceLevel() != null) {
-            full = switch (d.traceLevel()) {
-                case "summary" -> false;
-                case "full" -> true;
-                default -> throw ApiException.invalid("debug.trace_level", "debug.trace_level must be 'summary' or 'full', got '"
-                        + d.traceLevel() + "'.");
-            };
-        }
-        boolean request = Boolean.TRUE.equals(d.returnUpstreamRequest());
-        boolean response = Boolean.TRUE.equals(d.returnUpstreamResponse());
-        boolean on = d.enabled() != null ? d.enabled() : request || response || Boolean.TRUE.equals(d.trace()) || d.traceLevel() != null;
-        return on ? new DebugSettings(request, response, !Boolean.FALSE.equals(d.trace()), full) : null;
     }
 
     // ---- provider preferences and orq ----
@@ -382,62 +346,5 @@ public class RequestValidator {
             found = found == null ? f : found;
         }
         return found;
-    }
-
-    private EmbeddingInputs inputs(EmbeddingRequest request) {
-        EmbeddingInputs input = request.input();
-        EmbeddingInputs alias = request.inputs();
-        if (input == null && alias == null) {
-            throw ApiException.invalid("input", "input is required: " + InputDeserializer.SHAPES + ".");
-        }
-        if (input != null && alias != null && !same(input, alias)) {
-            throw ApiException.invalid("inputs", "input and inputs are aliases; send one, or the same value in both.");
-        }
-        EmbeddingInputs in = input != null ? input : alias;
-        String field = input != null ? "input" : "inputs";
-        if (in.size() == 0) {
-            throw ApiException.invalid(field, field + " must not be empty.");
-        }
-        int max = config.limits().maxInputs();
-        if (in.size() > max) {
-            throw ApiException.invalid(field, field + " has " + in.size() + " items; at most " + max + " are allowed per request.");
-        }
-        return in;
-    }
-
-    private static boolean same(EmbeddingInputs a, EmbeddingInputs b) {
-        if (a instanceof EmbeddingInputs.Texts ta && b instanceof EmbeddingInputs.Texts tb) {
-            return ta.values().equals(tb.values());
-        }
-        if (a instanceof EmbeddingInputs.TokenIds ta && b instanceof EmbeddingInputs.TokenIds tb) {
-            List<int[]> x = ta.values();
-            List<int[]> y = tb.values();
-            if (x.size() != y.size()) {
-                return false;
-            }
-            for (int i = 0; i < x.size(); i++) {
-                if (!Arrays.equals(x.get(i), y.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    private static final List<String> ORDER = List.of("model", "input", "inputs", "encodingFormat", "dimensions", "user", "embeddingOptions",
-            "provider", "orq");
-
-    private static int order(ConstraintViolation<?> v) {
-        int i = ORDER.indexOf(v.getPropertyPath().toString());
-        return i < 0 ? ORDER.size() : i;
-    }
-
-    private static String jsonName(String property) {
-        return switch (property) {
-            case "encodingFormat" -> "encoding_format";
-            case "embeddingOptions" -> "embedding_options";
-            default -> property;
-        };
     }
 }
