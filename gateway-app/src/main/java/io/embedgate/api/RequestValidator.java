@@ -2,14 +2,9 @@ package io.embedgate.api;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,10 +20,6 @@ import io.embedgate.routing.EmbeddingJob;
 import io.embedgate.routing.RoutingPolicy;
 import io.embedgate.spi.Deadline;
 import io.embedgate.spi.EmbeddingInputs;
-import io.embedgate.spi.ModelCapabilities;
-import io.embedgate.spi.OptionProblem;
-import io.embedgate.spi.OutputDtype;
-import io.embedgate.spi.ProviderAdapter;
 
 /**
  * Turns a parsed request into a routable job, or rejects it with a 4xx naming the field. Order of
@@ -52,68 +43,20 @@ public class RequestValidator {
         FieldConstraints.require(validator, request);
         EmbeddingInputs inputs = InputRules.inputs(request, config.limits().maxInputs());
         ResolvedModel model = catalog.resolve(request.model());
-        ModelCapabilities caps = model.model().capabilities();
-        Options options = options(request.embeddingOptions());
-        Set<String> servingTypes = new LinkedHashSet<>();
-        model.candidates().forEach(c -> servingTypes.add(c.instance().type()));
-
-        // Output size: `dimensions`, or the serving provider's own size option; both given must agree.
-        Integer dims = request.dimensions();
-        String dimsParam = "dimensions";
-        Folded size = folded(options, servingTypes, ProviderAdapter::dimensionsOption);
-        if (size != null) {
-            if (!(size.value() instanceof Integer optionDims)) {
-                throw ApiException.invalid(size.param(), size.param() + " must be an integer.");
-            }
-            if (dims != null && !dims.equals(optionDims)) {
-                throw ApiException.invalid(size.param(), "dimensions (" + dims + ") and " + size.param() + " (" + optionDims
-                        + ") differ; send one of them, or the same value in both.");
-            }
-            if (dims == null) {
-                dims = optionDims;
-                dimsParam = size.param();
-            }
-        }
-        OptionalInt dimensions = OptionalInt.empty();
-        if (dims != null) {
-            int d = dims;
-            if (!caps.reducible()) {
-                throw ApiException.invalid(dimsParam, "Model '" + model.model().id()
-                        + "' does not support specifying dimensions; it always returns " + caps.nativeDimensions() + ".");
-            }
-            if (!caps.allowsDimensions(d)) {
-                throw ApiException.invalid(dimsParam, "dimensions must be between " + caps.minDimensions() + " and "
-                        + caps.maxDimensions() + " for model '" + model.model().id() + "', got " + d + ".");
-            }
-            // The default size is what the model returns anyway; not sending it keeps upstream calls identical.
-            if (d != caps.nativeDimensions()) {
-                dimensions = OptionalInt.of(d);
-            }
-        }
-
-        // Element type: only from a serving provider's dtype option.
-        OutputDtype dtype = OutputDtype.FLOAT;
-        Folded type = folded(options, servingTypes, ProviderAdapter::dtypeOption);
-        if (type != null) {
-            dtype = OutputDtype.fromWireName(String.valueOf(type.value())).orElseThrow();
-            if (!caps.dtypes().contains(dtype)) {
-                throw ApiException.invalid(type.param(), "Model '" + model.model().id() + "' does not support " + type.param()
-                        + " '" + dtype.wireName() + "'; it supports " + caps.dtypes().stream().sorted().map(OutputDtype::wireName).toList() + ".");
-            }
-        }
-
+        EmbeddingOptions options = EmbeddingOptions.parse(request.embeddingOptions(), catalog::adapter);
+        OutputShape shape = OutputShape.of(request.dimensions(), options, model);
         InputRules.requireAccepted(inputs, model, request);
         RoutingFields.Orq orq = request.orq();
         RoutingPolicy.Preferences preferences = preferences(request.provider());
         requireCandidates(model, preferences, "model");
         RoutingPolicy policy = new RoutingPolicy(preferences, retry(orq == null ? null : orq.retry()),
                 fallbacks(orq == null ? null : orq.fallbacks(), model), loadBalancer(orq == null ? null : orq.loadBalancer(), model,
-                        dims == null ? caps.nativeDimensions() : dims, preferences));
+                        shape.size(), preferences));
         Optional<Duration> cacheTtl = cache(orq == null ? null : orq.cache());
         EmbeddingJob.Attribution who = orq == null ? EmbeddingJob.Attribution.NONE
                 : new EmbeddingJob.Attribution(Optional.ofNullable(orq.name()),
                         Optional.ofNullable(orq.contact()).map(RoutingFields.Contact::id));
-        return new EmbeddingJob(model, inputs, dimensions, dtype, options.normalize(), forwarded(options),
+        return new EmbeddingJob(model, inputs, shape.dimensions(), shape.dtype(), options.normalize(), options.forwarded(),
                 Optional.ofNullable(request.user()), Deadline.after(timeout(orq == null ? null : orq.timeout())), policy, who, cacheTtl, trace,
                 "base64".equals(request.encodingFormat()), RequestMemory.NONE);
     }
@@ -265,86 +208,5 @@ public class RequestValidator {
             throw ApiException.invalid("orq.timeout.call_timeout", "orq.timeout.call_timeout must be between 1 and " + max + " ms.");
         }
         return Duration.ofMillis(t.callTimeout());
-    }
-
-    /** Parsed {@code embedding_options}: the gateway's own flag and each installed provider type's object. */
-    private record Options(boolean normalize, Map<String, Map<String, Object>> byType) {
-    }
-
-    /** What adapters receive: their object without the size and dtype keys, which travel as call fields. */
-    private Map<String, Map<String, Object>> forwarded(Options options) {
-        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        options.byType().forEach((type, o) -> {
-            Map<String, Object> copy = new LinkedHashMap<>(o);
-            catalog.adapter(type).ifPresent(a -> {
-                a.dimensionsOption().ifPresent(copy::remove);
-                a.dtypeOption().ifPresent(copy::remove);
-            });
-            out.put(type, Map.copyOf(copy));
-        });
-        return out;
-    }
-
-    /** A provider option folded into a call field, with the JSON path for error messages. */
-    private record Folded(Object value, String param) {
-    }
-
-    private Options options(Map<String, Object> raw) {
-        if (raw == null) {
-            return new Options(true, Map.of());
-        }
-        boolean normalize = true;
-        Map<String, Map<String, Object>> byType = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : raw.entrySet()) {
-            String key = e.getKey();
-            Object value = e.getValue();
-            String param = "embedding_options." + key;
-            if (key.equals("normalize")) {
-                if (!(value instanceof Boolean b)) {
-                    throw ApiException.invalid(param, param + " must be true or false.");
-                }
-                normalize = b;
-                continue;
-            }
-            Optional<ProviderAdapter> adapter = catalog.adapter(key);
-            if (adapter.isEmpty() || value == null) {
-                continue; // a provider type this gateway does not have: nothing to forward it to
-            }
-            if (!(value instanceof Map<?, ?> map)) {
-                throw ApiException.invalid(param, param + " must be an object.");
-            }
-            Map<String, Object> o = new LinkedHashMap<>();
-            map.forEach((k, v) -> {
-                if (v != null) {
-                    o.put(String.valueOf(k), v);
-                }
-            });
-            for (OptionProblem problem : adapter.get().validateOptions(o)) {
-                throw ApiException.invalid(param + "." + problem.field(), problem.message());
-            }
-            byType.put(key, Map.copyOf(o));
-        }
-        return new Options(normalize, byType);
-    }
-
-    /**
-     * The value of the option an adapter names (size or dtype) among the provider types serving the
-     * model; options of other providers are ignored. Two serving types disagreeing is a 400.
-     */
-    private Folded folded(Options options, Set<String> servingTypes, Function<ProviderAdapter, Optional<String>> which) {
-        Folded found = null;
-        for (String type : servingTypes) {
-            Map<String, Object> o = options.byType().get(type);
-            Optional<String> key = catalog.adapter(type).flatMap(which);
-            if (o == null || key.isEmpty() || !o.containsKey(key.get())) {
-                continue;
-            }
-            Folded f = new Folded(o.get(key.get()), "embedding_options." + type + "." + key.get());
-            if (found != null && !found.value().equals(f.value())) {
-                throw ApiException.invalid(f.param(), found.param() + " and " + f.param() + " differ.");
-            }
-            found = found == null ? f : found;
-        }
-        return found;
     }
 }
