@@ -23,9 +23,7 @@ import io.embedgate.spi.Deadline;
 import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
-import io.embedgate.spi.Float32;
 import io.embedgate.spi.ModelCapabilities;
-import io.embedgate.spi.OutputDtype;
 import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
@@ -44,8 +42,8 @@ import io.smallrye.mutiny.Uni;
  * produce vectors of the same size: one index never receives vectors of two sizes. A request
  * always moves whole: a failed chunk of a split batch fails the candidate.</li>
  * </ol>
- * Every answer is checked (one vector per input, the promised size and type) and, where the
- * provider does not, normalised to unit length.
+ * Every answer passes {@link ResultCheck} (one vector per input, the promised size and type) and,
+ * where the provider does not, is normalised to unit length.
  */
 @Singleton
 public class EmbeddingRouter {
@@ -210,7 +208,7 @@ public class EmbeddingRouter {
         Candidate c = plan.candidates().get(i);
         return call(c, job)
                 .map(r -> {
-                    EmbeddingResult checked = checked(r, c, job);
+                    EmbeddingResult checked = ResultCheck.checked(r, c, job);
                     if (job.trace().active()) {
                         job.trace().served(c.instance().name(), c.instance().type(), c.upstreamModel(), checked != r);
                     }
@@ -259,14 +257,6 @@ public class EmbeddingRouter {
             calls.add(attempt(c, chunk, job.policy().retry(), job.trace(), i, r[0], 0));
         }
         return Uni.join().all(calls).andFailFast().map(EmbeddingRouter::merge);
-    }
-
-    /** The candidate's whole answer, checked and, where the provider does not normalise, made unit length. */
-    private static EmbeddingResult checked(EmbeddingResult r, Candidate c, EmbeddingJob job) {
-        ModelCapabilities caps = c.capabilities();
-        check(r, job.inputs().size(), job.outputDimensions(caps), job.dtype(), !job.base64Output(), c.instance().name());
-        boolean normalize = job.normalize() && job.dtype() == OutputDtype.FLOAT && !caps.normalized();
-        return normalize ? normalized(r) : r;
     }
 
     /**
@@ -338,55 +328,6 @@ public class EmbeddingRouter {
         }
         long cap = Math.min(retry.max().toNanos(), retry.initial().toNanos() << Math.min(attempt, 20));
         return Duration.ofNanos((long) (ThreadLocalRandom.current().nextDouble() * cap));
-    }
-
-    /**
-     * Exactly one vector per input, each of the type and size the client will be told it gets, and
-     * each float vector finite and not all zeros (no direction: cosine is undefined on it). Float
-     * vectors are decoded here for a client that wants numbers, and only scanned for one that gets
-     * the provider's base64 as is.
-     */
-    private static void check(EmbeddingResult r, int inputs, int dimensions, OutputDtype dtype, boolean decode, String provider) {
-        if (r.embeddings().size() != inputs) {
-            throw UpstreamException.invalidResponse(provider, "returned " + r.embeddings().size() + " vectors for " + inputs + " inputs");
-        }
-        int length = ModelCapabilities.vectorLength(dimensions, dtype);
-        for (Embedding e : r.embeddings()) {
-            boolean rightType = dtype == OutputDtype.FLOAT ? e instanceof Embedding.Floats
-                    : e instanceof Embedding.Bytes b && b.dtype() == dtype;
-            if (!rightType) {
-                throw UpstreamException.invalidResponse(provider, "returned vectors of another type than " + dtype.wireName());
-            }
-            if (e.length() != length) {
-                throw UpstreamException.invalidResponse(provider, "returned " + e.length() + "-element vectors, expected " + length
-                        + (length == dimensions ? "" : " (" + dimensions + " dimensions as " + dtype.wireName() + ")"));
-            }
-            if (e instanceof Embedding.Floats f) {
-                Float32.Validity validity;
-                try {
-                    validity = f.validity(decode);
-                } catch (IllegalArgumentException badBase64) {
-                    throw UpstreamException.invalidResponse(provider, "returned an embedding that is not valid base64");
-                }
-                switch (validity) {
-                    case NOT_FINITE -> throw UpstreamException.invalidResponse(provider, "returned an embedding with NaN or infinite values");
-                    case ALL_ZERO -> throw UpstreamException.invalidResponse(provider,
-                            "returned an all-zero embedding, which has no direction (cosine similarity is undefined on it)");
-                    default -> {
-                        // a usable vector
-                    }
-                }
-            }
-        }
-    }
-
-    /** Unit-length copies, for providers whose vectors are not (e.g. Gemini below 3072 dimensions). */
-    private static EmbeddingResult normalized(EmbeddingResult r) {
-        List<Embedding> out = new ArrayList<>(r.embeddings().size());
-        for (Embedding e : r.embeddings()) {
-            out.add(Embedding.Floats.of(Float32.normalizeInPlace(((Embedding.Floats) e).values().clone())));
-        }
-        return new EmbeddingResult(out, r.usage(), r.upstreamModel());
     }
 
     private static EmbeddingResult merge(List<EmbeddingResult> parts) {
