@@ -1,6 +1,5 @@
 package io.embedgate.routing;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,14 +18,9 @@ import org.jboss.logging.Logger;
 import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.ResolvedModel;
 import io.embedgate.debug.Trace;
-import io.embedgate.spi.Deadline;
-import io.embedgate.spi.Embedding;
-import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.ModelCapabilities;
-import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.UpstreamException;
-import io.embedgate.spi.Usage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
@@ -36,8 +30,10 @@ import io.smallrye.mutiny.Uni;
  * <ol>
  * <li>The primary model is the request's, or a weighted pick from {@code orq.load_balancer}.</li>
  * <li>Its candidates are ordered by {@link CandidateOrder} (preferences, health, priority, weight or
- * latency) and tried in turn; each upstream call is retried per the request's retry policy, with
- * exponential backoff and jitter, honouring the provider's retry-after, inside one deadline.</li>
+ * latency) and tried in turn. A candidate gets the request split per its limits
+ * ({@link ChunkedCall}); each upstream call is retried per the request's retry policy, with
+ * exponential backoff and jitter, honouring the provider's retry-after, inside one deadline
+ * ({@link UpstreamAttempts}).</li>
  * <li>When every candidate failed, {@code orq.fallbacks} are tried in order, each only if it can
  * produce vectors of the same size: one index never receives vectors of two sizes. A request
  * always moves whole: a failed chunk of a split batch fails the candidate.</li>
@@ -52,11 +48,13 @@ public class EmbeddingRouter {
 
     private final ProviderHealth health;
     private final MeterRegistry registry;
+    private final ChunkedCall chunkedCall;
 
     @Inject
     public EmbeddingRouter(ProviderHealth health, MeterRegistry registry) {
         this.health = health;
         this.registry = registry;
+        this.chunkedCall = new ChunkedCall(new UpstreamAttempts(health, registry));
     }
 
     /** One model to try, at one size, with its candidates in order. */
@@ -206,7 +204,7 @@ public class EmbeddingRouter {
             return Uni.createFrom().failure(last);
         }
         Candidate c = plan.candidates().get(i);
-        return call(c, job)
+        return chunkedCall.call(c, job)
                 .map(r -> {
                     EmbeddingResult checked = ResultCheck.checked(r, c, job);
                     if (job.trace().active()) {
@@ -233,110 +231,5 @@ public class EmbeddingRouter {
     /** A rejected input fails at once; a spent deadline too; any provider-side problem lets the next one try. */
     private static boolean movesOn(UpstreamException e) {
         return e.kind() != UpstreamException.Kind.BAD_REQUEST && e.kind() != UpstreamException.Kind.TIMEOUT;
-    }
-
-    /** One candidate, all chunks (each with its own retries), bounded by the request's deadline. */
-    Uni<EmbeddingResult> call(Candidate c, EmbeddingJob job) {
-        ModelCapabilities caps = c.capabilities();
-        Map<String, Object> options = job.providerOptions().getOrDefault(c.instance().type(), Map.of());
-        int size = job.outputDimensions(caps);
-        EmbeddingCall base = new EmbeddingCall(c.upstreamModel(), job.inputs(), job.dimensions(), job.dtype(), options,
-                job.user(), job.deadline()).sized(size);
-        ReplySize replies = c.instance().client().replySize(job.dtype());
-        int values = ModelCapabilities.vectorLength(size, job.dtype());
-        List<int[]> ranges = RouterChunks.of(job.inputs(), caps.maxInputsPerCall(), caps.maxTokensPerCall());
-        if (ranges.size() == 1) {
-            EmbeddingCall one = base.withAllowance(job.memory().forReply(replies.typical(job.inputs().size(), values)));
-            return attempt(c, one, job.policy().retry(), job.trace(), 0, 0, 0);
-        }
-        List<Uni<EmbeddingResult>> calls = new ArrayList<>(ranges.size());
-        for (int i = 0; i < ranges.size(); i++) {
-            int[] r = ranges.get(i);
-            EmbeddingCall chunk = base.withInputs(job.inputs().slice(r[0], r[1]))
-                    .withAllowance(job.memory().forReply(replies.typical(r[1] - r[0], values)));
-            calls.add(attempt(c, chunk, job.policy().retry(), job.trace(), i, r[0], 0));
-        }
-        return Uni.join().all(calls).andFailFast().map(EmbeddingRouter::merge);
-    }
-
-    /**
-     * One upstream call through the instance's circuit breaker, retried per the policy.
-     *
-     * @param chunk  index of this call's chunk of the request (for the trace)
-     * @param offset index of the chunk's first input in the request (for the trace)
-     */
-    private Uni<EmbeddingResult> attempt(Candidate c, EmbeddingCall call, RoutingPolicy.RetryPolicy retry, Trace trace, int chunk,
-            int offset, int attempt) {
-        String provider = c.instance().name();
-        Deadline deadline = call.deadline();
-        Duration remaining = deadline.remaining();
-        if (remaining.isZero()) {
-            return Uni.createFrom().failure(UpstreamException.timeout(provider, Duration.ZERO));
-        }
-        Trace.Attempt traced = trace.active()
-                ? trace.attempt(provider, call.upstreamModel(), chunk, offset, offset + call.inputs().size(), attempt + 1)
-                : null;
-        EmbeddingCall sent = trace.on() ? call.withTap(traced) : call;
-        // Few operators on purpose: each Mutiny stage captures and restores context on the hot path.
-        Uni<EmbeddingResult> one = health.call(provider, () -> c.instance().client().embed(sent)
-                .ifNoItem().after(remaining).on(Timers.executor()).failWith(() -> UpstreamException.timeout(provider, remaining)));
-        if (traced != null) {
-            one = one.invoke(r -> traced.done(r, null));
-        }
-        return one.onFailure(UpstreamException.class).recoverWithUni(t -> {
-                    UpstreamException e = (UpstreamException) t;
-                    Duration delay = attempt < retry.count() && retryable(e, retry) ? backoff(retry, attempt, e) : null;
-                    boolean retrying = delay != null && delay.compareTo(deadline.remaining()) < 0;
-                    if (traced != null) {
-                        if (retrying) {
-                            traced.retryIn(delay);
-                        }
-                        traced.done(null, e);
-                    }
-                    if (!retrying) {
-                        return Uni.createFrom().failure(e);
-                    }
-                    LOG.debugf("retrying %s in %d ms after %s (attempt %d of %d)", provider, delay.toMillis(), e.kind(), attempt + 2,
-                            retry.count() + 1);
-                    registry.counter("embedgate.retries", "provider", provider).increment();
-                    if (delay.toMillis() < 1) {
-                        // "Retry now" (a zero or past retry-after, or a backoff that rounded to zero):
-                        // Mutiny's delay takes only positive durations.
-                        return attempt(c, call, retry, trace, chunk, offset, attempt + 1);
-                    }
-                    return Uni.createFrom().voidItem().onItem().delayIt().onExecutor(Timers.executor()).by(delay)
-                            .chain(() -> attempt(c, call, retry, trace, chunk, offset, attempt + 1));
-                });
-    }
-
-    /** Retried: the policy's status codes and connection failures, unless the provider says retrying is pointless. */
-    static boolean retryable(UpstreamException e, RoutingPolicy.RetryPolicy retry) {
-        if (!e.retryable() || e.kind() == UpstreamException.Kind.TIMEOUT) {
-            return false;
-        }
-        return e.httpStatus() > 0 ? retry.onCodes().contains(e.httpStatus()) : e.kind() == UpstreamException.Kind.CONNECTION;
-    }
-
-    /**
-     * Full-jitter exponential backoff (random in [0, min(max, initial * 2^attempt)]), or the provider's
-     * retry-after when it gives one; null when the provider asks to wait longer than allowed.
-     */
-    static Duration backoff(RoutingPolicy.RetryPolicy retry, int attempt, UpstreamException e) {
-        if (e.retryAfter().isPresent()) {
-            Duration asked = e.retryAfter().get();
-            return asked.compareTo(retry.maxRetryAfter()) > 0 ? null : asked;
-        }
-        long cap = Math.min(retry.max().toNanos(), retry.initial().toNanos() << Math.min(attempt, 20));
-        return Duration.ofNanos((long) (ThreadLocalRandom.current().nextDouble() * cap));
-    }
-
-    private static EmbeddingResult merge(List<EmbeddingResult> parts) {
-        List<Embedding> all = new ArrayList<>();
-        Usage usage = Usage.NONE;
-        for (EmbeddingResult p : parts) {
-            all.addAll(p.embeddings());
-            usage = usage.plus(p.usage());
-        }
-        return new EmbeddingResult(all, usage, parts.get(0).upstreamModel());
     }
 }
