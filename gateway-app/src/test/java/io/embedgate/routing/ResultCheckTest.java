@@ -47,7 +47,8 @@ class ResultCheckTest {
         EmbeddingResult r = result(floats(3f, 4f));
         ModelCapabilities notNormalized = ModelCapabilities.builder(2).maxInputsPerCall(10).notAlwaysNormalized().build();
         ResolvedModel gemini = Jobs.model("m", notNormalized, "google");
-        EmbeddingResult unit = ResultCheck.checked(r, gemini.candidates().get(0), Jobs.job(gemini, 1, OutputDtype.FLOAT, List.of(), List.of()));
+        EmbeddingJob job = Jobs.job(gemini, 1, OutputDtype.FLOAT, List.of(), List.of());
+        EmbeddingResult unit = ResultCheck.checked(r, gemini.candidates().get(0), job);
         float[] v = ((Embedding.Floats) unit.embeddings().get(0)).values();
         assertEquals(0.6f, v[0], 1e-6);
         assertEquals(0.8f, v[1], 1e-6);
