@@ -21,7 +21,7 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * A fake of the Gemini API (Generative Language v1beta) embedding methods following
- * reference/providers.md §3: {@code POST /v1beta/models/{model}:batchEmbedContents} (what the
+ * https://ai.google.dev/api/embeddings: {@code POST /v1beta/models/{model}:batchEmbedContents} (what the
  * official SDK always uses) and {@code :embedContent}, key auth by {@code x-goog-api-key} or
  * {@code ?key=}, camelCase and snake_case fields, the 100-request batch limit, no usage, and Google's
  * {@code {"error":{code,message,status,details}}} envelope. Base URL: {@link #baseUrl()} (no path).

@@ -21,7 +21,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * A fake of {@code POST https://api.mistral.ai/v1/embeddings} following reference/providers.md §4:
+ * A fake of {@code POST https://api.mistral.ai/v1/embeddings} following
+ * https://docs.mistral.ai/api/#tag/embeddings:
  * Bearer auth, string or string-array input (token ids get FastAPI's 422), {@code output_dimension},
  * the five {@code output_dtype}s in {@code float} or {@code base64} encoding, usage, the observed
  * input and token limits, rate-limit headers and both generations of error bodies. Base URL:

@@ -21,7 +21,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * A fake of {@code POST https://api.openai.com/v1/embeddings} following reference/providers.md §1:
+ * A fake of {@code POST https://api.openai.com/v1/embeddings} following
+ * https://platform.openai.com/docs/api-reference/embeddings:
  * Bearer auth, float and base64 encodings, the 2048-input, 8192-token and 300k-token limits, the
  * dimensions rules, usage, and the real error bodies and headers. Base URL: {@link #baseUrl()}
  * (ends in {@code /v1}, like the SDKs' base URL).

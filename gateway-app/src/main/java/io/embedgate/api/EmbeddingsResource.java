@@ -167,7 +167,7 @@ public class EmbeddingsResource {
      * may not use debug), spans when OpenTelemetry traces this request (its server span is valid).
      */
     private Trace trace(EmbeddingRequest request, String keyId) {
-        DebugSettings settings = request == null ? null : RequestValidator.debug(request.debug());
+        DebugSettings settings = request == null ? null : DebugFlags.of(request.debug());
         boolean traced = Span.current().getSpanContext().isValid();
         if (settings == null) {
             return traced ? new Trace(null, redactor, tracer, Context.current()) : Trace.OFF;

@@ -1,41 +1,25 @@
 package io.embedgate.api;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.Set;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
-import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.Catalog;
 import io.embedgate.catalog.ResolvedModel;
 import io.embedgate.config.GatewayConfig;
-import io.embedgate.debug.DebugSettings;
 import io.embedgate.debug.Trace;
 import io.embedgate.limits.RequestMemory;
 import io.embedgate.routing.EmbeddingJob;
 import io.embedgate.routing.RoutingPolicy;
 import io.embedgate.spi.Deadline;
 import io.embedgate.spi.EmbeddingInputs;
-import io.embedgate.spi.ModelCapabilities;
-import io.embedgate.spi.OptionProblem;
-import io.embedgate.spi.OutputDtype;
-import io.embedgate.spi.ProviderAdapter;
 
 /**
- * Turns a parsed request into a routable job, or rejects it with a 4xx naming the field. Order of
- * checks: body, field constraints, input/inputs, model, model-specific rules.
+ * Turns a parsed request into a routable job, or rejects it with a 4xx naming the field. The checks
+ * run in the order below and the first that fails answers, so one body always gets the same error.
  */
 @ApplicationScoped
 public class RequestValidator {
@@ -46,398 +30,34 @@ public class RequestValidator {
     Catalog catalog;
     @Inject
     GatewayConfig config;
+    @Inject
+    RoutingPolicyRules routing;
+    @Inject
+    CacheAndDeadline cacheAndDeadline;
 
-    /** @param trace the request's debug trace (see {@link #debug}) */
+    /** @param trace the request's debug trace (see {@link DebugFlags}) */
     public EmbeddingJob validate(EmbeddingRequest request, Trace trace) {
         if (request == null) {
             throw ApiException.invalid(null, "The request body is required: a JSON object with 'model' and 'input'.");
         }
-        Set<ConstraintViolation<EmbeddingRequest>> violations = validator.validate(request);
-        if (!violations.isEmpty()) {
-            // Report one field, deterministically: the first in declaration order.
-            ConstraintViolation<EmbeddingRequest> v = violations.stream()
-                    .min((a, b) -> Integer.compare(order(a), order(b))).orElseThrow();
-            String field = jsonName(v.getPropertyPath().toString());
-            throw ApiException.invalid(field, v.getMessage());
-        }
-        EmbeddingInputs inputs = inputs(request);
+        FieldConstraints.require(validator, request);
+        EmbeddingInputs inputs = InputRules.inputs(request, config.limits().maxInputs());
         ResolvedModel model = catalog.resolve(request.model());
-        ModelCapabilities caps = model.model().capabilities();
-        Options options = options(request.embeddingOptions());
-        Set<String> servingTypes = new LinkedHashSet<>();
-        model.candidates().forEach(c -> servingTypes.add(c.instance().type()));
-
-        // Output size: `dimensions`, or the serving provider's own size option; both given must agree.
-        Integer dims = request.dimensions();
-        String dimsParam = "dimensions";
-        Folded size = folded(options, servingTypes, ProviderAdapter::dimensionsOption);
-        if (size != null) {
-            if (!(size.value() instanceof Integer optionDims)) {
-                throw ApiException.invalid(size.param(), size.param() + " must be an integer.");
-            }
-            if (dims != null && !dims.equals(optionDims)) {
-                throw ApiException.invalid(size.param(), "dimensions (" + dims + ") and " + size.param() + " (" + optionDims
-                        + ") differ; send one of them, or the same value in both.");
-            }
-            if (dims == null) {
-                dims = optionDims;
-                dimsParam = size.param();
-            }
-        }
-        OptionalInt dimensions = OptionalInt.empty();
-        if (dims != null) {
-            int d = dims;
-            if (!caps.reducible()) {
-                throw ApiException.invalid(dimsParam, "Model '" + model.model().id()
-                        + "' does not support specifying dimensions; it always returns " + caps.nativeDimensions() + ".");
-            }
-            if (!caps.allowsDimensions(d)) {
-                throw ApiException.invalid(dimsParam, "dimensions must be between " + caps.minDimensions() + " and "
-                        + caps.maxDimensions() + " for model '" + model.model().id() + "', got " + d + ".");
-            }
-            // The default size is what the model returns anyway; not sending it keeps upstream calls identical.
-            if (d != caps.nativeDimensions()) {
-                dimensions = OptionalInt.of(d);
-            }
-        }
-
-        // Element type: only from a serving provider's dtype option.
-        OutputDtype dtype = OutputDtype.FLOAT;
-        Folded type = folded(options, servingTypes, ProviderAdapter::dtypeOption);
-        if (type != null) {
-            dtype = OutputDtype.fromWireName(String.valueOf(type.value())).orElseThrow();
-            if (!caps.dtypes().contains(dtype)) {
-                throw ApiException.invalid(type.param(), "Model '" + model.model().id() + "' does not support " + type.param()
-                        + " '" + dtype.wireName() + "'; it supports " + caps.dtypes().stream().sorted().map(OutputDtype::wireName).toList() + ".");
-            }
-        }
-
-        if (inputs instanceof EmbeddingInputs.TokenIds && model.candidates().stream().noneMatch(c -> c.capabilities().tokenIdInput())) {
-            throw ApiException.invalid(request.input() != null ? "input" : "inputs", "Model '" + model.model().id()
-                    + "' does not accept token-id input; send text instead.");
-        }
-        RoutingFields.Orq orq = request.orq();
-        RoutingPolicy.Preferences preferences = preferences(request.provider());
-        requireCandidates(model, preferences, "model");
-        RoutingPolicy policy = new RoutingPolicy(preferences, retry(orq == null ? null : orq.retry()),
-                fallbacks(orq == null ? null : orq.fallbacks(), model), loadBalancer(orq == null ? null : orq.loadBalancer(), model,
-                        dims == null ? caps.nativeDimensions() : dims, preferences));
-        Optional<Duration> cacheTtl = cache(orq == null ? null : orq.cache());
-        EmbeddingJob.Attribution who = orq == null ? EmbeddingJob.Attribution.NONE
-                : new EmbeddingJob.Attribution(Optional.ofNullable(orq.name()),
-                        Optional.ofNullable(orq.contact()).map(RoutingFields.Contact::id));
-        return new EmbeddingJob(model, inputs, dimensions, dtype, options.normalize(), forwarded(options),
-                Optional.ofNullable(request.user()), Deadline.after(timeout(orq == null ? null : orq.timeout())), policy, who, cacheTtl, trace,
+        EmbeddingOptions options = EmbeddingOptions.parse(request.embeddingOptions(), catalog::adapter);
+        OutputShape shape = OutputShape.of(request.dimensions(), options, model);
+        InputRules.requireAccepted(inputs, model, request);
+        RoutingPolicy policy = routing.policy(model, shape.size(), request.provider(), request.orq());
+        Optional<Duration> cacheTtl = cacheAndDeadline.cacheTtl(request.orq());
+        Deadline deadline = cacheAndDeadline.deadline(request.orq());
+        return new EmbeddingJob(model, inputs, shape.dimensions(), shape.dtype(), options.normalize(), options.forwarded(),
+                Optional.ofNullable(request.user()), deadline, policy, attribution(request.orq()), cacheTtl, trace,
                 "base64".equals(request.encodingFormat()), RequestMemory.NONE);
     }
 
-    /**
-     * The request's {@code debug} object, or null when it asks for no debug output. Any flag set to
-     * true turns debug on unless {@code enabled} is explicitly false.
-     */
-    public static DebugSettings debug(DebugRequest d) {
-        if (d == null) {
-            return null;
-        }
-        boolean full = false;
-        if (d.traceLevel() != null) {
-            full = switch (d.traceLevel()) {
-                case "summary" -> false;
-                case "full" -> true;
-                default -> throw ApiException.invalid("debug.trace_level", "debug.trace_level must be 'summary' or 'full', got '"
-                        + d.traceLevel() + "'.");
-            };
-        }
-        boolean request = Boolean.TRUE.equals(d.returnUpstreamRequest());
-        boolean response = Boolean.TRUE.equals(d.returnUpstreamResponse());
-        boolean on = d.enabled() != null ? d.enabled() : request || response || Boolean.TRUE.equals(d.trace()) || d.traceLevel() != null;
-        return on ? new DebugSettings(request, response, !Boolean.FALSE.equals(d.trace()), full) : null;
-    }
-
-    // ---- provider preferences and orq ----
-
-    private RoutingPolicy.Preferences preferences(RoutingFields.ProviderPreferences p) {
-        if (p == null) {
-            return RoutingPolicy.Preferences.NONE;
-        }
-        return new RoutingPolicy.Preferences(names(p.order(), "provider.order"), Set.copyOf(names(p.only(), "provider.only")),
-                Set.copyOf(names(p.ignore(), "provider.ignore")), Boolean.TRUE.equals(p.includeAlpha()));
-    }
-
-    private List<RoutingPolicy.ProviderRef> names(List<String> names, String param) {
-        if (names == null) {
-            return List.of();
-        }
-        List<RoutingPolicy.ProviderRef> refs = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            String n = names.get(i);
-            if (n == null || !catalog.knowsProvider(n)) {
-                throw ApiException.invalid(param + "[" + i + "]", "Unknown provider '" + n + "' in " + param + "; known providers: "
-                        + String.join(", ", catalog.instances().keySet()) + ".");
-            }
-            refs.add(new RoutingPolicy.ProviderRef(n, !catalog.isInstance(n)));
-        }
-        return List.copyOf(refs);
-    }
-
-    /** A 400 that says, per candidate, why the preferences leave nothing to call. */
-    private static void requireCandidates(ResolvedModel model, RoutingPolicy.Preferences p, String param) {
-        List<String> why = new ArrayList<>();
-        for (Candidate c : model.candidates()) {
-            Optional<String> reason = p.excludes(c);
-            if (reason.isEmpty()) {
-                return;
-            }
-            why.add(reason.get());
-        }
-        throw ApiException.invalid(param.equals("model") ? "provider" : param, "No provider is left for model '" + model.model().id()
-                + "': " + String.join("; ", why) + ".");
-    }
-
-    private RoutingPolicy.RetryPolicy retry(RoutingFields.RetryOption r) {
-        GatewayConfig.Routing.Retry d = config.routing().retry();
-        int count = d.count();
-        Set<Integer> codes = Set.copyOf(d.onCodes());
-        if (r != null && r.count() != null) {
-            if (r.count() < 0 || r.count() > d.maxCount()) {
-                throw ApiException.invalid("orq.retry.count", "orq.retry.count must be between 0 and " + d.maxCount() + ".");
-            }
-            count = r.count();
-        }
-        if (r != null && r.onCodes() != null) {
-            for (int i = 0; i < r.onCodes().size(); i++) {
-                Integer code = r.onCodes().get(i);
-                if (code == null || code < 400 || code > 599) {
-                    throw ApiException.invalid("orq.retry.on_codes[" + i + "]", "orq.retry.on_codes must hold HTTP error statuses (400-599).");
-                }
-            }
-            codes = Set.copyOf(r.onCodes());
-        }
-        return new RoutingPolicy.RetryPolicy(count, codes, d.initialBackoff(), d.maxBackoff(), d.maxRetryAfter());
-    }
-
-    private List<ResolvedModel> fallbacks(List<RoutingFields.ModelRef> refs, ResolvedModel primary) {
-        if (refs == null) {
-            return List.of();
-        }
-        List<ResolvedModel> out = new ArrayList<>();
-        for (int i = 0; i < refs.size(); i++) {
-            String param = "orq.fallbacks[" + i + "].model";
-            ResolvedModel m = model(refs.get(i) == null ? null : refs.get(i).model(), param);
-            if (!config.routing().allowCrossModelFallback() && !m.model().id().equals(primary.model().id())) {
-                throw ApiException.invalid(param, "This gateway does not fall back to another model: vectors of different models "
-                        + "are not comparable. Fallbacks may only pin the same model to other providers.");
-            }
-            out.add(m);
-        }
-        return out;
-    }
-
-    private List<RoutingPolicy.Weighted> loadBalancer(List<RoutingFields.WeightedModel> entries, ResolvedModel primary, int size,
-            RoutingPolicy.Preferences preferences) {
-        if (entries == null || entries.isEmpty()) {
-            return List.of();
-        }
-        List<RoutingPolicy.Weighted> out = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            RoutingFields.WeightedModel e = entries.get(i);
-            String param = "orq.load_balancer[" + i + "]";
-            ResolvedModel m = model(e == null ? null : e.model(), param + ".model");
-            double weight = e.weight() == null ? 1 : e.weight();
-            if (!(weight > 0) || Double.isInfinite(weight)) {
-                throw ApiException.invalid(param + ".weight", param + ".weight must be a positive number.");
-            }
-            if (!m.model().id().equals(primary.model().id())) {
-                if (!config.routing().allowMixedLoadBalancing()) {
-                    throw ApiException.invalid(param + ".model", "Load balancing across different models would scatter one index over "
-                            + "incompatible vector spaces: every entry must be the request's model '" + primary.model().id()
-                            + "' (optionally pinned to a provider, e.g. openai/" + primary.model().id() + ").");
-                }
-                if (!m.model().capabilities().allowsDimensions(size)) {
-                    throw ApiException.invalid(param + ".model", "'" + m.model().id() + "' cannot return " + size
-                            + "-dimension vectors like the rest of the request.");
-                }
-            }
-            requireCandidates(m, preferences, param + ".model");
-            out.add(new RoutingPolicy.Weighted(m, weight));
-        }
-        return out;
-    }
-
-    private ResolvedModel model(String id, String param) {
-        if (id == null || id.isBlank()) {
-            throw ApiException.invalid(param, param + " is required.");
-        }
-        try {
-            return catalog.resolve(id);
-        } catch (ApiException notFound) {
-            throw ApiException.invalid(param, notFound.getMessage());
-        }
-    }
-
-    /** {@code orq.cache} turns the cache on for this request; otherwise the deployment's default applies. */
-    private Optional<Duration> cache(RoutingFields.CacheOption cache) {
-        if (cache == null) {
-            return config.cache().enabledByDefault() ? Optional.of(config.cache().defaultTtl()) : Optional.empty();
-        }
-        if (!"exact_match".equals(cache.type())) {
-            throw ApiException.invalid("orq.cache.type", "orq.cache.type must be 'exact_match'.");
-        }
-        if (cache.ttl() != null && (cache.ttl() < 1 || cache.ttl() > MAX_CACHE_TTL_SECONDS)) {
-            throw ApiException.invalid("orq.cache.ttl", "orq.cache.ttl must be between 1 and " + MAX_CACHE_TTL_SECONDS + " seconds.");
-        }
-        return Optional.of(cache.ttl() == null ? config.cache().defaultTtl() : Duration.ofSeconds(cache.ttl()));
-    }
-
-    /** 30 days. */
-    static final long MAX_CACHE_TTL_SECONDS = 2_592_000L;
-
-    private Duration timeout(RoutingFields.TimeoutOption t) {
-        if (t == null || t.callTimeout() == null) {
-            return config.routing().timeout();
-        }
-        long max = config.routing().maxTimeout().toMillis();
-        if (t.callTimeout() < 1 || t.callTimeout() > max) {
-            throw ApiException.invalid("orq.timeout.call_timeout", "orq.timeout.call_timeout must be between 1 and " + max + " ms.");
-        }
-        return Duration.ofMillis(t.callTimeout());
-    }
-
-    /** Parsed {@code embedding_options}: the gateway's own flag and each installed provider type's object. */
-    private record Options(boolean normalize, Map<String, Map<String, Object>> byType) {
-    }
-
-    /** What adapters receive: their object without the size and dtype keys, which travel as call fields. */
-    private Map<String, Map<String, Object>> forwarded(Options options) {
-        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        options.byType().forEach((type, o) -> {
-            Map<String, Object> copy = new LinkedHashMap<>(o);
-            catalog.adapter(type).ifPresent(a -> {
-                a.dimensionsOption().ifPresent(copy::remove);
-                a.dtypeOption().ifPresent(copy::remove);
-            });
-            out.put(type, Map.copyOf(copy));
-        });
-        return out;
-    }
-
-    /** A provider option folded into a call field, with the JSON path for error messages. */
-    private record Folded(Object value, String param) {
-    }
-
-    private Options options(Map<String, Object> raw) {
-        if (raw == null) {
-            return new Options(true, Map.of());
-        }
-        boolean normalize = true;
-        Map<String, Map<String, Object>> byType = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : raw.entrySet()) {
-            String key = e.getKey();
-            Object value = e.getValue();
-            String param = "embedding_options." + key;
-            if (key.equals("normalize")) {
-                if (!(value instanceof Boolean b)) {
-                    throw ApiException.invalid(param, param + " must be true or false.");
-                }
-                normalize = b;
-                continue;
-            }
-            Optional<ProviderAdapter> adapter = catalog.adapter(key);
-            if (adapter.isEmpty() || value == null) {
-                continue; // a provider type this gateway does not have: nothing to forward it to
-            }
-            if (!(value instanceof Map<?, ?> map)) {
-                throw ApiException.invalid(param, param + " must be an object.");
-            }
-            Map<String, Object> o = new LinkedHashMap<>();
-            map.forEach((k, v) -> {
-                if (v != null) {
-                    o.put(String.valueOf(k), v);
-                }
-            });
-            for (OptionProblem problem : adapter.get().validateOptions(o)) {
-                throw ApiException.invalid(param + "." + problem.field(), problem.message());
-            }
-            byType.put(key, Map.copyOf(o));
-        }
-        return new Options(normalize, byType);
-    }
-
-    /**
-     * The value of the option an adapter names (size or dtype) among the provider types serving the
-     * model; options of other providers are ignored. Two serving types disagreeing is a 400.
-     */
-    private Folded folded(Options options, Set<String> servingTypes, Function<ProviderAdapter, Optional<String>> which) {
-        Folded found = null;
-        for (String type : servingTypes) {
-            Map<String, Object> o = options.byType().get(type);
-            Optional<String> key = catalog.adapter(type).flatMap(which);
-            if (o == null || key.isEmpty() || !o.containsKey(key.get())) {
-                continue;
-            }
-            Folded f = new Folded(o.get(key.get()), "embedding_options." + type + "." + key.get());
-            if (found != null && !found.value().equals(f.value())) {
-                throw ApiException.invalid(f.param(), found.param() + " and " + f.param() + " differ.");
-            }
-            found = found == null ? f : found;
-        }
-        return found;
-    }
-
-    private EmbeddingInputs inputs(EmbeddingRequest request) {
-        EmbeddingInputs input = request.input();
-        EmbeddingInputs alias = request.inputs();
-        if (input == null && alias == null) {
-            throw ApiException.invalid("input", "input is required: " + InputDeserializer.SHAPES + ".");
-        }
-        if (input != null && alias != null && !same(input, alias)) {
-            throw ApiException.invalid("inputs", "input and inputs are aliases; send one, or the same value in both.");
-        }
-        EmbeddingInputs in = input != null ? input : alias;
-        String field = input != null ? "input" : "inputs";
-        if (in.size() == 0) {
-            throw ApiException.invalid(field, field + " must not be empty.");
-        }
-        int max = config.limits().maxInputs();
-        if (in.size() > max) {
-            throw ApiException.invalid(field, field + " has " + in.size() + " items; at most " + max + " are allowed per request.");
-        }
-        return in;
-    }
-
-    private static boolean same(EmbeddingInputs a, EmbeddingInputs b) {
-        if (a instanceof EmbeddingInputs.Texts ta && b instanceof EmbeddingInputs.Texts tb) {
-            return ta.values().equals(tb.values());
-        }
-        if (a instanceof EmbeddingInputs.TokenIds ta && b instanceof EmbeddingInputs.TokenIds tb) {
-            List<int[]> x = ta.values();
-            List<int[]> y = tb.values();
-            if (x.size() != y.size()) {
-                return false;
-            }
-            for (int i = 0; i < x.size(); i++) {
-                if (!Arrays.equals(x.get(i), y.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    private static final List<String> ORDER = List.of("model", "input", "inputs", "encodingFormat", "dimensions", "user", "embeddingOptions",
-            "provider", "orq");
-
-    private static int order(ConstraintViolation<?> v) {
-        int i = ORDER.indexOf(v.getPropertyPath().toString());
-        return i < 0 ? ORDER.size() : i;
-    }
-
-    private static String jsonName(String property) {
-        return switch (property) {
-            case "encodingFormat" -> "encoding_format";
-            case "embeddingOptions" -> "embedding_options";
-            default -> property;
-        };
+    /** Who asked ({@code orq.name}, {@code orq.contact.id}): for logs and usage only. */
+    private static EmbeddingJob.Attribution attribution(RoutingFields.Orq orq) {
+        return orq == null ? EmbeddingJob.Attribution.NONE
+                : new EmbeddingJob.Attribution(Optional.ofNullable(orq.name()),
+                        Optional.ofNullable(orq.contact()).map(RoutingFields.Contact::id));
     }
 }

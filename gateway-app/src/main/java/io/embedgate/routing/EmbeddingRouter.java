@@ -1,15 +1,7 @@
 package io.embedgate.routing;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.OptionalInt;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -17,18 +9,9 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.embedgate.catalog.Candidate;
-import io.embedgate.catalog.ResolvedModel;
 import io.embedgate.debug.Trace;
-import io.embedgate.spi.Deadline;
-import io.embedgate.spi.Embedding;
-import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
-import io.embedgate.spi.Float32;
-import io.embedgate.spi.ModelCapabilities;
-import io.embedgate.spi.OutputDtype;
-import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.UpstreamException;
-import io.embedgate.spi.Usage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
@@ -36,169 +19,64 @@ import io.smallrye.mutiny.Uni;
  * The one place that decides which provider is tried next.
  *
  * <ol>
- * <li>The primary model is the request's, or a weighted pick from {@code orq.load_balancer}.</li>
+ * <li>{@link Plans} lists what will be tried: the primary model is the request's, or a weighted
+ * pick from {@code orq.load_balancer}.</li>
  * <li>Its candidates are ordered by {@link CandidateOrder} (preferences, health, priority, weight or
- * latency) and tried in turn; each upstream call is retried per the request's retry policy, with
- * exponential backoff and jitter, honouring the provider's retry-after, inside one deadline.</li>
+ * latency) and tried in turn. A candidate gets the request split per its limits
+ * ({@link ChunkedCall}); each upstream call is retried per the request's retry policy, with
+ * exponential backoff and jitter, honouring the provider's retry-after, inside one deadline
+ * ({@link UpstreamAttempts}).</li>
  * <li>When every candidate failed, {@code orq.fallbacks} are tried in order, each only if it can
  * produce vectors of the same size: one index never receives vectors of two sizes. A request
  * always moves whole: a failed chunk of a split batch fails the candidate.</li>
  * </ol>
- * Every answer is checked (one vector per input, the promised size and type) and, where the
- * provider does not, normalised to unit length.
+ * Every answer passes {@link ResultCheck} (one vector per input, the promised size and type) and,
+ * where the provider does not, is normalised to unit length.
  */
 @Singleton
 public class EmbeddingRouter {
 
     private static final Logger LOG = Logger.getLogger(EmbeddingRouter.class);
 
-    private final ProviderHealth health;
     private final MeterRegistry registry;
+    private final Plans plans;
+    private final ChunkedCall chunkedCall;
 
     @Inject
     public EmbeddingRouter(ProviderHealth health, MeterRegistry registry) {
-        this.health = health;
         this.registry = registry;
-    }
-
-    /** One model to try, at one size, with its candidates in order. */
-    record Plan(EmbeddingJob job, List<Candidate> candidates) {
+        this.plans = new Plans(health);
+        this.chunkedCall = new ChunkedCall(new UpstreamAttempts(health, registry));
     }
 
     public Uni<Routed> embed(EmbeddingJob job) {
         List<String> notes = new ArrayList<>();
-        List<Plan> plans = plans(job, notes);
+        List<Plan> planned = plans.of(job, notes);
         Trace trace = job.trace();
         if (trace.active()) {
-            for (int i = 0; i < plans.size(); i++) {
-                explain(trace, i == 0 ? "primary" : "fallback", plans.get(i), job.policy().preferences());
-            }
+            plans.explain(trace, planned, job.policy().preferences());
             notes.forEach(trace::note);
         }
-        return tryPlans(plans, 0, null, notes);
+        return tryPlans(planned, 0, null, notes);
     }
 
-    /** For the debug trace: a plan's candidates in the order they will be tried, and the ones excluded with why. */
-    private void explain(Trace trace, String role, Plan plan, RoutingPolicy.Preferences preferences) {
-        List<Map<String, Object>> tried = new ArrayList<>();
-        for (Candidate c : plan.candidates()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("provider", c.instance().name());
-            m.put("type", c.instance().type());
-            m.put("upstream_model", c.upstreamModel());
-            m.put("circuit", health.state(c.instance().name()).name().toLowerCase(Locale.ROOT));
-            if (health.unhealthy(c.instance().name())) {
-                m.put("note", "circuit open: tried last");
-            }
-            m.put("priority", c.instance().priority());
-            m.put("weight", c.instance().weight());
-            m.put("recent_latency_ms", Math.round(health.latency(c.instance().name()) * 100) / 100.0);
-            tried.add(m);
-        }
-        List<Map<String, Object>> excluded = new ArrayList<>();
-        for (Candidate c : plan.job().model().candidates()) {
-            preferences.excludes(c).ifPresent(why -> excluded.add(Map.of("provider", c.instance().name(), "reason", why)));
-        }
-        trace.plan(role, plan.job().model().model().id(), plan.job().outputDimensions(plan.job().model().model().capabilities()),
-                tried, excluded);
-    }
-
-    List<Plan> plans(EmbeddingJob job, List<String> notes) {
-        RoutingPolicy policy = job.policy();
-        List<Plan> plans = new ArrayList<>();
-        EmbeddingJob primary = job;
-        List<Candidate> primaryCandidates = job.model().candidates();
-        if (!policy.loadBalancer().isEmpty()) {
-            RoutingPolicy.Weighted pick = pick(policy.loadBalancer());
-            primary = sized(job, pick.model(), notes);
-            // The pick's candidates first; the other entries' candidates of the same model follow.
-            Set<Candidate> ordered = new LinkedHashSet<>(CandidateOrder.order(pick.model().candidates(), policy.preferences(), health));
-            for (RoutingPolicy.Weighted w : policy.loadBalancer()) {
-                if (w.model().model().id().equals(pick.model().model().id())) {
-                    ordered.addAll(CandidateOrder.order(w.model().candidates(), policy.preferences(), health));
-                }
-            }
-            plans.add(new Plan(primary, List.copyOf(ordered)));
-            for (RoutingPolicy.Weighted w : policy.loadBalancer()) {
-                if (!w.model().model().id().equals(pick.model().model().id())) {
-                    addFallback(plans, job, primary, w.model(), notes);
-                }
-            }
-        } else {
-            plans.add(new Plan(primary, CandidateOrder.order(primaryCandidates, policy.preferences(), health)));
-        }
-        for (ResolvedModel fallback : policy.fallbacks()) {
-            addFallback(plans, job, primary, fallback, notes);
-        }
-        return plans;
-    }
-
-    /** A fallback is used only at the primary's output size and element type; otherwise it is skipped with a note. */
-    private void addFallback(List<Plan> plans, EmbeddingJob job, EmbeddingJob primary, ResolvedModel fallback, List<String> notes) {
-        if (plans.stream().anyMatch(p -> p.job().model().model().id().equals(fallback.model().id())
-                && p.job().model().candidates().equals(fallback.candidates()))) {
-            return;
-        }
-        int size = primary.outputDimensions(primary.model().model().capabilities());
-        ModelCapabilities caps = fallback.model().capabilities();
-        if (!caps.allowsDimensions(size)) {
-            notes.add("fallback " + fallback.model().id() + " skipped: it yields " + caps.nativeDimensions()
-                    + " dimensions" + (caps.reducible() ? " (" + caps.minDimensions() + "-" + caps.maxDimensions() + ")" : "")
-                    + ", the request needs " + size);
-            return;
-        }
-        if (!caps.dtypes().contains(job.dtype())) {
-            notes.add("fallback " + fallback.model().id() + " skipped: it cannot return " + job.dtype().wireName());
-            return;
-        }
-        List<Candidate> candidates = CandidateOrder.order(fallback.candidates(), job.policy().preferences(), health);
-        if (candidates.isEmpty()) {
-            notes.add("fallback " + fallback.model().id() + " skipped: the provider preferences exclude all its providers");
-            return;
-        }
-        plans.add(new Plan(job.forModel(fallback, size == caps.nativeDimensions() ? OptionalInt.empty() : OptionalInt.of(size)),
-                candidates));
-    }
-
-    private static EmbeddingJob sized(EmbeddingJob job, ResolvedModel model, List<String> notes) {
-        if (model.model().id().equals(job.model().model().id())) {
-            return job.forModel(model, job.dimensions());
-        }
-        int size = job.outputDimensions(job.model().model().capabilities());
-        ModelCapabilities caps = model.model().capabilities();
-        notes.add("load balancer picked " + model.model().id());
-        return job.forModel(model, size == caps.nativeDimensions() ? OptionalInt.empty() : OptionalInt.of(size));
-    }
-
-    private static RoutingPolicy.Weighted pick(List<RoutingPolicy.Weighted> entries) {
-        double total = entries.stream().mapToDouble(RoutingPolicy.Weighted::weight).sum();
-        double x = ThreadLocalRandom.current().nextDouble() * total;
-        for (RoutingPolicy.Weighted w : entries) {
-            x -= w.weight();
-            if (x < 0) {
-                return w;
-            }
-        }
-        return entries.get(entries.size() - 1);
-    }
-
-    private Uni<Routed> tryPlans(List<Plan> plans, int i, UpstreamException last, List<String> notes) {
-        if (i >= plans.size()) {
+    private Uni<Routed> tryPlans(List<Plan> planned, int i, UpstreamException last, List<String> notes) {
+        if (i >= planned.size()) {
             return Uni.createFrom().failure(last != null ? last : UpstreamException.invalidResponse("gateway", "no provider could be tried"));
         }
-        Plan plan = plans.get(i);
+        Plan plan = planned.get(i);
         return tryCandidates(plan, 0, last, notes)
                 .onFailure(UpstreamException.class).recoverWithUni(t -> {
                     UpstreamException e = (UpstreamException) t;
-                    if (!movesOn(e) || plan.job().deadline().expired() || i + 1 >= plans.size()) {
+                    if (!movesOn(e) || plan.job().deadline().expired() || i + 1 >= planned.size()) {
                         return Uni.createFrom().failure(e);
                     }
                     notes.add("model " + plan.job().model().model().id() + " failed (" + e.provider() + ": " + e.kind()
-                            + "); falling back to " + plans.get(i + 1).job().model().model().id());
+                            + "); falling back to " + planned.get(i + 1).job().model().model().id());
                     plan.job().trace().note(notes.get(notes.size() - 1));
                     registry.counter("embedgate.fallbacks", "from", plan.job().model().model().id(), "to",
-                            plans.get(i + 1).job().model().model().id()).increment();
-                    return tryPlans(plans, i + 1, e, notes);
+                            planned.get(i + 1).job().model().model().id()).increment();
+                    return tryPlans(planned, i + 1, e, notes);
                 });
     }
 
@@ -208,9 +86,9 @@ public class EmbeddingRouter {
             return Uni.createFrom().failure(last);
         }
         Candidate c = plan.candidates().get(i);
-        return call(c, job)
+        return chunkedCall.call(c, job)
                 .map(r -> {
-                    EmbeddingResult checked = checked(r, c, job);
+                    EmbeddingResult checked = ResultCheck.checked(r, c, job);
                     if (job.trace().active()) {
                         job.trace().served(c.instance().name(), c.instance().type(), c.upstreamModel(), checked != r);
                     }
@@ -235,167 +113,5 @@ public class EmbeddingRouter {
     /** A rejected input fails at once; a spent deadline too; any provider-side problem lets the next one try. */
     private static boolean movesOn(UpstreamException e) {
         return e.kind() != UpstreamException.Kind.BAD_REQUEST && e.kind() != UpstreamException.Kind.TIMEOUT;
-    }
-
-    /** One candidate, all chunks (each with its own retries), bounded by the request's deadline. */
-    Uni<EmbeddingResult> call(Candidate c, EmbeddingJob job) {
-        ModelCapabilities caps = c.capabilities();
-        Map<String, Object> options = job.providerOptions().getOrDefault(c.instance().type(), Map.of());
-        int size = job.outputDimensions(caps);
-        EmbeddingCall base = new EmbeddingCall(c.upstreamModel(), job.inputs(), job.dimensions(), job.dtype(), options,
-                job.user(), job.deadline()).sized(size);
-        ReplySize replies = c.instance().client().replySize(job.dtype());
-        int values = ModelCapabilities.vectorLength(size, job.dtype());
-        List<int[]> ranges = RouterChunks.of(job.inputs(), caps.maxInputsPerCall(), caps.maxTokensPerCall());
-        if (ranges.size() == 1) {
-            EmbeddingCall one = base.withAllowance(job.memory().forReply(replies.typical(job.inputs().size(), values)));
-            return attempt(c, one, job.policy().retry(), job.trace(), 0, 0, 0);
-        }
-        List<Uni<EmbeddingResult>> calls = new ArrayList<>(ranges.size());
-        for (int i = 0; i < ranges.size(); i++) {
-            int[] r = ranges.get(i);
-            EmbeddingCall chunk = base.withInputs(job.inputs().slice(r[0], r[1]))
-                    .withAllowance(job.memory().forReply(replies.typical(r[1] - r[0], values)));
-            calls.add(attempt(c, chunk, job.policy().retry(), job.trace(), i, r[0], 0));
-        }
-        return Uni.join().all(calls).andFailFast().map(EmbeddingRouter::merge);
-    }
-
-    /** The candidate's whole answer, checked and, where the provider does not normalise, made unit length. */
-    private static EmbeddingResult checked(EmbeddingResult r, Candidate c, EmbeddingJob job) {
-        ModelCapabilities caps = c.capabilities();
-        check(r, job.inputs().size(), job.outputDimensions(caps), job.dtype(), !job.base64Output(), c.instance().name());
-        boolean normalize = job.normalize() && job.dtype() == OutputDtype.FLOAT && !caps.normalized();
-        return normalize ? normalized(r) : r;
-    }
-
-    /**
-     * One upstream call through the instance's circuit breaker, retried per the policy.
-     *
-     * @param chunk  index of this call's chunk of the request (for the trace)
-     * @param offset index of the chunk's first input in the request (for the trace)
-     */
-    private Uni<EmbeddingResult> attempt(Candidate c, EmbeddingCall call, RoutingPolicy.RetryPolicy retry, Trace trace, int chunk,
-            int offset, int attempt) {
-        String provider = c.instance().name();
-        Deadline deadline = call.deadline();
-        Duration remaining = deadline.remaining();
-        if (remaining.isZero()) {
-            return Uni.createFrom().failure(UpstreamException.timeout(provider, Duration.ZERO));
-        }
-        Trace.Attempt traced = trace.active()
-                ? trace.attempt(provider, call.upstreamModel(), chunk, offset, offset + call.inputs().size(), attempt + 1)
-                : null;
-        EmbeddingCall sent = trace.on() ? call.withTap(traced) : call;
-        // Few operators on purpose: each Mutiny stage captures and restores context on the hot path.
-        Uni<EmbeddingResult> one = health.call(provider, () -> c.instance().client().embed(sent)
-                .ifNoItem().after(remaining).on(Timers.executor()).failWith(() -> UpstreamException.timeout(provider, remaining)));
-        if (traced != null) {
-            one = one.invoke(r -> traced.done(r, null));
-        }
-        return one.onFailure(UpstreamException.class).recoverWithUni(t -> {
-                    UpstreamException e = (UpstreamException) t;
-                    Duration delay = attempt < retry.count() && retryable(e, retry) ? backoff(retry, attempt, e) : null;
-                    boolean retrying = delay != null && delay.compareTo(deadline.remaining()) < 0;
-                    if (traced != null) {
-                        if (retrying) {
-                            traced.retryIn(delay);
-                        }
-                        traced.done(null, e);
-                    }
-                    if (!retrying) {
-                        return Uni.createFrom().failure(e);
-                    }
-                    LOG.debugf("retrying %s in %d ms after %s (attempt %d of %d)", provider, delay.toMillis(), e.kind(), attempt + 2,
-                            retry.count() + 1);
-                    registry.counter("embedgate.retries", "provider", provider).increment();
-                    if (delay.toMillis() < 1) {
-                        // "Retry now" (a zero or past retry-after, or a backoff that rounded to zero):
-                        // Mutiny's delay takes only positive durations.
-                        return attempt(c, call, retry, trace, chunk, offset, attempt + 1);
-                    }
-                    return Uni.createFrom().voidItem().onItem().delayIt().onExecutor(Timers.executor()).by(delay)
-                            .chain(() -> attempt(c, call, retry, trace, chunk, offset, attempt + 1));
-                });
-    }
-
-    /** Retried: the policy's status codes and connection failures, unless the provider says retrying is pointless. */
-    static boolean retryable(UpstreamException e, RoutingPolicy.RetryPolicy retry) {
-        if (!e.retryable() || e.kind() == UpstreamException.Kind.TIMEOUT) {
-            return false;
-        }
-        return e.httpStatus() > 0 ? retry.onCodes().contains(e.httpStatus()) : e.kind() == UpstreamException.Kind.CONNECTION;
-    }
-
-    /**
-     * Full-jitter exponential backoff (random in [0, min(max, initial * 2^attempt)]), or the provider's
-     * retry-after when it gives one; null when the provider asks to wait longer than allowed.
-     */
-    static Duration backoff(RoutingPolicy.RetryPolicy retry, int attempt, UpstreamException e) {
-        if (e.retryAfter().isPresent()) {
-            Duration asked = e.retryAfter().get();
-            return asked.compareTo(retry.maxRetryAfter()) > 0 ? null : asked;
-        }
-        long cap = Math.min(retry.max().toNanos(), retry.initial().toNanos() << Math.min(attempt, 20));
-        return Duration.ofNanos((long) (ThreadLocalRandom.current().nextDouble() * cap));
-    }
-
-    /**
-     * Exactly one vector per input, each of the type and size the client will be told it gets, and
-     * each float vector finite and not all zeros (no direction: cosine is undefined on it). Float
-     * vectors are decoded here for a client that wants numbers, and only scanned for one that gets
-     * the provider's base64 as is.
-     */
-    private static void check(EmbeddingResult r, int inputs, int dimensions, OutputDtype dtype, boolean decode, String provider) {
-        if (r.embeddings().size() != inputs) {
-            throw UpstreamException.invalidResponse(provider, "returned " + r.embeddings().size() + " vectors for " + inputs + " inputs");
-        }
-        int length = ModelCapabilities.vectorLength(dimensions, dtype);
-        for (Embedding e : r.embeddings()) {
-            boolean rightType = dtype == OutputDtype.FLOAT ? e instanceof Embedding.Floats
-                    : e instanceof Embedding.Bytes b && b.dtype() == dtype;
-            if (!rightType) {
-                throw UpstreamException.invalidResponse(provider, "returned vectors of another type than " + dtype.wireName());
-            }
-            if (e.length() != length) {
-                throw UpstreamException.invalidResponse(provider, "returned " + e.length() + "-element vectors, expected " + length
-                        + (length == dimensions ? "" : " (" + dimensions + " dimensions as " + dtype.wireName() + ")"));
-            }
-            if (e instanceof Embedding.Floats f) {
-                Float32.Validity validity;
-                try {
-                    validity = f.validity(decode);
-                } catch (IllegalArgumentException badBase64) {
-                    throw UpstreamException.invalidResponse(provider, "returned an embedding that is not valid base64");
-                }
-                switch (validity) {
-                    case NOT_FINITE -> throw UpstreamException.invalidResponse(provider, "returned an embedding with NaN or infinite values");
-                    case ALL_ZERO -> throw UpstreamException.invalidResponse(provider,
-                            "returned an all-zero embedding, which has no direction (cosine similarity is undefined on it)");
-                    default -> {
-                        // a usable vector
-                    }
-                }
-            }
-        }
-    }
-
-    /** Unit-length copies, for providers whose vectors are not (e.g. Gemini below 3072 dimensions). */
-    private static EmbeddingResult normalized(EmbeddingResult r) {
-        List<Embedding> out = new ArrayList<>(r.embeddings().size());
-        for (Embedding e : r.embeddings()) {
-            out.add(Embedding.Floats.of(Float32.normalizeInPlace(((Embedding.Floats) e).values().clone())));
-        }
-        return new EmbeddingResult(out, r.usage(), r.upstreamModel());
-    }
-
-    private static EmbeddingResult merge(List<EmbeddingResult> parts) {
-        List<Embedding> all = new ArrayList<>();
-        Usage usage = Usage.NONE;
-        for (EmbeddingResult p : parts) {
-            all.addAll(p.embeddings());
-            usage = usage.plus(p.usage());
-        }
-        return new EmbeddingResult(all, usage, parts.get(0).upstreamModel());
     }
 }

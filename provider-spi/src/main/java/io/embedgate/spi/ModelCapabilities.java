@@ -52,14 +52,23 @@ public record ModelCapabilities(
         dtypes = Set.copyOf(all);
     }
 
+    /**
+     * A catalogue entry, one named step per column; what is not named keeps the plainest value: one
+     * fixed size, no token caps, text input only, float only, unit-length vectors. The record's
+     * constructor checks the result, so the rules stay in one place.
+     */
+    public static Builder builder(int nativeDimensions) {
+        return new Builder(nativeDimensions);
+    }
+
     /** A model with one fixed output size, float only, unit-length vectors. */
     public static ModelCapabilities fixed(int dimensions, int maxInputsPerCall) {
-        return new ModelCapabilities(dimensions, dimensions, dimensions, false, maxInputsPerCall, 0, 0, false, Set.of(), true);
+        return builder(dimensions).maxInputsPerCall(maxInputsPerCall).build();
     }
 
     /** A Matryoshka-style model whose output can be shortened to any size from 1 up to its default. */
     public static ModelCapabilities reducible(int dimensions, int maxInputsPerCall) {
-        return new ModelCapabilities(dimensions, 1, dimensions, true, maxInputsPerCall, 0, 0, false, Set.of(), true);
+        return builder(dimensions).reducibleFrom(1).maxInputsPerCall(maxInputsPerCall).build();
     }
 
     public boolean allowsDimensions(int requested) {
@@ -99,5 +108,78 @@ public record ModelCapabilities(
     /** Length of one returned vector for a size and element type (bit-packed types: one byte per 8 values). */
     public static int vectorLength(int dimensions, OutputDtype dtype) {
         return dtype == OutputDtype.BINARY || dtype == OutputDtype.UBINARY ? (dimensions + 7) / 8 : dimensions;
+    }
+
+    /** See {@link #builder(int)}; each step sets the component of the same name. */
+    public static final class Builder {
+
+        private final int nativeDimensions;
+        private int minDimensions;
+        private int maxDimensions;
+        private boolean reducible;
+        private int maxInputsPerCall;
+        private int maxTokensPerCall;
+        private int maxTokensPerInput;
+        private boolean tokenIdInput;
+        private Set<OutputDtype> dtypes = Set.of();
+        private boolean normalized = true;
+
+        private Builder(int nativeDimensions) {
+            this.nativeDimensions = nativeDimensions;
+            this.minDimensions = nativeDimensions;
+            this.maxDimensions = nativeDimensions;
+        }
+
+        /** Any size from {@code min} up to the native size may be requested. */
+        public Builder reducibleFrom(int min) {
+            return reducibleBetween(min, nativeDimensions);
+        }
+
+        /** Any size from {@code min} to {@code max} may be requested; {@code max} may exceed the native size. */
+        public Builder reducibleBetween(int min, int max) {
+            this.reducible = true;
+            this.minDimensions = min;
+            this.maxDimensions = max;
+            return this;
+        }
+
+        /** Required: the provider's cap on inputs per upstream request. */
+        public Builder maxInputsPerCall(int v) {
+            this.maxInputsPerCall = v;
+            return this;
+        }
+
+        public Builder maxTokensPerCall(int v) {
+            this.maxTokensPerCall = v;
+            return this;
+        }
+
+        public Builder maxTokensPerInput(int v) {
+            this.maxTokensPerInput = v;
+            return this;
+        }
+
+        /** Token-id arrays are accepted as input. */
+        public Builder tokenIdInput() {
+            this.tokenIdInput = true;
+            return this;
+        }
+
+        /** Supported element types; FLOAT is always among them. */
+        public Builder dtypes(Set<OutputDtype> v) {
+            this.dtypes = v;
+            return this;
+        }
+
+        /** Vectors are not unit length at every size: the gateway normalises them when asked to. */
+        public Builder notAlwaysNormalized() {
+            this.normalized = false;
+            return this;
+        }
+
+        public ModelCapabilities build() {
+            return new ModelCapabilities(nativeDimensions, minDimensions, maxDimensions, reducible, maxInputsPerCall, maxTokensPerCall,
+                    maxTokensPerInput, tokenIdInput, dtypes, normalized);
+        }
     }
 }

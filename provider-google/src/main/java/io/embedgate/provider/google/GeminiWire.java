@@ -24,7 +24,7 @@ import io.embedgate.spi.TokenEstimate;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
 
-/** The Gemini API batch embedding wire format (reference/providers.md §3), as a streaming codec. */
+/** The Gemini API batch embedding wire format (https://ai.google.dev/api/embeddings), as a streaming codec. */
 final class GeminiWire {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,13 +39,18 @@ public class GoogleAdapter implements ProviderAdapter {
             "SEMANTIC_SIMILARITY", "CLASSIFICATION", "CLUSTERING", "QUESTION_ANSWERING", "FACT_VERIFICATION", "CODE_RETRIEVAL_QUERY");
 
     /**
-     * reference/providers.md §3: at most 100 requests per batch, 2048 tokens per input, no token-id
-     * input. gemini-embedding-001 returns unit vectors only at 3072 dimensions, hence normalized=false.
+     * At most 100 requests per batch, 2048 tokens per input, no token-id input
+     * (https://ai.google.dev/api/embeddings). gemini-embedding-001 returns unit vectors only at 3072
+     * dimensions, hence normalized=false.
      */
     private static final Map<String, ModelCapabilities> KNOWN = Map.of(
-            "gemini-embedding-001", new ModelCapabilities(3072, 128, 3072, true, 100, 0, 2048, false, Set.of(), false),
-            "text-embedding-004", new ModelCapabilities(768, 1, 768, true, 100, 0, 2048, false, Set.of(), false),
-            "embedding-001", new ModelCapabilities(768, 768, 768, false, 100, 0, 2048, false, Set.of(), true));
+            "gemini-embedding-001", geminiModel(3072).reducibleFrom(128).notAlwaysNormalized().build(),
+            "text-embedding-004", geminiModel(768).reducibleFrom(1).notAlwaysNormalized().build(),
+            "embedding-001", geminiModel(768).build());
+
+    private static ModelCapabilities.Builder geminiModel(int dimensions) {
+        return ModelCapabilities.builder(dimensions).maxInputsPerCall(100).maxTokensPerInput(2048);
+    }
 
     @Override
     public String type() {

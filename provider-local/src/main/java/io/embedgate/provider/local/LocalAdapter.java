@@ -1,7 +1,6 @@
 package io.embedgate.provider.local;
 
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,8 +31,8 @@ public class LocalAdapter implements ProviderAdapter {
      * truncated, as sentence-transformers does), no token ids (its own vocabulary, not cl100k).
      * One call may carry a whole request: the client batches it itself.
      */
-    static final ModelCapabilities CAPABILITIES = new ModelCapabilities(SentenceEncoder.DIMENSIONS, SentenceEncoder.DIMENSIONS,
-            SentenceEncoder.DIMENSIONS, false, 2048, 0, SentenceEncoder.MAX_TOKENS, false, Set.of(), true);
+    static final ModelCapabilities CAPABILITIES = ModelCapabilities.builder(SentenceEncoder.DIMENSIONS).maxInputsPerCall(2048)
+            .maxTokensPerInput(SentenceEncoder.MAX_TOKENS).build();
 
     /** Queued inputs allowed per inference thread: about twelve seconds of work on one core (~175 inputs/s). */
     static final int QUEUED_INPUTS_PER_THREAD = 2048;

@@ -5,7 +5,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,18 +35,22 @@ public class MistralAdapter implements ProviderAdapter {
     static final String OUTPUT_DTYPE = "output_dtype";
 
     /**
-     * reference/providers.md §4: ~512 inputs and ~16384 tokens per request (observed limits, split to
-     * them), no token-id input, unit-length vectors. codestral-embed: 1536 by default, up to 3072, all dtypes.
+     * ~512 inputs and ~16384 tokens per request (observed limits, split to them), no token-id input,
+     * unit-length vectors (https://docs.mistral.ai/api/#tag/embeddings). codestral-embed: 1536 by
+     * default, up to 3072, all dtypes.
      */
     private static final Map<String, ModelCapabilities> KNOWN;
 
     static {
-        ModelCapabilities codestral = new ModelCapabilities(1536, 1, 3072, true, 512, 16384, 8192, false,
-                EnumSet.allOf(OutputDtype.class), true);
+        ModelCapabilities codestral = mistralModel(1536).reducibleBetween(1, 3072).dtypes(EnumSet.allOf(OutputDtype.class)).build();
         KNOWN = Map.of(
-                "mistral-embed", new ModelCapabilities(1024, 1024, 1024, false, 512, 16384, 8192, false, Set.of(), true),
+                "mistral-embed", mistralModel(1024).build(),
                 "codestral-embed", codestral,
                 "codestral-embed-2505", codestral);
+    }
+
+    private static ModelCapabilities.Builder mistralModel(int dimensions) {
+        return ModelCapabilities.builder(dimensions).maxInputsPerCall(512).maxTokensPerCall(16384).maxTokensPerInput(8192);
     }
 
     @Override

@@ -25,8 +25,8 @@ import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
 
 /**
- * The Mistral embeddings wire format (reference/providers.md §4). Vectors are requested as JSON
- * numbers: the base64 semantics of Mistral are unverified, numbers are not. Integer dtypes come
+ * The Mistral embeddings wire format (https://docs.mistral.ai/api/#tag/embeddings). Vectors are
+ * requested as JSON numbers: the base64 semantics of Mistral are unverified, numbers are not. Integer dtypes come
  * back as integers and are kept as raw bytes: int8 and binary signed, uint8 and ubinary unsigned.
  */
 final class MistralWire {

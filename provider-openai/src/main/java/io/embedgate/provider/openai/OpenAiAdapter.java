@@ -3,7 +3,6 @@ package io.embedgate.provider.openai;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,11 +28,19 @@ public class OpenAiAdapter implements ProviderAdapter {
 
     public static final String TYPE = "openai";
 
-    /** reference/providers.md §1: 2048 inputs and 300k tokens per request, 8192 tokens per input, token ids accepted. */
+    /**
+     * 2048 inputs and 300k tokens per request, 8192 tokens per input, token ids accepted
+     * (https://platform.openai.com/docs/api-reference/embeddings).
+     */
     private static final Map<String, ModelCapabilities> KNOWN = Map.of(
-            "text-embedding-3-small", new ModelCapabilities(1536, 1, 1536, true, 2048, 300_000, 8192, true, Set.of(), true),
-            "text-embedding-3-large", new ModelCapabilities(3072, 1, 3072, true, 2048, 300_000, 8192, true, Set.of(), true),
-            "text-embedding-ada-002", new ModelCapabilities(1536, 1536, 1536, false, 2048, 300_000, 8192, true, Set.of(), true));
+            "text-embedding-3-small", openAiModel(1536).reducibleFrom(1).build(),
+            "text-embedding-3-large", openAiModel(3072).reducibleFrom(1).build(),
+            "text-embedding-ada-002", openAiModel(1536).build());
+
+    private static ModelCapabilities.Builder openAiModel(int dimensions) {
+        return ModelCapabilities.builder(dimensions).maxInputsPerCall(2048).maxTokensPerCall(300_000).maxTokensPerInput(8192)
+                .tokenIdInput();
+    }
 
     @Override
     public String type() {

@@ -27,7 +27,7 @@ import io.embedgate.spi.Secrets;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
 
-/** The OpenAI embeddings wire format (reference/providers.md §1), as a streaming codec. */
+/** The OpenAI embeddings wire format (https://platform.openai.com/docs/api-reference/embeddings), as a streaming codec. */
 final class OpenAiWire {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();

@@ -1,0 +1,63 @@
+package io.embedgate.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.embedgate.catalog.Candidate;
+import io.embedgate.spi.Embedding;
+import io.embedgate.spi.EmbeddingCall;
+import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.ModelCapabilities;
+import io.embedgate.spi.ReplySize;
+import io.embedgate.spi.Usage;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One candidate's whole answer: the request split into the chunks the model's limits allow
+ * ({@link RouterChunks}), sent concurrently (each with its own retries), and merged in input order.
+ * The first failed chunk fails the candidate: a request moves whole.
+ */
+final class ChunkedCall {
+
+    private final UpstreamAttempts attempts;
+
+    ChunkedCall(UpstreamAttempts attempts) {
+        this.attempts = attempts;
+    }
+
+    /** All chunks of the job at this candidate, bounded by the request's deadline. */
+    Uni<EmbeddingResult> call(Candidate c, EmbeddingJob job) {
+        ModelCapabilities caps = c.capabilities();
+        Map<String, Object> options = job.providerOptions().getOrDefault(c.instance().type(), Map.of());
+        int size = job.outputDimensions(caps);
+        EmbeddingCall base = new EmbeddingCall(c.upstreamModel(), job.inputs(), job.dimensions(), job.dtype(), options,
+                job.user(), job.deadline()).sized(size);
+        ReplySize replies = c.instance().client().replySize(job.dtype());
+        int values = ModelCapabilities.vectorLength(size, job.dtype());
+        List<int[]> ranges = RouterChunks.of(job.inputs(), caps.maxInputsPerCall(), caps.maxTokensPerCall());
+        if (ranges.size() == 1) {
+            EmbeddingCall one = base.withAllowance(job.memory().forReply(replies.typical(job.inputs().size(), values)));
+            return attempts.call(c, one, job.policy().retry(), job.trace(), 0, 0);
+        }
+        List<Uni<EmbeddingResult>> calls = new ArrayList<>(ranges.size());
+        for (int i = 0; i < ranges.size(); i++) {
+            int[] r = ranges.get(i);
+            EmbeddingCall chunk = base.withInputs(job.inputs().slice(r[0], r[1]))
+                    .withAllowance(job.memory().forReply(replies.typical(r[1] - r[0], values)));
+            calls.add(attempts.call(c, chunk, job.policy().retry(), job.trace(), i, r[0]));
+        }
+        return Uni.join().all(calls).andFailFast().map(ChunkedCall::merge);
+    }
+
+    /** The chunks' vectors in order, their usage summed. */
+    static EmbeddingResult merge(List<EmbeddingResult> parts) {
+        List<Embedding> all = new ArrayList<>();
+        Usage usage = Usage.NONE;
+        for (EmbeddingResult p : parts) {
+            all.addAll(p.embeddings());
+            usage = usage.plus(p.usage());
+        }
+        return new EmbeddingResult(all, usage, parts.get(0).upstreamModel());
+    }
+}
