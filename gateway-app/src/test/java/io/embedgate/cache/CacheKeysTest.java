@@ -1,4 +1,4 @@
-package io.embedgate;
+package io.embedgate.cache;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
-
-import io.embedgate.cache.CacheKeys;
 
 class CacheKeysTest {
 

@@ -1,4 +1,4 @@
-package io.embedgate;
+package io.embedgate.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +10,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.embedgate.cache.CachedVector;
-import io.embedgate.cache.EmbeddingCache;
 import io.embedgate.spi.OutputDtype;
 
 class EmbeddingCacheTest {

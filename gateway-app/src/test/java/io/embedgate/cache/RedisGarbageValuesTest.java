@@ -1,4 +1,4 @@
-package io.embedgate;
+package io.embedgate.cache;
 
 import static io.embedgate.testing.Api.embed;
 import static io.embedgate.testing.Api.json;
@@ -23,7 +23,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.embedgate.cache.RedisTier;
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;

@@ -1,4 +1,4 @@
-package io.embedgate;
+package io.embedgate.cache;
 
 import static io.embedgate.testing.Api.embed;
 import static io.embedgate.testing.Api.json;
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.embedgate.cache.RedisTier;
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;

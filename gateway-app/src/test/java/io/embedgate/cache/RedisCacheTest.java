@@ -1,4 +1,4 @@
-package io.embedgate;
+package io.embedgate.cache;
 
 import static io.embedgate.testing.Api.embed;
 import static io.embedgate.testing.Api.json;
@@ -33,9 +33,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.embedgate.cache.EmbeddingCache;
-import io.embedgate.cache.RedisTier;
-import io.embedgate.cache.VectorShape;
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.spi.OutputDtype;
 import io.embedgate.testing.FakeUpstreamsResource;
