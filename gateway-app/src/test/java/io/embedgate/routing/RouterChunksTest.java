@@ -1,4 +1,4 @@
-package io.embedgate;
+package io.embedgate.routing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +8,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.embedgate.routing.RouterChunks;
 import io.embedgate.spi.EmbeddingInputs;
 
 class RouterChunksTest {
