@@ -1,4 +1,4 @@
-package io.embedgate;
+package io.embedgate.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.embedgate;
+package io.embedgate.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.embedgate;
+package io.embedgate.api;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
