@@ -1,4 +1,4 @@
-package io.embedgate;
+package io.embedgate.auth;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
