@@ -1,4 +1,4 @@
-package io.embedgate;
+package io.embedgate.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
