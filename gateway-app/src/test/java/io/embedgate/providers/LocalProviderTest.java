@@ -1,4 +1,4 @@
-package io.embedgate;
+package io.embedgate.providers;
 
 import static io.embedgate.testing.Api.embed;
 import static io.embedgate.testing.Api.json;
