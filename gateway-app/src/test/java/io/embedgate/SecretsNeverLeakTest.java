@@ -30,7 +30,9 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * Redaction proven end to end: with every log category of the gateway at DEBUG, a mix of
  * successful, failing and debug-traced requests against every provider leaves no provider key in
- * any response body, header or log line (message, parameters or stack trace).
+ * any response body, header or log line (message, parameters or stack trace). In the root package
+ * because it covers the whole application (every provider, the error envelope, debug traces, logs),
+ * not the code of one package.
  */
 @QuarkusTest
 @WithTestResource(FakeUpstreamsResource.class)
