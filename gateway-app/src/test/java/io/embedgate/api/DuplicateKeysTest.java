@@ -53,7 +53,9 @@ class DuplicateKeysTest {
 
     @Test
     void equalKeysInDifferentObjectsAreFine() {
-        embed("{\"model\":\"text-embedding-3-small\",\"input\":\"x\",\"orq\":{\"fallbacks\":[{\"model\":\"text-embedding-3-small\"},"
-                + "{\"model\":\"openai/text-embedding-3-small\"}]}}").then().statusCode(200);
+        embed("""
+                {"model":"text-embedding-3-small","input":"x",\
+                "orq":{"fallbacks":[{"model":"text-embedding-3-small"},{"model":"openai/text-embedding-3-small"}]}}""")
+                .then().statusCode(200);
     }
 }

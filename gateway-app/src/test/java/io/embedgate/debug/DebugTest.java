@@ -145,8 +145,9 @@ class DebugTest {
 
     @Test
     void exclusionsAreListedWithTheirReason() {
-        JsonNode d = json(embed("{\"model\":\"routed-small\",\"input\":\"a\",\"provider\":{\"ignore\":[\"openai-b\"]},\"debug\":{\"enabled\":true}}")
-                .then().statusCode(200).extract().response()).get("debug");
+        String body = """
+                {"model":"routed-small","input":"a","provider":{"ignore":["openai-b"]},"debug":{"enabled":true}}""";
+        JsonNode d = json(embed(body).then().statusCode(200).extract().response()).get("debug");
         JsonNode excluded = d.get("routing").get(0).get("excluded");
         String text = excluded.toString();
         assertTrue(text.contains("openai-b is in provider.ignore"), text);
@@ -156,9 +157,10 @@ class DebugTest {
 
     @Test
     void skippedFallbacksAndOptionMappingAreReported() {
-        JsonNode d = json(embed("{\"model\":\"text-embedding-3-small\",\"input\":\"a\",\"orq\":{\"fallbacks\":[{\"model\":\"mistral-embed\"}]},"
-                + "\"embedding_options\":{\"google\":{\"task_type\":\"RETRIEVAL_QUERY\"}},\"debug\":{\"enabled\":true}}")
-                .then().statusCode(200).extract().response()).get("debug");
+        String body = """
+                {"model":"text-embedding-3-small","input":"a","orq":{"fallbacks":[{"model":"mistral-embed"}]},\
+                "embedding_options":{"google":{"task_type":"RETRIEVAL_QUERY"}},"debug":{"enabled":true}}""";
+        JsonNode d = json(embed(body).then().statusCode(200).extract().response()).get("debug");
         assertTrue(d.get("notes").toString().contains("fallback mistral-embed skipped"), d.toString());
         assertEquals("RETRIEVAL_QUERY", d.get("options").get("ignored").get("google").get("options").get("task_type").asText());
         assertTrue(d.get("options").get("applied").isEmpty());
@@ -166,10 +168,14 @@ class DebugTest {
 
     @Test
     void cacheHitsAndMissesAreReported() {
-        String cached = "\"orq\":{\"cache\":{\"type\":\"exact_match\",\"ttl\":60}},\"debug\":{\"enabled\":true}";
-        embed("{\"model\":\"text-embedding-3-small\",\"input\":[\"debug-cache-1\"]," + cached + "}").then().statusCode(200);
-        JsonNode d = json(embed("{\"model\":\"text-embedding-3-small\",\"input\":[\"debug-cache-1\",\"debug-cache-2\"]," + cached + "}")
-                .then().statusCode(200).extract().response()).get("debug");
+        String first = """
+                {"model":"text-embedding-3-small","input":["debug-cache-1"],\
+                "orq":{"cache":{"type":"exact_match","ttl":60}},"debug":{"enabled":true}}""";
+        String second = """
+                {"model":"text-embedding-3-small","input":["debug-cache-1","debug-cache-2"],\
+                "orq":{"cache":{"type":"exact_match","ttl":60}},"debug":{"enabled":true}}""";
+        embed(first).then().statusCode(200);
+        JsonNode d = json(embed(second).then().statusCode(200).extract().response()).get("debug");
         assertTrue(d.get("cache").get("enabled").asBoolean());
         assertEquals(1, d.get("cache").get("hits").asInt());
         assertEquals(1, d.get("cache").get("misses").asInt());

@@ -47,8 +47,10 @@ class TracingTest {
     void requestAndAttemptSpansCarryTheRoutingDecisions() throws Exception {
         spans.reset();
         fake.reset();
-        fake.enqueue(Fault.respond(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"));
-        embed("{\"model\":\"routed-small\",\"input\":\"traced\",\"provider\":{\"ignore\":[\"openai-b\"]},\"orq\":{\"retry\":{\"count\":1}}}")
+        fake.enqueue(Fault.respond(503, """
+                {"error":{"message":"overloaded","type":"server_error"}}"""));
+        embed("""
+                {"model":"routed-small","input":"traced","provider":{"ignore":["openai-b"]},"orq":{"retry":{"count":1}}}""")
                 .then().statusCode(200);
         SpanData server = null;
         List<SpanData> attempts = List.of();

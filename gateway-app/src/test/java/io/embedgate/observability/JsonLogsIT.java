@@ -33,8 +33,8 @@ class JsonLogsIT {
                 "EMBEDGATE_JSON_LOGS", "true"), log);
         try {
             gateway.awaitReady();
-            HttpResponse<String> r = gateway.embed(
-                    "{\"model\":\"text-embedding-3-small\",\"input\":[\"json log\"],\"orq\":{\"name\":\"nightly \\\"job\\\"\"}}");
+            HttpResponse<String> r = gateway.embed("""
+                    {"model":"text-embedding-3-small","input":["json log"],"orq":{"name":"nightly \\"job\\""}}""");
             assertEquals(200, r.statusCode(), r.body());
             String requestId = r.headers().firstValue("x-request-id").orElseThrow();
             JsonNode access = null;

@@ -62,7 +62,8 @@ class MetricsTest {
         String[] unknown = { "model=\"_unknown\"", "status=\"404\"" };
         String[] upstream = { "provider=\"openai\"", "outcome=\"ok\"" };
         String before = scrape();
-        embed("{\"model\":\"text-embedding-3-small\",\"input\":[\"m1\",\"m2\"],\"orq\":{\"contact\":{\"id\":\"contact_SECRET42\"}}}").then().statusCode(200);
+        embed("""
+                {"model":"text-embedding-3-small","input":["m1","m2"],"orq":{"contact":{"id":"contact_SECRET42"}}}""").then().statusCode(200);
         embed("{\"model\":\"text-embedding-3-small\",\"input\":\"m3\"}").then().statusCode(200);
         embed("{\"model\":\"no-such-model\",\"input\":\"m4\"}").then().statusCode(404);
         String after = scrape();

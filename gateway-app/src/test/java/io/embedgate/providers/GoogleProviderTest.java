@@ -91,7 +91,8 @@ class GoogleProviderTest {
 
     @Test
     void normalizeFalseReturnsTheProvidersRawPrefix() {
-        JsonNode body = json(embed("{\"model\":\"gemini-embedding-001\",\"input\":\"one\",\"dimensions\":256,\"embedding_options\":{\"normalize\":false}}")
+        JsonNode body = json(embed("""
+                {"model":"gemini-embedding-001","input":"one","dimensions":256,"embedding_options":{"normalize":false}}""")
                 .then().statusCode(200).extract().response());
         assertArrayEquals(FakeGemini.expectedVector(MODEL, null, null, "one", 256), vector(body, 0));
     }
@@ -125,8 +126,9 @@ class GoogleProviderTest {
 
     @Test
     void taskTypeAndTitleGoToEveryElementAndChangeTheVector() {
-        String body = "{\"model\":\"gemini-embedding-001\",\"input\":[\"doc a\",\"doc b\"],\"embedding_options\":{\"google\":"
-                + "{\"task_type\":\"RETRIEVAL_DOCUMENT\",\"title\":\"Manual\",\"output_dimensionality\":512}}}";
+        String body = """
+                {"model":"gemini-embedding-001","input":["doc a","doc b"],\
+                "embedding_options":{"google":{"task_type":"RETRIEVAL_DOCUMENT","title":"Manual","output_dimensionality":512}}}""";
         JsonNode r = json(embed(body).then().statusCode(200).extract().response());
         JsonNode sent = parse(gemini.requests().get(0).body()).get("requests");
         for (JsonNode element : sent) {
@@ -173,8 +175,9 @@ class GoogleProviderTest {
 
     @Test
     void googleOptionsAreIgnoredWhenAnotherProviderServes() {
-        embed("{\"model\":\"text-embedding-3-small\",\"input\":\"x\",\"embedding_options\":{\"google\":{\"task_type\":\"RETRIEVAL_QUERY\","
-                + "\"output_dimensionality\":256},\"mistral\":{\"output_dtype\":\"int8\"}}}")
+        embed("""
+                {"model":"text-embedding-3-small","input":"x","embedding_options":\
+                {"google":{"task_type":"RETRIEVAL_QUERY","output_dimensionality":256},"mistral":{"output_dtype":"int8"}}}""")
                 .then().statusCode(200).header("x-embedgate-provider", "openai").header("x-embedgate-usage-estimated", nullValue());
         JsonNode sent = parse(openai.requests().get(0).body());
         assertFalse(sent.has("dimensions"));

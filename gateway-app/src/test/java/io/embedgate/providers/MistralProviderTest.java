@@ -62,7 +62,8 @@ class MistralProviderTest {
         assertEquals(4, body.get("usage").get("prompt_tokens").asInt()); // the fake's own count: 2 + 2
         JsonNode dflt = json(embed("{\"model\":\"codestral-embed\",\"input\":\"x\"}").then().statusCode(200).extract().response());
         assertEquals(1536, vector(dflt, 0).length);
-        JsonNode viaOption = json(embed("{\"model\":\"codestral-embed\",\"input\":\"x\",\"embedding_options\":{\"mistral\":{\"output_dimension\":3072}}}")
+        JsonNode viaOption = json(embed("""
+                {"model":"codestral-embed","input":"x","embedding_options":{"mistral":{"output_dimension":3072}}}""")
                 .then().statusCode(200).extract().response());
         assertEquals(3072, vector(viaOption, 0).length);
     }

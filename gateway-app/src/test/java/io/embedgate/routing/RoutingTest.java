@@ -126,9 +126,9 @@ class RoutingTest {
             a.enqueue(FakeOpenAi.serverError(500));
         }
         b.enqueue(FakeOpenAi.serverError(503));
-        JsonNode r = json(embed("{\"model\":\"routed-small\",\"input\":[\"p\",\"q\"]" + order("openai", "openai-b")
-                + ",\"orq\":{\"retry\":{\"count\":2}}}").then().statusCode(200).header("x-embedgate-provider", "openai-b")
-                .extract().response());
+        String body = """
+                {"model":"routed-small","input":["p","q"],"provider":{"order":["openai","openai-b"]},"orq":{"retry":{"count":2}}}""";
+        JsonNode r = json(embed(body).then().statusCode(200).header("x-embedgate-provider", "openai-b").extract().response());
         assertArrayEquals(FakeOpenAi.expectedVector(SMALL, "q", null), vector(r, 1));
         assertEquals(3, a.callCount(), "openai: the call and its two retries");
         assertEquals(2, b.callCount(), "openai-b: the 503, then one retry that succeeds");
@@ -181,8 +181,10 @@ class RoutingTest {
     void fallbackOfTheSameSizeIsTakenWhenEveryCandidateFailed() {
         a.enqueue(FakeOpenAi.serverError(500));
         b.enqueue(FakeOpenAi.serverError(500));
-        JsonNode r = json(embed(req(",\"provider\":{\"ignore\":[\"openai-alpha\"]},\"orq\":{\"fallbacks\":[{\"model\":\"mistral-embed\"},"
-                + "{\"model\":\"text-embedding-3-large\"}]}")).then().statusCode(200).body("model", equalTo("text-embedding-3-large"))
+        String body = """
+                {"model":"routed-small","input":"x","provider":{"ignore":["openai-alpha"]},\
+                "orq":{"fallbacks":[{"model":"mistral-embed"},{"model":"text-embedding-3-large"}]}}""";
+        JsonNode r = json(embed(body).then().statusCode(200).body("model", equalTo("text-embedding-3-large"))
                 .header("x-embedgate-provider", "openai").extract().response());
         float[] v = vector(r, 0);
         assertEquals(1536, v.length, "the fallback is asked for the primary's size");
@@ -203,9 +205,11 @@ class RoutingTest {
     void loadBalancerSpreadsByWeight() {
         int n = 300;
         int first = 0;
+        String body = """
+                {"model":"routed-small","input":"x",\
+                "orq":{"load_balancer":[{"model":"openai/routed-small","weight":0.7},{"model":"openai-b/routed-small","weight":0.3}]}}""";
         for (int i = 0; i < n; i++) {
-            String provider = embed(req(",\"orq\":{\"load_balancer\":[{\"model\":\"openai/routed-small\",\"weight\":0.7},"
-                    + "{\"model\":\"openai-b/routed-small\",\"weight\":0.3}]}")).then().statusCode(200).extract().header("x-embedgate-provider");
+            String provider = embed(body).then().statusCode(200).extract().header("x-embedgate-provider");
             first += provider.equals("openai") ? 1 : 0;
         }
         // Binomial(300, 0.7): mean 210, sd 7.9; the bounds are more than 5 sd away.
@@ -226,8 +230,10 @@ class RoutingTest {
 
     @Test
     void loadBalancingAcrossModelsIsRefused() {
-        embed(req(",\"orq\":{\"load_balancer\":[{\"model\":\"routed-small\",\"weight\":0.5},{\"model\":\"text-embedding-3-large\",\"weight\":0.5}]}"))
-                .then().statusCode(400).body("error.param", equalTo("orq.load_balancer[1].model"))
+        String body = """
+                {"model":"routed-small","input":"x",\
+                "orq":{"load_balancer":[{"model":"routed-small","weight":0.5},{"model":"text-embedding-3-large","weight":0.5}]}}""";
+        embed(body).then().statusCode(400).body("error.param", equalTo("orq.load_balancer[1].model"))
                 .body("error.message", containsString("incompatible vector spaces"));
     }
 
@@ -240,11 +246,13 @@ class RoutingTest {
 
     @Test
     void v2RouteAndOrqAttributionNeverGoUpstream() {
-        given().header("Authorization", TestKeys.BEARER).contentType("application/json")
-                .body("{\"model\":\"text-embedding-3-small\",\"input\":[\"a\",\"b\"],\"orq\":{\"name\":\"search-indexer\",\"contact\":{\"id\":\"contact_01ARZ\","
-                        + "\"display_name\":\"Jane Doe\",\"email\":\"jane@example.com\",\"metadata\":[{\"department\":\"Engineering\"}],"
-                        + "\"logo_url\":\"https://example.com/j.jpg\",\"tags\":[\"hr\"]},\"cache\":{\"type\":\"exact_match\",\"ttl\":3600},"
-                        + "\"retry\":{\"count\":3,\"on_codes\":[429,500,502,503,504]},\"timeout\":{\"call_timeout\":30000}}}")
+        String body = """
+                {"model":"text-embedding-3-small","input":["a","b"],"orq":{"name":"search-indexer",\
+                "contact":{"id":"contact_01ARZ","display_name":"Jane Doe","email":"jane@example.com",\
+                "metadata":[{"department":"Engineering"}],"logo_url":"https://example.com/j.jpg","tags":["hr"]},\
+                "cache":{"type":"exact_match","ttl":3600},"retry":{"count":3,"on_codes":[429,500,502,503,504]},\
+                "timeout":{"call_timeout":30000}}}""";
+        given().header("Authorization", TestKeys.BEARER).contentType("application/json").body(body)
                 .post("/v2/gateway/embeddings").then().statusCode(200).body("object", equalTo("list")).body("data.size()", equalTo(2))
                 .body("model", equalTo(SMALL));
         String sent = a.requests().get(0).body();
