@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.testing.FakeUpstreamsResource;
@@ -37,23 +39,25 @@ class AuthTest {
         assertEquals(0, fake.callCount());
     }
 
+    @ParameterizedTest(name = "Authorization: {0}")
+    @ValueSource(strings = { "Bearer " + TestKeys.GATEWAY_KEY + "x", "Basic " + TestKeys.GATEWAY_KEY })
+    void wrongKeyIs401(String authorization) {
+        given().header("Authorization", authorization).contentType("application/json").body(BODY)
+                .post("/v1/embeddings").then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
+        assertEquals(0, fake.callCount());
+    }
+
     @Test
-    void wrongKeyIs401() {
-        given().header("Authorization", "Bearer " + TestKeys.GATEWAY_KEY + "x").contentType("application/json").body(BODY)
-                .post("/v1/embeddings").then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
-        given().header("Authorization", "Basic " + TestKeys.GATEWAY_KEY).contentType("application/json").body(BODY)
-                .post("/v1/embeddings").then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
-        // The provider key is not a gateway key.
+    void theProviderKeyIsNotAGatewayKey() {
         given().header("Authorization", "Bearer " + fake.apiKey()).contentType("application/json").body(BODY)
                 .post("/v1/embeddings").then().statusCode(401);
         assertEquals(0, fake.callCount());
     }
 
-    @Test
-    void modelsNeedAKeyToo() {
-        given().get("/v1/models").then().statusCode(401);
-        given().get("/v1/models/text-embedding-3-small").then().statusCode(401);
-        given().get("/v1/unknown").then().statusCode(401);
+    @ParameterizedTest
+    @ValueSource(strings = { "/v1/models", "/v1/models/text-embedding-3-small", "/v1/unknown" })
+    void modelsNeedAKeyToo(String path) {
+        given().get(path).then().statusCode(401);
     }
 
     @Test

@@ -5,35 +5,50 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Arrays;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class CacheKeysTest {
 
     @Test
-    void sameInputsSameKeyAndEveryFieldMatters() {
+    void sameInputsSameKey() {
         CacheKeys k = CacheKeys.forRequest("m", "up", 256, "float", true, null, null);
         assertArrayEquals(k.text("hello"), CacheKeys.forRequest("m", "up", 256, "float", true, null, null).text("hello"));
         assertEquals(32, k.text("hello").length);
-        byte[] base = k.text("hello");
-        CacheKeys[] variants = {
-                CacheKeys.forRequest("m2", "up", 256, "float", true, null, null),
-                CacheKeys.forRequest("m", "up2", 256, "float", true, null, null),
-                CacheKeys.forRequest("m", "up", 512, "float", true, null, null),
-                CacheKeys.forRequest("m", "up", 256, "int8", true, null, null),
-                CacheKeys.forRequest("m", "up", 256, "float", false, null, null),
-                CacheKeys.forRequest("m", "up", 256, "float", true, "RETRIEVAL_QUERY", null),
-                CacheKeys.forRequest("m", "up", 256, "float", true, null, "title"),
-                // field boundaries cannot shift: ("ab","c") differs from ("a","bc")
-                CacheKeys.forRequest("m", "up", 256, "float", true, "ab", "c") };
-        for (CacheKeys v : variants) {
-            assertFalse(Arrays.equals(base, v.text("hello")));
-        }
-        assertFalse(Arrays.equals(CacheKeys.forRequest("m", "up", 256, "float", true, "ab", "c").text("x"),
-                CacheKeys.forRequest("m", "up", 256, "float", true, "a", "bc").text("x")));
         assertFalse(Arrays.equals(k.text("hello"), k.text("hello ")));
         assertFalse(Arrays.equals(k.tokens(new int[] { 1, 2 }), k.tokens(new int[] { 258 })));
         assertArrayEquals(k.tokens(new int[] { 1, 2 }), k.tokens(new int[] { 1, 2 }));
+    }
+
+    /** The request ("m", "up", 256, "float", normalised, no task type, no title) with one field changed. */
+    static Stream<Arguments> variants() {
+        return Stream.of(
+                Arguments.of("model", CacheKeys.forRequest("m2", "up", 256, "float", true, null, null)),
+                Arguments.of("upstream model", CacheKeys.forRequest("m", "up2", 256, "float", true, null, null)),
+                Arguments.of("dimensions", CacheKeys.forRequest("m", "up", 512, "float", true, null, null)),
+                Arguments.of("dtype", CacheKeys.forRequest("m", "up", 256, "int8", true, null, null)),
+                Arguments.of("normalisation", CacheKeys.forRequest("m", "up", 256, "float", false, null, null)),
+                Arguments.of("task type", CacheKeys.forRequest("m", "up", 256, "float", true, "RETRIEVAL_QUERY", null)),
+                Arguments.of("title", CacheKeys.forRequest("m", "up", 256, "float", true, null, "title")),
+                Arguments.of("task type and title", CacheKeys.forRequest("m", "up", 256, "float", true, "ab", "c")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void everyFieldIsInTheKey(String field, CacheKeys variant) {
+        byte[] base = CacheKeys.forRequest("m", "up", 256, "float", true, null, null).text("hello");
+        assertFalse(Arrays.equals(base, variant.text("hello")));
+    }
+
+    @Test
+    void fieldBoundariesCannotShift() {
+        // ("ab","c") differs from ("a","bc")
+        assertFalse(Arrays.equals(CacheKeys.forRequest("m", "up", 256, "float", true, "ab", "c").text("x"),
+                CacheKeys.forRequest("m", "up", 256, "float", true, "a", "bc").text("x")));
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -46,12 +48,15 @@ class DebugTest {
         return "{\"model\":\"" + model + "\",\"input\":" + input + (debug == null ? "" : ",\"debug\":" + debug) + "}";
     }
 
-    @Test
-    void noDebugObjectUnlessAskedFor() {
-        assertNull(json(embed(body("text-embedding-3-small", "\"a\"", null)).then().statusCode(200).extract().response()).get("debug"));
-        assertNull(json(embed(body("text-embedding-3-small", "\"a\"", "{\"enabled\":false,\"trace\":true}")).then().statusCode(200)
-                .extract().response()).get("debug"));
-        assertNull(json(embed(body("text-embedding-3-small", "\"a\"", "{}")).then().statusCode(200).extract().response()).get("debug"));
+    /** An empty debug column sends no debug field. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            no debug field           |
+            enabled false, trace on  | {"enabled":false,"trace":true}
+            empty debug object       | {}
+            """)
+    void noDebugObjectUnlessAskedFor(String name, String debug) {
+        assertNull(json(embed(body("text-embedding-3-small", "\"a\"", debug)).then().statusCode(200).extract().response()).get("debug"));
     }
 
     @Test
@@ -214,14 +219,14 @@ class DebugTest {
                 .body(body("text-embedding-3-small", "\"a\"", null)).post("/v1/embeddings").then().statusCode(200);
     }
 
-    @Test
-    void badDebugValuesAre400() {
-        JsonNode e = json(embed(body("text-embedding-3-small", "\"a\"", "{\"enabled\":true,\"trace_level\":\"verbose\"}"))
-                .then().statusCode(400).extract().response()).get("error");
-        assertEquals("debug.trace_level", e.get("param").asText());
-        e = json(embed(body("text-embedding-3-small", "\"a\"", "{\"enabled\":\"yes\"}")).then().statusCode(400).extract().response())
-                .get("error");
-        assertEquals("debug.enabled", e.get("param").asText());
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown trace level      | {"enabled":true,"trace_level":"verbose"} | debug.trace_level
+            enabled is not a boolean | {"enabled":"yes"}                        | debug.enabled
+            """)
+    void badDebugValuesAre400(String name, String debug, String param) {
+        JsonNode e = json(embed(body("text-embedding-3-small", "\"a\"", debug)).then().statusCode(400).extract().response()).get("error");
+        assertEquals(param, e.get("param").asText());
     }
 
     @Test

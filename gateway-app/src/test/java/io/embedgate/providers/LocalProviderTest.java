@@ -20,6 +20,8 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -29,6 +31,7 @@ import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
 
 /**
  * The in-process all-MiniLM-L6-v2 through the gateway's HTTP API, served by the default
@@ -113,14 +116,18 @@ class LocalProviderTest {
                 .body("id", equalTo(PINNED)).body("dimensions", equalTo(384)).body("providers.id", hasItem("local"));
     }
 
-    @Test
-    void tokenIdsAndOtherSizesAreClear400s() {
-        embed("{\"model\":\"" + PINNED + "\",\"input\":[[101,2023,102]]}").then().statusCode(400)
-                .body("error.type", equalTo("invalid_request_error")).body("error.param", equalTo("input"))
-                .body("error.message", containsString("token-id"));
-        embed("{\"model\":\"" + PINNED + "\",\"input\":[1,2,3]}").then().statusCode(400).body("error.message", containsString("token-id"));
-        embed("{\"model\":\"" + PINNED + "\",\"input\":\"x\",\"dimensions\":256}").then().statusCode(400)
-                .body("error.param", equalTo("dimensions"));
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            token-id arrays   | {"model":"local/all-minilm-l6-v2","input":[[101,2023,102]]}     | input      | token-id
+            one token-id list | {"model":"local/all-minilm-l6-v2","input":[1,2,3]}              | input      | token-id
+            other dimensions  | {"model":"local/all-minilm-l6-v2","input":"x","dimensions":256} | dimensions |
+            """)
+    void tokenIdsAndOtherSizesAreClear400s(String name, String body, String param, String message) {
+        ValidatableResponse r = embed(body).then().statusCode(400)
+                .body("error.type", equalTo("invalid_request_error")).body("error.param", equalTo(param));
+        if (message != null) {
+            r.body("error.message", containsString(message));
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +29,7 @@ import io.embedgate.testing.InjectFake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.restassured.response.ValidatableResponse;
 
 /** The Mistral adapter through the gateway, against a fake Mistral API. */
 @QuarkusTest
@@ -72,11 +74,6 @@ class MistralProviderTest {
     void mistralEmbedIsFixedAt1024() {
         JsonNode body = json(embed("{\"model\":\"mistral-embed\",\"input\":\"hello\"}").then().statusCode(200).extract().response());
         assertArrayEquals(FakeMistral.expectedFloats("mistral-embed", "hello", null), vector(body, 0));
-        embed("{\"model\":\"mistral-embed\",\"input\":\"x\",\"embedding_options\":{\"mistral\":{\"output_dimension\":512}}}")
-                .then().statusCode(400).body("error.param", equalTo("embedding_options.mistral.output_dimension"));
-        embed("{\"model\":\"mistral-embed\",\"input\":\"x\",\"dimensions\":512}").then().statusCode(400).body("error.param", equalTo("dimensions"));
-        embed("{\"model\":\"mistral-embed\",\"input\":\"x\",\"embedding_options\":{\"mistral\":{\"output_dtype\":\"int8\"}}}")
-                .then().statusCode(400).body("error.message", containsString("does not support"));
         assertEquals(1, mistral.callCount());
     }
 
@@ -101,17 +98,23 @@ class MistralProviderTest {
         }
     }
 
-    @Test
-    void dtypeAndDimensionValidation() {
-        embed("{\"model\":\"codestral-embed\",\"input\":\"x\",\"embedding_options\":{\"mistral\":{\"output_dtype\":\"int4\"}}}")
-                .then().statusCode(400).body("error.param", equalTo("embedding_options.mistral.output_dtype"))
-                .body("error.message", containsString("float, int8, uint8, binary, ubinary"));
-        embed("{\"model\":\"codestral-embed\",\"input\":\"x\",\"dimensions\":512,\"embedding_options\":{\"mistral\":{\"output_dimension\":1024}}}")
-                .then().statusCode(400).body("error.message", containsString("differ"));
-        embed("{\"model\":\"codestral-embed\",\"input\":\"x\",\"dimensions\":4096}").then().statusCode(400)
-                .body("error.message", containsString("between 1 and 3072"));
-        embed("{\"model\":\"codestral-embed\",\"input\":[[1,2]]}").then().statusCode(400).body("error.message", containsString("token-id"));
-        assertEquals(0, mistral.callCount());
+    /** mistral-embed is fixed at 1024 float dimensions; codestral-embed has sizes up to 3072 and integer dtypes. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            mistral-embed, another output_dimension | {"model":"mistral-embed","input":"x","embedding_options":{"mistral":{"output_dimension":512}}} | embedding_options.mistral.output_dimension |
+            mistral-embed, other dimensions         | {"model":"mistral-embed","input":"x","dimensions":512} | dimensions |
+            mistral-embed, an integer dtype         | {"model":"mistral-embed","input":"x","embedding_options":{"mistral":{"output_dtype":"int8"}}} | embedding_options.mistral.output_dtype | does not support
+            unknown dtype                           | {"model":"codestral-embed","input":"x","embedding_options":{"mistral":{"output_dtype":"int4"}}} | embedding_options.mistral.output_dtype | float, int8, uint8, binary, ubinary
+            two sizes that differ                   | {"model":"codestral-embed","input":"x","dimensions":512,"embedding_options":{"mistral":{"output_dimension":1024}}} | embedding_options.mistral.output_dimension | differ
+            dimensions above the maximum            | {"model":"codestral-embed","input":"x","dimensions":4096} | dimensions | between 1 and 3072
+            token ids                               | {"model":"codestral-embed","input":[[1,2]]} | input | token-id
+            """)
+    void invalidDtypesAndSizesAre400WithoutAProviderCall(String name, String body, String param, String message) {
+        ValidatableResponse r = embed(body).then().statusCode(400).body("error.param", equalTo(param));
+        if (message != null) {
+            r.body("error.message", containsString(message));
+        }
+        assertEquals(0, mistral.callCount(), "nothing may reach the provider");
     }
 
     @Test

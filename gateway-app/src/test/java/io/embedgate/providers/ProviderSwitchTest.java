@@ -21,25 +21,30 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(FakeUpstreamsResource.class)
 class ProviderSwitchTest {
 
-    @ParameterizedTest
-    @CsvSource({ "openai/text-embedding-3-small,openai", "google/gemini-embedding-001,google", "mistral/codestral-embed,mistral" })
-    void sameRequestAnyProvider(String model, String provider) {
-        for (String encoding : new String[] { "float", "base64" }) {
-            JsonNode body = json(embed("{\"model\":\"" + model + "\",\"input\":[\"alpha\",\"beta\",\"gamma\"],\"dimensions\":256,\"encoding_format\":\""
-                    + encoding + "\"}").then().statusCode(200).header("x-embedgate-provider", provider)
-                    .body("model", equalTo(model.substring(model.indexOf('/') + 1))).extract().response());
-            assertEquals(3, body.get("data").size());
-            for (int i = 0; i < 3; i++) {
-                assertEquals(i, body.get("data").get(i).get("index").asInt());
-                float[] v = vector(body, i);
-                assertEquals(256, v.length);
-                double s = 0;
-                for (float f : v) {
-                    s += (double) f * f;
-                }
-                assertEquals(1.0, Math.sqrt(s), 1e-5, model + " vector " + i);
+    @ParameterizedTest(name = "{0} as {2}")
+    @CsvSource(textBlock = """
+            openai/text-embedding-3-small, openai,  float
+            openai/text-embedding-3-small, openai,  base64
+            google/gemini-embedding-001,   google,  float
+            google/gemini-embedding-001,   google,  base64
+            mistral/codestral-embed,       mistral, float
+            mistral/codestral-embed,       mistral, base64
+            """)
+    void sameRequestAnyProvider(String model, String provider, String encoding) {
+        JsonNode body = json(embed("{\"model\":\"" + model + "\",\"input\":[\"alpha\",\"beta\",\"gamma\"],\"dimensions\":256,\"encoding_format\":\""
+                + encoding + "\"}").then().statusCode(200).header("x-embedgate-provider", provider)
+                .body("model", equalTo(model.substring(model.indexOf('/') + 1))).extract().response());
+        assertEquals(3, body.get("data").size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i, body.get("data").get(i).get("index").asInt());
+            float[] v = vector(body, i);
+            assertEquals(256, v.length);
+            double s = 0;
+            for (float f : v) {
+                s += (double) f * f;
             }
-            assertNotEquals(vector(body, 0)[0], vector(body, 1)[0]);
+            assertEquals(1.0, Math.sqrt(s), 1e-5, model + " vector " + i);
         }
+        assertNotEquals(vector(body, 0)[0], vector(body, 1)[0]);
     }
 }

@@ -11,6 +11,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.embedgate.fakes.Fault;
 import io.embedgate.fakes.FakeOpenAi;
@@ -111,17 +113,16 @@ class UpstreamErrorsTest {
                 .append(",\"total_tokens\":").append(vectors.length).append("}}").toString();
     }
 
-    @Test
-    void nanFromUpstreamIs502ForFloatAndBase64ClientsAlike() {
+    @ParameterizedTest(name = "encoding_format {0}")
+    @ValueSource(strings = { "float", "base64" })
+    void nanFromUpstreamIs502ForFloatAndBase64ClientsAlike(String encoding) {
         float[] v = new float[1536];
         v[3] = 0.5f;
         v[7] = Float.NaN;
-        for (String encoding : new String[] { "float", "base64" }) {
-            fake.enqueue(Fault.respond(200, vectorsBody(v)));
-            embed("{\"model\":\"text-embedding-3-small\",\"input\":\"x\",\"encoding_format\":\"" + encoding + "\"}").then()
-                    .statusCode(502).body("error.code", equalTo("provider_invalid_response")).body("error.message", containsString("NaN"))
-                    .header("x-embedgate-provider", "openai");
-        }
+        fake.enqueue(Fault.respond(200, vectorsBody(v)));
+        embed("{\"model\":\"text-embedding-3-small\",\"input\":\"x\",\"encoding_format\":\"" + encoding + "\"}").then()
+                .statusCode(502).body("error.code", equalTo("provider_invalid_response")).body("error.message", containsString("NaN"))
+                .header("x-embedgate-provider", "openai");
     }
 
     /** Every vector is checked before the response starts, the last of sixteen too (a large response is printed on two threads). */

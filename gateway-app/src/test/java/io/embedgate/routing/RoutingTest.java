@@ -64,22 +64,19 @@ class RoutingTest {
         return ",\"provider\":{\"order\":[\"" + String.join("\",\"", names) + "\"]}";
     }
 
-    @Test
-    void retriesTheConfiguredCountOnTheConfiguredCodes() {
-        a.enqueue(FakeOpenAi.serverError(503), FakeOpenAi.serverError(503));
-        embed(req(",\"provider\":{\"only\":[\"openai\"]},\"orq\":{\"retry\":{\"count\":2}}"))
-                .then().statusCode(200).header("x-embedgate-provider", "openai");
-        assertEquals(3, a.callCount());
-
-        a.reset();
-        a.enqueue(FakeOpenAi.serverError(503), FakeOpenAi.serverError(503));
-        embed(req(",\"provider\":{\"only\":[\"openai\"]},\"orq\":{\"retry\":{\"count\":1}}")).then().statusCode(502);
-        assertEquals(2, a.callCount(), "one call plus exactly one retry");
-
-        a.reset();
-        a.enqueue(FakeOpenAi.serverError(503));
-        embed(req(",\"provider\":{\"only\":[\"openai\"]},\"orq\":{\"retry\":{\"count\":3,\"on_codes\":[500]}}")).then().statusCode(502);
-        assertEquals(1, a.callCount(), "503 is not in on_codes");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            two 503s, two retries: the third call answers | 2 | {"count":2}                  | 200 | 3
+            two 503s, one retry: exactly one retry        | 2 | {"count":1}                  | 502 | 2
+            503 is not in on_codes: no retry              | 1 | {"count":3,"on_codes":[500]} | 502 | 1
+            """)
+    void retriesTheConfiguredCountOnTheConfiguredCodes(String name, int failures, String retry, int status, int calls) {
+        for (int i = 0; i < failures; i++) {
+            a.enqueue(FakeOpenAi.serverError(503));
+        }
+        embed(req(",\"provider\":{\"only\":[\"openai\"]},\"orq\":{\"retry\":" + retry + "}"))
+                .then().statusCode(status).header("x-embedgate-provider", "openai");
+        assertEquals(calls, a.callCount(), "calls to openai");
     }
 
     @Test
