@@ -30,7 +30,9 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * Redaction proven end to end: with every log category of the gateway at DEBUG, a mix of
  * successful, failing and debug-traced requests against every provider leaves no provider key in
- * any response body, header or log line (message, parameters or stack trace).
+ * any response body, header or log line (message, parameters or stack trace). In the root package
+ * because it covers the whole application (every provider, the error envelope, debug traces, logs),
+ * not the code of one package.
  */
 @QuarkusTest
 @WithTestResource(FakeUpstreamsResource.class)
@@ -84,14 +86,17 @@ class SecretsNeverLeakTest {
         root.addHandler(capture);
         List<String> keys = List.of(openai.apiKey(), gemini.apiKey(), mistral.apiKey(), FakeUpstreamsResource.WRONG_KEY,
                 FakeUpstreamsResource.WRONG_GOOGLE_KEY, FakeUpstreamsResource.WRONG_MISTRAL_KEY);
-        String all = "{\"return_upstream_request\":true,\"return_upstream_response\":true,\"trace_level\":\"full\"}";
+        String all = """
+                {"return_upstream_request":true,"return_upstream_response":true,"trace_level":"full"}""";
         StringBuilder seen = new StringBuilder();
         try {
             openai.reset();
             // A provider echoing the key in its error, as some OpenAI-compatible servers do.
-            openai.enqueue(Fault.respond(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + openai.apiKey()
-                    + "\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"));
-            openai.enqueue(Fault.respond(500, "{\"error\":{\"message\":\"key " + openai.apiKey() + " failed\",\"type\":\"server_error\"}}"));
+            openai.enqueue(Fault.respond(401, """
+                    {"error":{"message":"Incorrect API key provided: %s","type":"invalid_request_error","code":"invalid_api_key"}}"""
+                    .formatted(openai.apiKey())));
+            openai.enqueue(Fault.respond(500, """
+                    {"error":{"message":"key %s failed","type":"server_error"}}""".formatted(openai.apiKey())));
             for (String model : List.of("text-embedding-3-small", "gemini-embedding-001", "mistral-embed", "wrong-key-model",
                     "gemini-wrong-key", "mistral-wrong-key", "text-embedding-3-large", "no-key-model")) {
                 for (String debug : new String[] { null, all }) {

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -26,20 +30,26 @@ class FloatTextTest {
         assertEquals(Float.floatToRawIntBits(f), Float.floatToRawIntBits(back), () -> f + " printed as " + s);
     }
 
-    @Test
-    void readableOutput() {
-        assertEquals("0.0", text(0f));
-        assertEquals("-0.0", text(-0f));
-        assertEquals("1.0", text(1f));
-        assertEquals("-2.5", text(-2.5f));
-        assertEquals("100.0", text(100f));
-        assertEquals("1234567.0", text(1234567f));
-        assertEquals("0.100000001", text(0.1f));
-        assertEquals("-0.00692928303", text(-0.006929283f));
-        assertEquals("1.0e7", text(1e7f));
-        assertEquals("1.23000001e-8", text(1.23e-8f));
-        assertEquals("3.40282347e38", text(Float.MAX_VALUE));
-        assertEquals("1.40129846e-45", text(Float.MIN_VALUE));
+    static Stream<Arguments> readable() {
+        return Stream.of(
+                Arguments.of(0f, "0.0"),
+                Arguments.of(-0f, "-0.0"),
+                Arguments.of(1f, "1.0"),
+                Arguments.of(-2.5f, "-2.5"),
+                Arguments.of(100f, "100.0"),
+                Arguments.of(1234567f, "1234567.0"),
+                Arguments.of(0.1f, "0.100000001"),
+                Arguments.of(-0.006929283f, "-0.00692928303"),
+                Arguments.of(1e7f, "1.0e7"),
+                Arguments.of(1.23e-8f, "1.23000001e-8"),
+                Arguments.of(Float.MAX_VALUE, "3.40282347e38"),
+                Arguments.of(Float.MIN_VALUE, "1.40129846e-45"));
+    }
+
+    @ParameterizedTest(name = "{0} prints as {1}")
+    @MethodSource("readable")
+    void readableOutput(float f, String expected) {
+        assertEquals(expected, text(f));
     }
 
     @Test

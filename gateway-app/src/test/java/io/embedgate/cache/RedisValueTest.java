@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.embedgate.spi.Float32;
@@ -45,16 +46,15 @@ class RedisValueTest {
         assertEquals(TimeUnit.SECONDS.toNanos(60), d.entry().ttlNanos());
     }
 
-    @Test
-    void quantisedEntriesReadBackWhateverTheirBytes() {
-        for (OutputDtype dtype : new OutputDtype[] { OutputDtype.INT8, OutputDtype.UINT8, OutputDtype.BINARY, OutputDtype.UBINARY }) {
-            VectorShape shape = VectorShape.of(dtype, 16);
-            byte[] bytes = new byte[shape.bytes()]; // all zero: any byte is a valid quantised value
-            CachedVector v = new CachedVector(bytes, dtype, 0, 0);
-            RedisValue.Decoded d = RedisValue.decode(Buffer.buffer(RedisValue.encode(v, NOW + 1)), shape, NOW);
-            assertNotNull(d.entry(), dtype + ": " + d.problem());
-            assertEquals(dtype, d.entry().dtype());
-        }
+    @ParameterizedTest
+    @EnumSource(value = OutputDtype.class, names = { "INT8", "UINT8", "BINARY", "UBINARY" })
+    void quantisedEntriesReadBackWhateverTheirBytes(OutputDtype dtype) {
+        VectorShape shape = VectorShape.of(dtype, 16);
+        byte[] bytes = new byte[shape.bytes()]; // all zero: any byte is a valid quantised value
+        CachedVector v = new CachedVector(bytes, dtype, 0, 0);
+        RedisValue.Decoded d = RedisValue.decode(Buffer.buffer(RedisValue.encode(v, NOW + 1)), shape, NOW);
+        assertNotNull(d.entry(), dtype + ": " + d.problem());
+        assertEquals(dtype, d.entry().dtype());
     }
 
     static Stream<Arguments> garbage() {

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -29,12 +33,18 @@ class RedactorTest {
         assertEquals("value [REDACTED]", h.get("X-Echo"), "a configured key is masked in any header");
     }
 
-    @Test
-    void queryKeysAreMasked() {
-        assertEquals("https://g.example/v1beta/models/m:embed?key=[REDACTED]&alt=json",
-                redactor.url("https://g.example/v1beta/models/m:embed?key=AIzaSyD-abcdefghijklmnopqrstuvwx&alt=json"));
-        assertEquals("https://x.example/e?api_key=[REDACTED]", redactor.url("https://x.example/e?api_key=whatever"));
-        assertEquals("https://x.example/[REDACTED]/e", redactor.url("https://x.example/" + KEY + "/e"));
+    static Stream<Arguments> urls() {
+        return Stream.of(
+                Arguments.of("key parameter", "https://g.example/v1beta/models/m:embed?key=AIzaSyD-abcdefghijklmnopqrstuvwx&alt=json",
+                        "https://g.example/v1beta/models/m:embed?key=[REDACTED]&alt=json"),
+                Arguments.of("api_key parameter", "https://x.example/e?api_key=whatever", "https://x.example/e?api_key=[REDACTED]"),
+                Arguments.of("configured key in the path", "https://x.example/" + KEY + "/e", "https://x.example/[REDACTED]/e"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("urls")
+    void queryKeysAreMasked(String name, String url, String masked) {
+        assertEquals(masked, redactor.url(url));
     }
 
     @Test
