@@ -37,7 +37,10 @@ class TwoReplicasSharingRedisIT {
         fake = FakeOpenAi.start();
         for (int i = 0; i < 2; i++) {
             replicas.add(PackagedApp.launch(Map.of("OPENAI_BASE_URL", fake.baseUrl(), "OPENAI_API_KEY", fake.apiKey(),
-                    "EMBEDGATE_REDIS_URL", redisUrl, "GATEWAY_CACHE_ENABLED_BY_DEFAULT", "true"), new File("target/replica-" + i + ".log")));
+                    "EMBEDGATE_REDIS_URL", redisUrl, "GATEWAY_CACHE_ENABLED_BY_DEFAULT", "true",
+                    // A replica's first Redis call also opens its connection: on a loaded machine that can take
+                    // longer than the 200 ms default, and this test is about sharing, not about timeouts.
+                    "GATEWAY_CACHE_REDIS_TIMEOUT", "2s"), new File("target/replica-" + i + ".log")));
         }
         for (PackagedApp replica : replicas) {
             replica.awaitReady();
@@ -65,7 +68,7 @@ class TwoReplicasSharingRedisIT {
         assertEquals("hits=0; misses=3", first.headers().firstValue("x-embedgate-cache").orElseThrow());
         assertEquals(1, fake.callCount());
         // Replica 0 writes to Redis in the background: wait for the three entries.
-        for (int i = 0; i < 100 && !":3".equals(redis.command("DBSIZE")); i++) {
+        for (int i = 0; i < 500 && !":3".equals(redis.command("DBSIZE")); i++) {
             Thread.sleep(20);
         }
         HttpResponse<String> second = replicas.get(1).embed(body);
