@@ -16,10 +16,10 @@ import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 
-import io.embedgate.fakes.Fault;
 import io.embedgate.fakes.FakeGemini;
 import io.embedgate.fakes.FakeMistral;
 import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.fakes.Fault;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.quarkus.test.common.WithTestResource;
@@ -40,6 +40,7 @@ import io.quarkus.test.junit.TestProfile;
 class SecretsNeverLeakTest {
 
     public static class DebugLogging implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.log.category.\"io.embedgate\".level", "DEBUG", "quarkus.log.min-level", "DEBUG");
@@ -57,6 +58,7 @@ class SecretsNeverLeakTest {
     void noProviderKeyInAnyResponseOrLogLine() {
         List<String> lines = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
+
             @Override
             public void publish(LogRecord r) {
                 StringBuilder b = new StringBuilder(String.valueOf(r.getMessage()));
@@ -99,14 +101,15 @@ class SecretsNeverLeakTest {
                     {"error":{"message":"key %s failed","type":"server_error"}}""".formatted(openai.apiKey())));
             for (String model : List.of("text-embedding-3-small", "gemini-embedding-001", "mistral-embed", "wrong-key-model",
                     "gemini-wrong-key", "mistral-wrong-key", "text-embedding-3-large", "no-key-model")) {
-                for (String debug : new String[] { null, all }) {
-                    var r = embed("{\"model\":\"" + model + "\",\"input\":[\"leak check\"]" + (debug == null ? "" : ",\"debug\":" + debug) + "}");
+                for (String debug : new String[]{null, all}) {
+                    var r = embed(
+                            "{\"model\":\"" + model + "\",\"input\":[\"leak check\"]" + (debug == null ? "" : ",\"debug\":" + debug) + "}");
                     seen.append(r.asString()).append(r.headers().toString());
                 }
             }
             // A careless upstream echoing the key in a 200's model field and headers, and in an error's
             // message, type, param and code; with and without the wire exchange in the debug trace.
-            for (String debug : new String[] { null, all }) {
+            for (String debug : new String[]{null, all}) {
                 for (Fault echo : List.of(openai.echoingKey(), openai.errorEchoingKey(400), openai.errorEchoingKey(429),
                         openai.errorEchoingKey(503))) {
                     openai.enqueue(echo);

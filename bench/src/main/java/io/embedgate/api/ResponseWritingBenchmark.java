@@ -30,7 +30,7 @@ import io.embedgate.spi.Usage;
 @Fork(1)
 public class ResponseWritingBenchmark {
 
-    @Param({ "1", "16", "256" })
+    @Param({"1", "16", "256"})
     int inputs;
 
     List<Embedding> vectors;
@@ -49,7 +49,8 @@ public class ResponseWritingBenchmark {
     /** The second half of a large response printed by the common pool, as the gateway does it. */
     @Benchmark
     public long floatTextTwoThreads() {
-        return print(new EmbeddingsResponse(vectors, "text-embedding-3-small", new Usage(5, 5, false), null, false, null), ForkJoinPool.commonPool());
+        return print(new EmbeddingsResponse(vectors, "text-embedding-3-small", new Usage(5, 5, false), null, false, null),
+                ForkJoinPool.commonPool());
     }
 
     @Benchmark
@@ -73,6 +74,7 @@ public class ResponseWritingBenchmark {
 
     /** Counts bytes, like a socket that never blocks. */
     static final class CountingSink extends OutputStream {
+
         long count;
 
         @Override

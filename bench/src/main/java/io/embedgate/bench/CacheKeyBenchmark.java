@@ -27,7 +27,7 @@ import io.embedgate.cache.CacheKeys;
 @Fork(1)
 public class CacheKeyBenchmark {
 
-    @Param({ "1", "16", "256" })
+    @Param({"1", "16", "256"})
     int inputs;
 
     List<String> texts;

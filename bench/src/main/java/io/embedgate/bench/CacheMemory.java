@@ -44,7 +44,8 @@ public final class CacheMemory {
         batch = null;
         long after = used();
         double per = (after - before) / (double) cache.entries();
-        System.out.printf("%d entries, %.0f bytes each on the heap (vector: 6144) -> %.2f GiB per million; the cache's own weigher says %d bytes%n",
+        System.out.printf(
+                "%d entries, %.0f bytes each on the heap (vector: 6144) -> %.2f GiB per million; the cache's own weigher says %d bytes%n",
                 cache.entries(), per, per * 1e6 / (1L << 30), cache.weightedSize());
     }
 

@@ -50,7 +50,8 @@ public final class Inputs {
         List<Embedding> v = vectors(n);
         for (int i = 0; i < n; i++) {
             b.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i).append(",\"embedding\":\"")
-                    .append(Base64.getEncoder().encodeToString(Float32.toLittleEndian(((Embedding.Floats) v.get(i)).values()))).append("\"}");
+                    .append(Base64.getEncoder().encodeToString(Float32.toLittleEndian(((Embedding.Floats) v.get(i)).values())))
+                    .append("\"}");
         }
         b.append("],\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}");
         out.writeBytes(b.toString().getBytes(StandardCharsets.US_ASCII));

@@ -30,7 +30,7 @@ import io.embedgate.api.StrictJson;
 @Fork(1)
 public class RequestParsingBenchmark {
 
-    @Param({ "1", "16", "256" })
+    @Param({"1", "16", "256"})
     int inputs;
 
     byte[] body;

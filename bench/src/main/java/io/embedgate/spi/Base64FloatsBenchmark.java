@@ -32,7 +32,7 @@ import io.embedgate.bench.Inputs;
 @Fork(1)
 public class Base64FloatsBenchmark {
 
-    @Param({ "true", "false" })
+    @Param({"true", "false"})
     boolean tables;
 
     byte[] text;

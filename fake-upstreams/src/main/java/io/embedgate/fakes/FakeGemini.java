@@ -58,6 +58,7 @@ public final class FakeGemini extends FakeUpstream {
 
     /** Ends request handling early with an error answer. */
     private static final class Reject extends RuntimeException {
+
         final transient Answer answer;
 
         Reject(int code, String status, String message, String... details) {
@@ -86,7 +87,6 @@ public final class FakeGemini extends FakeUpstream {
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
     }
-
 
     /**
      * Whether a {@code title} without task type {@code RETRIEVAL_DOCUMENT} gets Vertex's 400 (default)
@@ -177,8 +177,9 @@ public final class FakeGemini extends FakeUpstream {
             String key = request.getHeader("x-goog-api-key");
             key = key == null || key.isEmpty() ? request.getParam("key") : key;
             if (key == null || key.isEmpty()) {
-                throw new Reject(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity). "
-                        + "Please use API Key or other form of API consumer identity to call this API.");
+                throw new Reject(403, "PERMISSION_DENIED",
+                        "Method doesn't allow unregistered callers (callers without established identity). "
+                                + "Please use API Key or other form of API consumer identity to call this API.");
             }
             if (!key.equals(apiKey())) {
                 throw new Reject(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.",
@@ -303,8 +304,10 @@ public final class FakeGemini extends FakeUpstream {
     }
 
     private static String badRequestDetail(String field, String description) {
-        return "{\"@type\":\"type.googleapis.com/google.rpc.BadRequest\",\"fieldViolations\":[{" + (field.isEmpty() ? "" : "\"field\":"
-                + quote(field) + ",") + "\"description\":" + quote(description) + "}]}";
+        return "{\"@type\":\"type.googleapis.com/google.rpc.BadRequest\",\"fieldViolations\":[{" + (field.isEmpty() ? ""
+                : "\"field\":"
+                        + quote(field) + ",")
+                + "\"description\":" + quote(description) + "}]}";
     }
 
     private static Answer ok(List<Item> items, boolean batch, boolean dropLast) {

@@ -83,7 +83,6 @@ public final class FakeMistral extends FakeUpstream {
         return "http://127.0.0.1:" + port() + "/v1";
     }
 
-
     /** Inputs allowed per request (observed 512, undocumented). */
     public FakeMistral maxInputs(int max) {
         this.maxInputs = max;
@@ -207,8 +206,9 @@ public final class FakeMistral extends FakeUpstream {
         List<String> problems = new ArrayList<>();
         JsonNode model = req.path("model");
         if (!model.isTextual()) {
-            problems.add(model.isMissingNode() || model.isNull() ? detail("missing", "[\"body\",\"model\"]", "Field required", req.toString())
-                    : detail("string_type", "[\"body\",\"model\"]", "Input should be a valid string", model.toString()));
+            problems.add(
+                    model.isMissingNode() || model.isNull() ? detail("missing", "[\"body\",\"model\"]", "Field required", req.toString())
+                            : detail("string_type", "[\"body\",\"model\"]", "Input should be a valid string", model.toString()));
         }
         JsonNode input = req.path("input");
         List<String> texts = new ArrayList<>();

@@ -51,7 +51,6 @@ public final class FakeOpenAi extends FakeUpstream {
             "text-embedding-3-large", new Model(3072, true),
             "text-embedding-ada-002", new Model(1536, false));
 
-
     private FakeOpenAi(Options options, String apiKey) {
         super(options, apiKey);
     }
@@ -70,7 +69,6 @@ public final class FakeOpenAi extends FakeUpstream {
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/v1";
     }
-
 
     /** The vector this fake returns for a text input. */
     public static float[] expectedVector(String model, String text, Integer dimensions) {
@@ -96,9 +94,10 @@ public final class FakeOpenAi extends FakeUpstream {
 
     /** A 429 as OpenAI sends it on a TPM limit, with {@code retry-after} in seconds. */
     public static Fault rateLimited(double retryAfterSeconds) {
-        return Fault.respond(429, errorBody("Rate limit reached for text-embedding-3-small in organization org-fake on tokens per min (TPM): "
-                + "Limit 1000000, Used 976163, Requested 70716. Please try again in " + retryAfterSeconds + "s. "
-                + "Visit https://platform.openai.com/account/rate-limits to learn more.", "tokens", null, "rate_limit_exceeded"),
+        return Fault.respond(429,
+                errorBody("Rate limit reached for text-embedding-3-small in organization org-fake on tokens per min (TPM): "
+                        + "Limit 1000000, Used 976163, Requested 70716. Please try again in " + retryAfterSeconds + "s. "
+                        + "Visit https://platform.openai.com/account/rate-limits to learn more.", "tokens", null, "rate_limit_exceeded"),
                 Map.of("retry-after", trimNumber(retryAfterSeconds), "x-ratelimit-remaining-tokens", "0",
                         "x-ratelimit-reset-tokens", trimNumber(retryAfterSeconds) + "s"));
     }
@@ -116,8 +115,11 @@ public final class FakeOpenAi extends FakeUpstream {
     }
 
     public static Fault serverError(int status) {
-        return Fault.respond(status, errorBody(status == 503 ? "The server is overloaded or not ready yet." : "The server had an error while processing your request. Sorry about that!",
-                "server_error", null, null));
+        return Fault.respond(status,
+                errorBody(
+                        status == 503 ? "The server is overloaded or not ready yet."
+                                : "The server had an error while processing your request. Sorry about that!",
+                        "server_error", null, null));
     }
 
     public static Fault forbidden() {
@@ -178,15 +180,19 @@ public final class FakeOpenAi extends FakeUpstream {
         }
         String auth = request.getHeader("authorization");
         if (auth == null || !auth.startsWith("Bearer ") || auth.length() == 7) {
-            return error(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth "
-                    + "(i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser "
-                    + "and are prompted for a username and password. You can obtain an API key from https://platform.openai.com/account/api-keys.",
+            return error(401,
+                    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth "
+                            + "(i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser "
+                            + "and are prompted for a username and password. You can obtain an API key from https://platform.openai.com/account/api-keys.",
                     "invalid_request_error", null, null);
         }
         String presented = auth.substring(7);
         if (!presented.equals(apiKey())) {
-            String masked = presented.length() > 8 ? presented.substring(0, 3) + "..." + presented.substring(presented.length() - 4) : "***";
-            return error(401, "Incorrect API key provided: " + masked + ". You can find your API key at https://platform.openai.com/account/api-keys.",
+            String masked = presented.length() > 8 ? presented.substring(0, 3) + "..." + presented.substring(presented.length() - 4)
+                    : "***";
+            return error(401,
+                    "Incorrect API key provided: " + masked
+                            + ". You can find your API key at https://platform.openai.com/account/api-keys.",
                     "invalid_request_error", null, "invalid_api_key");
         }
         JsonNode req;
@@ -196,9 +202,11 @@ public final class FakeOpenAi extends FakeUpstream {
             req = null;
         }
         if (req == null || !req.isObject()) {
-            return error(400, "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. "
-                    + "The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, "
-                    + "please contact us through our help center at help.openai.com.)", "invalid_request_error", null, null);
+            return error(400,
+                    "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. "
+                            + "The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, "
+                            + "please contact us through our help center at help.openai.com.)",
+                    "invalid_request_error", null, null);
         }
         JsonNode modelNode = req.get("model");
         if (modelNode == null || !modelNode.isTextual()) {
@@ -207,7 +215,8 @@ public final class FakeOpenAi extends FakeUpstream {
         String modelName = modelNode.asText();
         Model model = MODELS.get(modelName);
         if (model == null) {
-            return error(404, "The model '" + modelName + "' does not exist or you do not have access to it.", "invalid_request_error", "model", "model_not_found");
+            return error(404, "The model '" + modelName + "' does not exist or you do not have access to it.", "invalid_request_error",
+                    "model", "model_not_found");
         }
         // Inputs: string | string[] | int[] | int[][]
         JsonNode input = req.get("input");
@@ -245,7 +254,8 @@ public final class FakeOpenAi extends FakeUpstream {
         boolean base64 = false;
         if (enc != null && !enc.isNull()) {
             if (!enc.isTextual() || !(enc.asText().equals("float") || enc.asText().equals("base64"))) {
-                return error(400, "'" + enc.asText() + "' is not one of ['float', 'base64'] - 'encoding_format'", "invalid_request_error", null, null);
+                return error(400, "'" + enc.asText() + "' is not one of ['float', 'base64'] - 'encoding_format'", "invalid_request_error",
+                        null, null);
             }
             base64 = enc.asText().equals("base64");
         }
@@ -256,11 +266,13 @@ public final class FakeOpenAi extends FakeUpstream {
                 return error(400, "This model does not support specifying dimensions.", "invalid_request_error", null, null);
             }
             if (!dimsNode.isInt() || dimsNode.asInt() < 1) {
-                return error(400, "Invalid value for 'dimensions' = " + dimsNode + ". Must be at least 1.", "invalid_request_error", "dimensions", null);
+                return error(400, "Invalid value for 'dimensions' = " + dimsNode + ". Must be at least 1.", "invalid_request_error",
+                        "dimensions", null);
             }
             if (dimsNode.asInt() > model.dims()) {
                 // [U] exact text: the reference does not pin it down.
-                return error(400, "This model does not support dimensions greater than " + model.dims() + ".", "invalid_request_error", "dimensions", null);
+                return error(400, "This model does not support dimensions greater than " + model.dims() + ".", "invalid_request_error",
+                        "dimensions", null);
             }
             dims = dimsNode.asInt();
         }

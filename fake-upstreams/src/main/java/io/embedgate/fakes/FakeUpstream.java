@@ -31,6 +31,7 @@ public abstract class FakeUpstream implements AutoCloseable {
 
     /** A normal answer computed by the provider-specific code. */
     protected record Answer(int status, Buffer body, Map<String, String> headers) {
+
         static Answer json(int status, String body, Map<String, String> headers) {
             return new Answer(status, Buffer.buffer(body), headers);
         }
@@ -38,6 +39,7 @@ public abstract class FakeUpstream implements AutoCloseable {
 
     /** Knobs shared by all fakes. */
     public record Options(int port, int eventLoops, boolean memoize, boolean record) {
+
         public static Options defaults() {
             return new Options(0, 1, false, true);
         }
@@ -89,6 +91,7 @@ public abstract class FakeUpstream implements AutoCloseable {
     private int deploy(int onPort, int instances) throws Exception {
         AtomicInteger actual = new AtomicInteger();
         vertx.deployVerticle(() -> new AbstractVerticle() {
+
             @Override
             public void start(Promise<Void> started) {
                 vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setTcpNoDelay(true))
@@ -215,7 +218,8 @@ public abstract class FakeUpstream implements AutoCloseable {
     }
 
     /** Start of a valid OpenAI-shaped answer; what follows it never completes the JSON. */
-    private static final Buffer STREAM_HEAD = Buffer.buffer("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":\"");
+    private static final Buffer STREAM_HEAD = Buffer
+            .buffer("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":\"");
     private static final Buffer FILLER = Buffer.buffer("AAAA".repeat(16 * 1024));
 
     /**
@@ -229,7 +233,7 @@ public abstract class FakeUpstream implements AutoCloseable {
         } else {
             response.putHeader("content-length", Long.toString(total));
         }
-        long[] sent = { 0 };
+        long[] sent = {0};
         Runnable[] pump = new Runnable[1];
         pump[0] = () -> {
             while (!response.closed() && !response.writeQueueFull()) {
@@ -254,7 +258,7 @@ public abstract class FakeUpstream implements AutoCloseable {
         var response = request.response().setStatusCode(a.status()).putHeader("content-type", "application/json")
                 .putHeader("content-length", Integer.toString(a.body().length()));
         a.headers().forEach(response::putHeader);
-        int[] at = { 0 };
+        int[] at = {0};
         vertx.setPeriodic(Math.max(1, t.interval().toMillis()), id -> {
             if (response.closed()) {
                 vertx.cancelTimer(id);

@@ -54,6 +54,7 @@ public final class ZeroWorkProxyMain {
         // server instances (a single server would run everything on one loop), and a client per loop
         // keeps each request and its upstream call on one thread, as the gateway does.
         vertx.deployVerticle(() -> new AbstractVerticle() {
+
             @Override
             public void start(Promise<Void> started) {
                 HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
@@ -62,7 +63,8 @@ public final class ZeroWorkProxyMain {
                         .requestHandler(req -> req.body().compose(body -> client.request(target)
                                 .compose(up -> up.send(body))
                                 .compose(resp -> resp.body().map(bytes -> {
-                                    req.response().setStatusCode(resp.statusCode()).putHeader("Content-Type", "application/json").end(bytes);
+                                    req.response().setStatusCode(resp.statusCode()).putHeader("Content-Type", "application/json")
+                                            .end(bytes);
                                     return (Buffer) bytes;
                                 })))
                                 .onFailure(t -> req.response().setStatusCode(502).end(String.valueOf(t.getMessage()))))

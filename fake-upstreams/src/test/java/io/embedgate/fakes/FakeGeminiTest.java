@@ -24,7 +24,8 @@ class FakeGeminiTest {
     static final String MODEL = "gemini-embedding-001";
     static FakeGemini fake;
     // HTTP/1.1 (no h2c upgrade attempt) and a connect timeout: a fault test that drops connections must not hang the next.
-    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
     static final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
@@ -101,13 +102,14 @@ class FakeGeminiTest {
         assertFalse(r.body().contains("usage") || r.body().contains("token"));
         JsonNode embeddings = body.get("embeddings");
         assertEquals(3, embeddings.size());
-        String[] texts = { "a", "b", "c" };
+        String[] texts = {"a", "b", "c"};
         for (int i = 0; i < 3; i++) {
             float[] got = floats(embeddings.get(i).get("values"));
             assertArrayEquals(FakeGemini.expectedVector(MODEL, "RETRIEVAL_QUERY", null, texts[i], 768), got);
             assertTrue(Math.abs(norm(got) - 1) > 0.1, "a 768-value prefix must not be unit length");
         }
-        float[] full = floats(json.readTree(batch(batchBody("\"taskType\":\"RETRIEVAL_QUERY\"", "a")).body()).get("embeddings").get(0).get("values"));
+        float[] full = floats(
+                json.readTree(batch(batchBody("\"taskType\":\"RETRIEVAL_QUERY\"", "a")).body()).get("embeddings").get(0).get("values"));
         assertEquals(3072, full.length);
         assertEquals(1.0, norm(full), 1e-5);
         float[] prefix = floats(embeddings.get(0).get("values"));
@@ -123,7 +125,8 @@ class FakeGeminiTest {
         float[] titled = FakeGemini.expectedVector(MODEL, "RETRIEVAL_DOCUMENT", "T", "x", 128);
         assertFalse(Arrays.equals(query, doc));
         assertFalse(Arrays.equals(doc, titled));
-        JsonNode snake = json.readTree(batch(batchBody("\"task_type\":\"RETRIEVAL_DOCUMENT\",\"title\":\"T\",\"output_dimensionality\":128", "x")).body());
+        JsonNode snake = json.readTree(
+                batch(batchBody("\"task_type\":\"RETRIEVAL_DOCUMENT\",\"title\":\"T\",\"output_dimensionality\":128", "x")).body());
         assertArrayEquals(titled, floats(snake.get("embeddings").get(0).get("values")));
         JsonNode number = json.readTree(batch(batchBody("\"taskType\":2,\"outputDimensionality\":\"128\"", "x")).body());
         assertArrayEquals(doc, floats(number.get("embeddings").get(0).get("values")));
@@ -141,8 +144,9 @@ class FakeGeminiTest {
     @Test
     void keyErrors() throws Exception {
         String path = "/v1beta/models/" + MODEL + ":batchEmbedContents";
-        assertError(post(path, batchBody("", "a"), null), 403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without "
-                + "established identity). Please use API Key or other form of API consumer identity to call this API.");
+        assertError(post(path, batchBody("", "a"), null), 403, "PERMISSION_DENIED",
+                "Method doesn't allow unregistered callers (callers without "
+                        + "established identity). Please use API Key or other form of API consumer identity to call this API.");
         HttpResponse<String> r = post(path, batchBody("", "a"), "AIzaWrong");
         assertError(r, 400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.");
         JsonNode detail = json.readTree(r.body()).get("error").get("details").get(0);
@@ -155,7 +159,8 @@ class FakeGeminiTest {
     void requestErrors() throws Exception {
         String[] many = new String[101];
         Arrays.fill(many, "x");
-        assertError(batch(batchBody("", many)), 400, "INVALID_ARGUMENT", "* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch");
+        assertError(batch(batchBody("", many)), 400, "INVALID_ARGUMENT",
+                "* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch");
         assertEquals(200, batch(batchBody("", Arrays.copyOf(many, 100))).statusCode());
         assertError(post("/v1beta/models/text-embedding-004:batchEmbedContents", batchBody("", "a"), fake.apiKey()), 404, "NOT_FOUND",
                 "models/text-embedding-004 is not found for API version v1beta, or is not supported for embedContent. "

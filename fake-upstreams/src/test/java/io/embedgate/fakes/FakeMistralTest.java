@@ -24,7 +24,8 @@ class FakeMistralTest {
 
     static FakeMistral fake;
     // HTTP/1.1 (no h2c upgrade attempt) and a connect timeout: a fault test that drops connections must not hang the next.
-    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
     static final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
@@ -84,7 +85,7 @@ class FakeMistralTest {
         assertEquals("list", body.get("object").asText());
         assertEquals("codestral-embed-2505", body.get("model").asText());
         assertTrue(body.get("id").asText().matches("[0-9a-f]{32}"));
-        String[] texts = { "hello", "a longer text" };
+        String[] texts = {"hello", "a longer text"};
         for (int i = 0; i < 2; i++) {
             JsonNode item = body.get("data").get(i);
             assertEquals(i, item.get("index").asInt());
@@ -106,19 +107,22 @@ class FakeMistralTest {
         assertEquals(0, body.get("usage").get("completion_tokens").asInt());
         assertEquals(tokens, body.get("usage").get("total_tokens").asInt());
         assertEquals(Integer.toString(tokens), r.headers().firstValue("x-ratelimit-tokens-query-cost").orElseThrow());
-        for (String h : new String[] { "x-ratelimit-limit-tokens-minute", "x-ratelimit-remaining-tokens-minute", "x-ratelimit-limit-req-minute",
-                "x-ratelimit-remaining-req-minute" }) {
+        for (String h : new String[]{"x-ratelimit-limit-tokens-minute", "x-ratelimit-remaining-tokens-minute",
+                "x-ratelimit-limit-req-minute",
+                "x-ratelimit-remaining-req-minute"}) {
             assertTrue(r.headers().firstValue(h).isPresent(), h);
         }
         assertEquals(1024, ok("{\"model\":\"mistral-embed\",\"input\":\"hi\"}").get("data").get(0).get("embedding").size());
-        assertEquals(3072, ok("{\"model\":\"codestral-embed\",\"input\":\"hi\",\"output_dimension\":3072}").get("data").get(0).get("embedding").size());
+        assertEquals(3072, ok("{\"model\":\"codestral-embed\",\"input\":\"hi\",\"output_dimension\":3072}").get("data").get(0)
+                .get("embedding").size());
     }
 
     @Test
     void everyDtypeHasItsShapeInBothEncodings() throws Exception {
-        for (int dims : new int[] { 10, 256 }) {
-            for (String dtype : new String[] { "int8", "uint8", "binary", "ubinary" }) {
-                String req = "{\"model\":\"codestral-embed\",\"input\":[\"q\"],\"output_dimension\":" + dims + ",\"output_dtype\":\"" + dtype + "\"";
+        for (int dims : new int[]{10, 256}) {
+            for (String dtype : new String[]{"int8", "uint8", "binary", "ubinary"}) {
+                String req = "{\"model\":\"codestral-embed\",\"input\":[\"q\"],\"output_dimension\":" + dims + ",\"output_dtype\":\""
+                        + dtype + "\"";
                 int[] expected = FakeMistral.expectedInts("codestral-embed", "q", dims, dtype);
                 boolean packed = dtype.endsWith("binary");
                 assertEquals(packed ? (dims + 7) / 8 : dims, expected.length, dtype);
@@ -131,7 +135,8 @@ class FakeMistralTest {
                     assertTrue(got[i] >= min && got[i] <= min + 255, dtype + " " + got[i]);
                 }
                 assertArrayEquals(expected, got, dtype);
-                byte[] raw = Base64.getDecoder().decode(ok(req + ",\"encoding_format\":\"base64\"}").get("data").get(0).get("embedding").asText());
+                byte[] raw = Base64.getDecoder()
+                        .decode(ok(req + ",\"encoding_format\":\"base64\"}").get("data").get(0).get("embedding").asText());
                 int[] decoded = new int[raw.length];
                 for (int i = 0; i < raw.length; i++) {
                     decoded[i] = min < 0 ? raw[i] : raw[i] & 0xff;
@@ -165,12 +170,15 @@ class FakeMistralTest {
         String tooManyInputs = "Too many inputs in request, split into more batches.";
         String tooManyTokens = "Too many tokens overall, split into more batches.";
         assertEquals(200, post("{\"model\":\"mistral-embed\",\"input\":" + inputs(512) + "}", fake.apiKey()).statusCode());
-        assertError(post("{\"model\":\"mistral-embed\",\"input\":" + inputs(513) + "}", fake.apiKey()), 400, tooManyInputs, "invalid_request_prompt", "3210");
+        assertError(post("{\"model\":\"mistral-embed\",\"input\":" + inputs(513) + "}", fake.apiKey()), 400, tooManyInputs,
+                "invalid_request_prompt", "3210");
         assertEquals(200, post("{\"model\":\"mistral-embed\",\"input\":\"" + "x".repeat(4 * 16384) + "\"}", fake.apiKey()).statusCode());
-        assertError(post("{\"model\":\"mistral-embed\",\"input\":\"" + "x".repeat(4 * 16384 + 1) + "\"}", fake.apiKey()), 400, tooManyTokens,
+        assertError(post("{\"model\":\"mistral-embed\",\"input\":\"" + "x".repeat(4 * 16384 + 1) + "\"}", fake.apiKey()), 400,
+                tooManyTokens,
                 "invalid_request_prompt", "3210");
         fake.maxInputs(2).maxTokens(10);
-        assertError(post("{\"model\":\"mistral-embed\",\"input\":" + inputs(3) + "}", fake.apiKey()), 400, tooManyInputs, "invalid_request_prompt", "3210");
+        assertError(post("{\"model\":\"mistral-embed\",\"input\":" + inputs(3) + "}", fake.apiKey()), 400, tooManyInputs,
+                "invalid_request_prompt", "3210");
         assertError(post("{\"model\":\"mistral-embed\",\"input\":\"" + "x".repeat(41) + "\"}", fake.apiKey()), 400, tooManyTokens,
                 "invalid_request_prompt", "3210");
     }
@@ -178,7 +186,7 @@ class FakeMistralTest {
     @Test
     void errorsFollowTheRealApi() throws Exception {
         String body = "{\"model\":\"mistral-embed\",\"input\":\"x\"}";
-        for (String key : new String[] { null, "wrong" }) {
+        for (String key : new String[]{null, "wrong"}) {
             HttpResponse<String> r = post(body, key);
             assertEquals(401, r.statusCode());
             assertEquals("Unauthorized", json.readTree(r.body()).get("message").asText());
@@ -207,7 +215,8 @@ class FakeMistralTest {
     @Test
     void cannedFaults() throws Exception {
         String body = "{\"model\":\"codestral-embed\",\"input\":[\"a\",\"b\"]}";
-        fake.enqueue(FakeMistral.rateLimited(), FakeMistral.rateLimitedOldForm(), FakeMistral.unauthorizedOldForm(), FakeMistral.serverError(),
+        fake.enqueue(FakeMistral.rateLimited(), FakeMistral.rateLimitedOldForm(), FakeMistral.unauthorizedOldForm(),
+                FakeMistral.serverError(),
                 FakeMistral.unavailable(), Fault.missingVector());
         HttpResponse<String> r = post(body, fake.apiKey());
         assertError(r, 429, "Rate limit exceeded", "rate_limited", "1300");

@@ -25,7 +25,8 @@ class FakeOpenAiTest {
 
     static FakeOpenAi fake;
     // HTTP/1.1 (no h2c upgrade attempt) and a connect timeout: a fault test that drops connections must not hang the next.
-    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
     static final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
@@ -62,7 +63,9 @@ class FakeOpenAiTest {
         assertEquals(expected[7], f.get("data").get(1).get("embedding").get(7).floatValue());
         assertEquals(f.get("usage").get("prompt_tokens"), f.get("usage").get("total_tokens"));
 
-        JsonNode b = json.readTree(post("{\"model\":\"text-embedding-3-small\",\"input\":\"world\",\"encoding_format\":\"base64\",\"dimensions\":256}", fake.apiKey()).body());
+        JsonNode b = json.readTree(
+                post("{\"model\":\"text-embedding-3-small\",\"input\":\"world\",\"encoding_format\":\"base64\",\"dimensions\":256}",
+                        fake.apiKey()).body());
         byte[] raw = Base64.getDecoder().decode(b.get("data").get(0).get("embedding").asText());
         float[] got = new float[raw.length / 4];
         ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(got);
@@ -95,7 +98,8 @@ class FakeOpenAiTest {
             many.append(i == 0 ? "" : ",").append("\"x\"");
         }
         assertEquals(400, post(many.append("]}").toString(), fake.apiKey()).statusCode());
-        assertEquals(400, post("{\"model\":\"text-embedding-3-small\",\"input\":\"" + "x".repeat(4 * 8193) + "\"}", fake.apiKey()).statusCode());
+        assertEquals(400,
+                post("{\"model\":\"text-embedding-3-small\",\"input\":\"" + "x".repeat(4 * 8193) + "\"}", fake.apiKey()).statusCode());
     }
 
     @Test
@@ -115,7 +119,7 @@ class FakeOpenAiTest {
     void tokenIdInputs() throws Exception {
         JsonNode r = json.readTree(post("{\"model\":\"text-embedding-3-small\",\"input\":[[1,2,3],[4]]}", fake.apiKey()).body());
         assertEquals(4, r.get("usage").get("prompt_tokens").asInt());
-        assertEquals(FakeOpenAi.expectedVector("text-embedding-3-small", new int[] { 4 }, null)[0],
+        assertEquals(FakeOpenAi.expectedVector("text-embedding-3-small", new int[]{4}, null)[0],
                 r.get("data").get(1).get("embedding").get(0).floatValue());
     }
 }

@@ -48,7 +48,8 @@ class MisbehavingUpstreamTest {
             byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
             OutputStream out = s.getOutputStream();
             out.write(("POST /v1/embeddings HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer " + fake.apiKey()
-                    + "\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
             InputStream in = s.getInputStream();

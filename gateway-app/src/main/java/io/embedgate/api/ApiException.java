@@ -41,7 +41,8 @@ public final class ApiException extends RuntimeException {
      * the OpenAI SDKs retry with backoff.
      */
     public static ApiException overloaded(String message) {
-        return new ApiException(503, "server_error", "gateway_overloaded", null, message, Map.of("retry-after", "1", "retry-after-ms", "1000"));
+        return new ApiException(503, "server_error", "gateway_overloaded", null, message,
+                Map.of("retry-after", "1", "retry-after-ms", "1000"));
     }
 
     public int status() {

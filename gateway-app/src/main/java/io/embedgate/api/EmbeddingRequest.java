@@ -19,41 +19,29 @@ import io.embedgate.spi.EmbeddingInputs;
  */
 @Schema(name = "EmbeddingRequest", description = "OpenAI-compatible embeddings request with the gateway's extension fields.")
 public record EmbeddingRequest(
-        @Schema(required = true, description = "Model id, e.g. text-embedding-3-small, or pinned to a provider: openai/text-embedding-3-small.",
-                examples = "text-embedding-3-small")
-        @NotBlank(message = "model is required") String model,
-        @Schema(description = "A string, an array of strings, an array of token ids, or an array of token-id arrays; 1 to 2048 items.",
-                oneOf = { String.class, String[].class, int[].class, int[][].class }, examples = "[\"first text\", \"second text\"]")
-        @JsonDeserialize(using = InputDeserializer.class) EmbeddingInputs input,
+        @Schema(required = true, description = "Model id, e.g. text-embedding-3-small, or pinned to a provider: openai/text-embedding-3-small.", examples = "text-embedding-3-small") @NotBlank(message = "model is required") String model,
+        @Schema(description = "A string, an array of strings, an array of token ids, or an array of token-id arrays; 1 to 2048 items.", oneOf = {
+                String.class, String[].class, int[].class,
+                int[][].class}, examples = "[\"first text\", \"second text\"]") @JsonDeserialize(using = InputDeserializer.class) EmbeddingInputs input,
         /** Alias of {@code input}. */
-        @Schema(description = "Alias of input; both present and different is a 400.", oneOf = { String.class, String[].class, int[].class,
-                int[][].class })
-        @JsonDeserialize(using = InputDeserializer.class) EmbeddingInputs inputs,
-        @Schema(description = "float (default) or base64 (little-endian float32, or the raw bytes of a quantised dtype).",
-                enumeration = { "float", "base64" }, defaultValue = "float")
-        @JsonProperty("encoding_format")
-        @Pattern(regexp = "float|base64", message = "encoding_format must be 'float' or 'base64'") String encodingFormat,
-        @Schema(description = "Output size, within the model's range; mapped to each provider's own size field.", minimum = "1", examples = "256")
-        @Min(value = 1, message = "dimensions must be at least 1") Integer dimensions,
-        @Schema(description = "End-user id, passed to providers that take one (OpenAI).")
-        String user,
+        @Schema(description = "Alias of input; both present and different is a 400.", oneOf = {String.class, String[].class, int[].class,
+                int[][].class}) @JsonDeserialize(using = InputDeserializer.class) EmbeddingInputs inputs,
+        @Schema(description = "float (default) or base64 (little-endian float32, or the raw bytes of a quantised dtype).", enumeration = {
+                "float",
+                "base64"}, defaultValue = "float") @JsonProperty("encoding_format") @Pattern(regexp = "float|base64", message = "encoding_format must be 'float' or 'base64'") String encodingFormat,
+        @Schema(description = "Output size, within the model's range; mapped to each provider's own size field.", minimum = "1", examples = "256") @Min(value = 1, message = "dimensions must be at least 1") Integer dimensions,
+        @Schema(description = "End-user id, passed to providers that take one (OpenAI).") String user,
         /**
          * Provider knobs by provider type ({@code google}, {@code mistral}), plus the gateway's own
          * {@code normalize} (default true). Checked by each provider's adapter; only the serving
          * provider's options are sent upstream.
          */
         @Schema(description = "Provider knobs: {\"normalize\": true|false, \"google\": {\"task_type\", \"title\", \"output_dimensionality\"}, "
-                + "\"mistral\": {\"output_dimension\", \"output_dtype\": float|int8|uint8|binary|ubinary}}. Only the serving provider's options are forwarded.",
-                examples = "{\"google\": {\"task_type\": \"RETRIEVAL_DOCUMENT\", \"title\": \"Manual\"}, \"normalize\": true}")
-        @JsonProperty("embedding_options") Map<String, Object> embeddingOptions,
+                + "\"mistral\": {\"output_dimension\", \"output_dtype\": float|int8|uint8|binary|ubinary}}. Only the serving provider's options are forwarded.", examples = "{\"google\": {\"task_type\": \"RETRIEVAL_DOCUMENT\", \"title\": \"Manual\"}, \"normalize\": true}") @JsonProperty("embedding_options") Map<String, Object> embeddingOptions,
         /** Provider routing preferences. */
-        @Schema(description = "Provider routing preferences (instance names or provider types).")
-        RoutingFields.ProviderPreferences provider,
+        @Schema(description = "Provider routing preferences (instance names or provider types).") RoutingFields.ProviderPreferences provider,
         /** Fallbacks, retries, load balancing, timeout, cache and attribution. */
-        @Schema(description = "Fallbacks, retries, load balancing, timeout, per-input cache and attribution.")
-        RoutingFields.Orq orq,
+        @Schema(description = "Fallbacks, retries, load balancing, timeout, per-input cache and attribution.") RoutingFields.Orq orq,
         /** Debug controls: a trace of what the gateway did, with the upstream exchanges if asked. */
-        @Schema(description = "Debug controls: the response gets a 'debug' object describing routing, attempts, cache, option mapping and timings.",
-                examples = "{\"enabled\": true, \"return_upstream_request\": true, \"trace_level\": \"summary\"}")
-        DebugRequest debug) {
+        @Schema(description = "Debug controls: the response gets a 'debug' object describing routing, attempts, cache, option mapping and timings.", examples = "{\"enabled\": true, \"return_upstream_request\": true, \"trace_level\": \"summary\"}") DebugRequest debug){
 }

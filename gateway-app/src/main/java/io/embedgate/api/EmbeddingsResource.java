@@ -35,8 +35,7 @@ import io.vertx.ext.web.RoutingContext;
  * {@code POST /v1/embeddings} (OpenAI-compatible) and {@code POST /v2/gateway/embeddings} (same body
  * and answer, so their responses are documented once, on the class).
  */
-@APIResponse(responseCode = "200", description = "One embedding per input, in input order.",
-        content = @Content(mediaType = "application/json", schema = @Schema(implementation = EmbeddingsResponseSchema.class)))
+@APIResponse(responseCode = "200", description = "One embedding per input, in input order.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = EmbeddingsResponseSchema.class)))
 @APIResponse(responseCode = "400", description = "Invalid request; error.param names the field.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @APIResponse(responseCode = "401", description = "Missing or unknown gateway key.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @APIResponse(responseCode = "403", description = "The gateway key may not use debug.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
@@ -133,28 +132,28 @@ public class EmbeddingsResource {
         boolean base64 = "base64".equals(request.encodingFormat());
         Uni<RestResponse<EmbeddingsResponse>> answer = embeddings.embed(job, keyId == null ? "" : keyId)
                 .onTermination().invoke(permit::release).map(a -> {
-            Routed r = a.routed();
-            record.model = r.model();
-            record.promptTokens = r.usage().promptTokens();
-            record.cachedTokens = a.cachedTokens();
-            record.cacheHits = a.consulted() ? a.hits() : -1;
-            record.usageEstimated = r.usage().estimated();
-            if (trace.spans()) {
-                trace.annotate(r.model(), r.provider(), r.upstreamModel(), job.inputs().size(), a.consulted() ? a.hits() : -1);
-            }
-            byte[] debug = trace.on() ? debugJson.debug(trace, rc, request, job, a) : null;
-            var response = RestResponse.ResponseBuilder.ok(new EmbeddingsResponse(r.embeddings(), r.model(), r.usage(),
-                    a.consulted() ? a.cachedTokens() : null, base64, debug))
-                    .header(PROVIDER_HEADER, r.provider())
-                    .header(UPSTREAM_MODEL_HEADER, r.upstreamModel());
-            if (r.usage().estimated()) {
-                response.header(USAGE_ESTIMATED_HEADER, "true");
-            }
-            if (a.consulted()) {
-                response.header(CACHE_HEADER, "hits=" + a.hits() + "; misses=" + a.sent());
-            }
-            return response.build();
-        });
+                    Routed r = a.routed();
+                    record.model = r.model();
+                    record.promptTokens = r.usage().promptTokens();
+                    record.cachedTokens = a.cachedTokens();
+                    record.cacheHits = a.consulted() ? a.hits() : -1;
+                    record.usageEstimated = r.usage().estimated();
+                    if (trace.spans()) {
+                        trace.annotate(r.model(), r.provider(), r.upstreamModel(), job.inputs().size(), a.consulted() ? a.hits() : -1);
+                    }
+                    byte[] debug = trace.on() ? debugJson.debug(trace, rc, request, job, a) : null;
+                    var response = RestResponse.ResponseBuilder.ok(new EmbeddingsResponse(r.embeddings(), r.model(), r.usage(),
+                            a.consulted() ? a.cachedTokens() : null, base64, debug))
+                            .header(PROVIDER_HEADER, r.provider())
+                            .header(UPSTREAM_MODEL_HEADER, r.upstreamModel());
+                    if (r.usage().estimated()) {
+                        response.header(USAGE_ESTIMATED_HEADER, "true");
+                    }
+                    if (a.consulted()) {
+                        response.header(CACHE_HEADER, "hits=" + a.hits() + "; misses=" + a.sent());
+                    }
+                    return response.build();
+                });
         if (trace.spans()) {
             answer = answer.onFailure().invoke(t -> trace.annotate(job.model().model().id(), null, null, job.inputs().size(), -1));
         }
@@ -175,7 +174,8 @@ public class EmbeddingsResource {
         if (!keys.debugAllowed(keyId)) {
             throw new ApiException(403, "permission_error", "debug_not_allowed", "debug",
                     "This gateway key may not use debug; the gateway operator can allow it with gateway.auth.keys." + keyId
-                            + ".debug-allowed=true.", null);
+                            + ".debug-allowed=true.",
+                    null);
         }
         return new Trace(settings, redactor, traced ? tracer : null, traced ? Context.current() : null);
     }

@@ -15,8 +15,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record EmbeddingsResponseSchema(
         @Schema(enumeration = "list", required = true) String object,
         @Schema(required = true, description = "One entry per input, in input order.") List<Item> data,
-        @Schema(required = true, description = "The public id of the model that produced every vector (a fallback's id when one was used).",
-                examples = "text-embedding-3-small") String model,
+        @Schema(required = true, description = "The public id of the model that produced every vector (a fallback's id when one was used).", examples = "text-embedding-3-small") String model,
         @Schema(required = true) UsageSchema usage,
         @Schema(description = "Present only when the request set debug: request id, resolved model and embedding space, routing plans with "
                 + "candidates and exclusions, notes, upstream attempts (with bodies when asked, secrets masked), cache, option mapping, "
@@ -27,8 +26,8 @@ public record EmbeddingsResponseSchema(
             @Schema(enumeration = "embedding") String object,
             int index,
             @Schema(description = "Numbers (encoding_format float; integers for int8/uint8/binary/ubinary dtypes) or a base64 string "
-                    + "(little-endian float32, or the raw bytes of a quantised dtype).", oneOf = { float[].class, String.class })
-            Object embedding) {
+                    + "(little-endian float32, or the raw bytes of a quantised dtype).", oneOf = {
+                            float[].class, String.class}) Object embedding){
     }
 
     @Schema(name = "EmbeddingsUsage")

@@ -71,7 +71,9 @@ public class EmbeddingsResponseWriter implements ServerMessageBodyWriter<Embeddi
      * thread (see {@link ResponseText}), for a request's memory estimate.
      */
     public static long printedAheadBytes(long floats) {
-        return floats >= ResponseText.PARALLEL_FLOATS && floats <= ResponseText.MAX_SHARED_FLOATS ? floats * ResponseText.AHEAD_BYTES_PER_FLOAT : 0;
+        return floats >= ResponseText.PARALLEL_FLOATS && floats <= ResponseText.MAX_SHARED_FLOATS
+                ? floats * ResponseText.AHEAD_BYTES_PER_FLOAT
+                : 0;
     }
 
     /** This thread's print buffer, emptied. */

@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.embedgate.limits.MemoryBudget;
 import io.embedgate.spi.EmbeddingInputs;
-
 import io.embedgate.spi.UpstreamException;
 
 /**
@@ -44,8 +43,9 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response debugged(DebuggedFailure f) {
         Throwable t = f.getCause();
-        ApiException e = t instanceof ApiException a ? a : t instanceof UpstreamException u ? fromUpstream(u)
-                : t instanceof MemoryBudget.Overloaded o ? ApiException.overloaded(o.getMessage()) : internal(t);
+        ApiException e = t instanceof ApiException a ? a
+                : t instanceof UpstreamException u ? fromUpstream(u)
+                        : t instanceof MemoryBudget.Overloaded o ? ApiException.overloaded(o.getMessage()) : internal(t);
         return ErrorResponses.of(e, f.debug());
     }
 
@@ -111,8 +111,10 @@ public class ErrorMappers {
         }
         int status = e.getResponse().getStatus();
         String message = switch (status) {
-            case 404 -> "Unknown route. This gateway serves POST /v1/embeddings, POST /v2/gateway/embeddings, GET /v1/models and GET /v1/models/{model}.";
-            case 405 -> "Method not allowed on this route" + (e instanceof NotAllowedException n ? ": allowed " + n.getResponse().getAllowedMethods() : "") + ".";
+            case 404 ->
+                "Unknown route. This gateway serves POST /v1/embeddings, POST /v2/gateway/embeddings, GET /v1/models and GET /v1/models/{model}.";
+            case 405 -> "Method not allowed on this route"
+                    + (e instanceof NotAllowedException n ? ": allowed " + n.getResponse().getAllowedMethods() : "") + ".";
             case 415 -> "Content-Type must be application/json.";
             case 406 -> "This route only produces application/json.";
             default -> e.getMessage() == null ? "Request failed." : e.getMessage();
@@ -144,7 +146,8 @@ public class ErrorMappers {
             case BAD_REQUEST -> new ApiException(400, "invalid_request_error", e.errorCode().orElse(null), null,
                     "Provider '" + p + "' rejected the request" + status + ": " + e.getMessage(), headers);
             case AUTHENTICATION -> new ApiException(502, "upstream_error", "provider_auth_failed", null,
-                    "Provider '" + p + "' rejected the gateway's credentials" + status + "; the gateway operator must fix its key.", headers);
+                    "Provider '" + p + "' rejected the gateway's credentials" + status + "; the gateway operator must fix its key.",
+                    headers);
             case PERMISSION -> new ApiException(502, "upstream_error", "provider_permission_denied", null,
                     "Provider '" + p + "' denied access" + status + ": " + e.getMessage(), headers);
             case NOT_FOUND -> new ApiException(502, "upstream_error", "provider_model_not_found", null,

@@ -15,7 +15,8 @@ final class FieldConstraints {
     private FieldConstraints() {
     }
 
-    private static final List<String> ORDER = List.of("model", "input", "inputs", "encodingFormat", "dimensions", "user", "embeddingOptions",
+    private static final List<String> ORDER = List.of("model", "input", "inputs", "encodingFormat", "dimensions", "user",
+            "embeddingOptions",
             "provider", "orq");
 
     /** A 400 for the first violated field in declaration order, so the same body always gets the same answer. */

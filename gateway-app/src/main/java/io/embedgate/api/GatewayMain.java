@@ -1,9 +1,8 @@
 package io.embedgate.api;
 
-import sun.misc.Signal;
-
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import sun.misc.Signal;
 
 /**
  * The gateway's entry point: Quarkus, with two things that must be set up before Quarkus starts.

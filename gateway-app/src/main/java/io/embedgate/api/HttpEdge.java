@@ -37,7 +37,8 @@ public class HttpEdge {
         long max = config.limits().maxBodySize().asLongValue();
         byte[] tooLarge = tooLargeBody(max);
         BodyHandler chunkedBodies = BodyHandler.create(false).setBodyLimit(max);
-        byte[] badUri = envelope("The request URL is not valid: it must be a URI, with every '%' followed by two hex digits (percent-encoding).",
+        byte[] badUri = envelope(
+                "The request URL is not valid: it must be a URI, with every '%' followed by two hex digits (percent-encoding).",
                 "invalid_request_error", null);
         router.route().order(-1000).handler(rc -> edge(rc, max, tooLarge, badUri, chunkedBodies));
         // A path Vert.x Web cannot decode (should one pass the URI check) is answered from inside its

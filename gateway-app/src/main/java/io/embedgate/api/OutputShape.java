@@ -69,7 +69,8 @@ record OutputShape(int size, OptionalInt dimensions, OutputDtype dtype) {
         OutputDtype dtype = OutputDtype.fromWireName(String.valueOf(option.value())).orElseThrow();
         if (!caps.dtypes().contains(dtype)) {
             throw ApiException.invalid(option.param(), "Model '" + model.model().id() + "' does not support " + option.param()
-                    + " '" + dtype.wireName() + "'; it supports " + caps.dtypes().stream().sorted().map(OutputDtype::wireName).toList() + ".");
+                    + " '" + dtype.wireName() + "'; it supports " + caps.dtypes().stream().sorted().map(OutputDtype::wireName).toList()
+                    + ".");
         }
         return dtype;
     }

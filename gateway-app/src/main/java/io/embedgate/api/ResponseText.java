@@ -141,6 +141,7 @@ final class ResponseText {
      * the caller simply prints everything itself.
      */
     static final class BackPrinter implements Runnable {
+
         private static final int FREE = 0;
         private static final int FRONT = 1;
         private static final int BACK = 2;

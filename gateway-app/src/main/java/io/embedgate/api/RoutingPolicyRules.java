@@ -40,7 +40,8 @@ final class RoutingPolicyRules {
         RoutingPolicy.Preferences preferences = preferences(provider);
         requireCandidates(model, preferences, "model");
         return new RoutingPolicy(preferences, retry(orq == null ? null : orq.retry()),
-                fallbacks(orq == null ? null : orq.fallbacks(), model), loadBalancer(orq == null ? null : orq.loadBalancer(), model, size, preferences));
+                fallbacks(orq == null ? null : orq.fallbacks(), model),
+                loadBalancer(orq == null ? null : orq.loadBalancer(), model, size, preferences));
     }
 
     private RoutingPolicy.Preferences preferences(RoutingFields.ProviderPreferences p) {
@@ -95,7 +96,8 @@ final class RoutingPolicyRules {
             for (int i = 0; i < r.onCodes().size(); i++) {
                 Integer code = r.onCodes().get(i);
                 if (code == null || code < 400 || code > 599) {
-                    throw ApiException.invalid("orq.retry.on_codes[" + i + "]", "orq.retry.on_codes must hold HTTP error statuses (400-599).");
+                    throw ApiException.invalid("orq.retry.on_codes[" + i + "]",
+                            "orq.retry.on_codes must hold HTTP error statuses (400-599).");
                 }
             }
             codes = Set.copyOf(r.onCodes());

@@ -37,11 +37,12 @@ public class EmbeddingCache {
 
     public EmbeddingCache(long maxBytes) {
         // Caffeine would hold an entry above its bound until its next maintenance run: off means off.
-        this.local = maxBytes <= 0 ? null : Caffeine.newBuilder()
-                .maximumWeight(maxBytes)
-                .weigher((ByteBuffer k, CachedVector v) -> v.weight())
-                .expireAfter(Expiry.creating((ByteBuffer k, CachedVector v) -> java.time.Duration.ofNanos(v.ttlNanos())))
-                .build();
+        this.local = maxBytes <= 0 ? null
+                : Caffeine.newBuilder()
+                        .maximumWeight(maxBytes)
+                        .weigher((ByteBuffer k, CachedVector v) -> v.weight())
+                        .expireAfter(Expiry.creating((ByteBuffer k, CachedVector v) -> java.time.Duration.ofNanos(v.ttlNanos())))
+                        .build();
     }
 
     /** The entries present for these keys, by key. */

@@ -49,7 +49,8 @@ final class InvalidValues {
                     + "fresh answer. Such values are counted in embedgate_cache_redis_invalid_total and logged at most every 10 minutes",
                     latest);
         } else {
-            log.warnf("Embedding cache: %d values in Redis did not fit their requests since the last report (latest: %s); treated as misses",
+            log.warnf(
+                    "Embedding cache: %d values in Redis did not fit their requests since the last report (latest: %s); treated as misses",
                     count, latest);
         }
     }

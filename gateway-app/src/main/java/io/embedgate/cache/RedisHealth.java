@@ -126,6 +126,7 @@ final class RedisHealth {
 
     /** One condition's state; the time of its latest failure holds off its end. */
     private final class Condition {
+
         private final AtomicBoolean on = new AtomicBoolean();
         private volatile long lastFailure;
 

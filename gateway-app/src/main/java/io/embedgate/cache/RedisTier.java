@@ -121,7 +121,8 @@ public class RedisTier {
         long now = System.currentTimeMillis();
         entries.forEach((k, v) -> {
             long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(v.ttlNanos()));
-            batch.add(Request.cmd(Command.SET).arg(key(k)).arg(Buffer.buffer(RedisValue.encode(v, now + ttlMillis))).arg("PX").arg(ttlMillis));
+            batch.add(Request.cmd(Command.SET).arg(key(k)).arg(Buffer.buffer(RedisValue.encode(v, now + ttlMillis))).arg("PX")
+                    .arg(ttlMillis));
         });
         client().batch(batch)
                 .ifNoItem().after(Duration.ofMillis(timeoutMillis * 5)).on(Timers.executor()).fail()

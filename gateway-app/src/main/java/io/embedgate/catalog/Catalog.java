@@ -202,8 +202,9 @@ public class Catalog {
 
     private static ResolvedModel available(CatalogModel model, List<Candidate> candidates, Optional<String> pinned, String requested) {
         if (candidates.isEmpty()) {
-            throw ApiException.modelNotFound(requested, "The model '" + requested + "' is not available: no provider serving it is configured"
-                    + unavailableNote(model) + ".");
+            throw ApiException.modelNotFound(requested,
+                    "The model '" + requested + "' is not available: no provider serving it is configured"
+                            + unavailableNote(model) + ".");
         }
         return new ResolvedModel(model, candidates, pinned);
     }

@@ -30,6 +30,7 @@ public interface GatewayConfig {
     Cache cache();
 
     interface Cache {
+
         /** Cache every request by default (requests can still opt in with {@code orq.cache}). */
         @WithDefault("false")
         boolean enabledByDefault();
@@ -52,6 +53,7 @@ public interface GatewayConfig {
 
         /** The shared tier for deployments with several replicas. */
         interface Redis {
+
             /** e.g. {@code redis://localhost:6379}; no Redis tier when absent. */
             Optional<String> url();
 
@@ -69,6 +71,7 @@ public interface GatewayConfig {
     }
 
     interface Provider {
+
         /** Adapter type: {@code openai}, ... */
         String type();
 
@@ -105,6 +108,7 @@ public interface GatewayConfig {
     }
 
     interface Model {
+
         /** Instance names that serve this model, in order of preference. */
         List<String> providers();
 
@@ -128,6 +132,7 @@ public interface GatewayConfig {
     }
 
     interface Auth {
+
         /** Turn off only for local experiments: every /v1 route is then open. */
         @WithDefault("true")
         boolean enabled();
@@ -136,6 +141,7 @@ public interface GatewayConfig {
         Map<String, Key> keys();
 
         interface Key {
+
             /** Lower-case hex SHA-256 of the key. The key itself is never configured. */
             Optional<String> sha256();
 
@@ -149,6 +155,7 @@ public interface GatewayConfig {
     }
 
     interface Limits {
+
         /** Inputs per request (OpenAI's limit). */
         @WithDefault("2048")
         int maxInputs();
@@ -174,6 +181,7 @@ public interface GatewayConfig {
     }
 
     interface Routing {
+
         /** Overall deadline of a request, all upstream calls included ({@code orq.timeout.call_timeout} overrides it). */
         @WithDefault("60s")
         Duration timeout();
@@ -195,6 +203,7 @@ public interface GatewayConfig {
         boolean allowMixedLoadBalancing();
 
         interface Retry {
+
             /** Retries per upstream call when the request sets none. */
             @WithDefault("2")
             int count();
@@ -219,6 +228,7 @@ public interface GatewayConfig {
         }
 
         interface CircuitBreaker {
+
             /** Calls the window must hold before a failure may open the breaker. */
             @WithDefault("10")
             int requestVolume();

@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.UpstreamException;
+import io.embedgate.spi.WireTap;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.embedgate.spi.UpstreamException;
-import io.embedgate.spi.WireTap;
 
 /**
  * The trace of one request, filled in by the router, the cache and the API as the request runs. It
@@ -175,6 +175,7 @@ public final class Trace {
 
     /** One upstream call: what the router saw, and the wire exchange the adapter reported. */
     public final class Attempt implements WireTap {
+
         private final Map<String, Object> fields = new LinkedHashMap<>();
         private final long started = System.nanoTime();
         private Map<String, Object> request;
@@ -191,14 +192,15 @@ public final class Trace {
             if (settings != null && settings.full()) {
                 fields.put("inputs", Map.of("from", from, "to", to, "count", to - from));
             }
-            span = tracer == null ? null : tracer.spanBuilder("embedgate.upstream " + provider).setParent(parent)
-                    .setSpanKind(SpanKind.INTERNAL)
-                    .setAttribute("embedgate.provider", provider)
-                    .setAttribute("embedgate.upstream_model", upstreamModel)
-                    .setAttribute("embedgate.chunk", chunk)
-                    .setAttribute("embedgate.attempt", number)
-                    .setAttribute("embedgate.inputs", to - from)
-                    .startSpan();
+            span = tracer == null ? null
+                    : tracer.spanBuilder("embedgate.upstream " + provider).setParent(parent)
+                            .setSpanKind(SpanKind.INTERNAL)
+                            .setAttribute("embedgate.provider", provider)
+                            .setAttribute("embedgate.upstream_model", upstreamModel)
+                            .setAttribute("embedgate.chunk", chunk)
+                            .setAttribute("embedgate.attempt", number)
+                            .setAttribute("embedgate.inputs", to - from)
+                            .startSpan();
         }
 
         @Override
@@ -241,7 +243,8 @@ public final class Trace {
                         span.setAttribute("http.response.status_code", status);
                     }
                     if (failure != null) {
-                        span.setStatus(StatusCode.ERROR, redactor == null ? failure.getClass().getSimpleName() : redactor.text(failure.getMessage()));
+                        span.setStatus(StatusCode.ERROR,
+                                redactor == null ? failure.getClass().getSimpleName() : redactor.text(failure.getMessage()));
                     }
                     span.end();
                 }

@@ -51,8 +51,10 @@ public class MemoryBudget {
         Gauge.builder("embedgate.inflight.bytes", this, MemoryBudget::used).description("Memory set aside by requests in flight")
                 .baseUnit("bytes").register(registry);
         Gauge.builder("embedgate.inflight.capacity", this, MemoryBudget::capacity)
-                .description("The memory budget of requests in flight (gateway.limits.max-inflight-bytes)").baseUnit("bytes").register(registry);
-        Gauge.builder("embedgate.inflight.waiting", this, MemoryBudget::waiting).description("Requests waiting for room in the memory budget")
+                .description("The memory budget of requests in flight (gateway.limits.max-inflight-bytes)").baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("embedgate.inflight.waiting", this, MemoryBudget::waiting)
+                .description("Requests waiting for room in the memory budget")
                 .register(registry);
         LOG.infof("Memory budget of requests in flight: %d MB (heap max %d MB)", capacity >> 20, Runtime.getRuntime().maxMemory() >> 20);
     }
@@ -183,6 +185,7 @@ public class MemoryBudget {
 
     /** No room within the wait: the client gets a 503 with retry-after. */
     public static final class Overloaded extends RuntimeException {
+
         private final long bytes;
 
         Overloaded(long bytes, long capacity, Duration waited) {
@@ -202,6 +205,7 @@ public class MemoryBudget {
      * when both are done. More holders can join ({@link #hold()}).
      */
     public final class Permit implements RequestMemory {
+
         private final long admitted;
         /** Guarded by MemoryBudget.this. */
         private long extended;
@@ -243,6 +247,7 @@ public class MemoryBudget {
         @Override
         public ReplyAllowance forReply(long reserved) {
             return new ReplyAllowance() {
+
                 @Override
                 public long reserved() {
                     return reserved;

@@ -10,6 +10,7 @@ public interface RequestMemory {
 
     /** Nothing accounted: for requests served before admission is wired in, tools and tests. */
     RequestMemory NONE = new RequestMemory() {
+
         @Override
         public ReplyAllowance forReply(long reserved) {
             return ReplyAllowance.UNLIMITED;

@@ -74,10 +74,14 @@ public class AccessLogAndMetrics {
                 .publishPercentileHistogram().tag("model", model).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
         if (status == 200) {
             String id = keyId + '\u0000' + model + '\u0000' + p;
-            meters.computeIfAbsent("in\u0000" + id, k -> Counter.builder("embedgate.inputs").description("Inputs embedded, by gateway key, model and provider")
-                    .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry)).increment(r.inputs);
-            meters.computeIfAbsent("tok\u0000" + id, k -> Counter.builder("embedgate.tokens").description("Tokens sent upstream, by gateway key, model and provider")
-                    .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry)).increment(r.promptTokens);
+            meters.computeIfAbsent("in\u0000" + id,
+                    k -> Counter.builder("embedgate.inputs").description("Inputs embedded, by gateway key, model and provider")
+                            .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry))
+                    .increment(r.inputs);
+            meters.computeIfAbsent("tok\u0000" + id,
+                    k -> Counter.builder("embedgate.tokens").description("Tokens sent upstream, by gateway key, model and provider")
+                            .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry))
+                    .increment(r.promptTokens);
         }
         if (!ACCESS.isInfoEnabled()) {
             return;
@@ -108,11 +112,11 @@ public class AccessLogAndMetrics {
 
     /** With JSON logs, the same fields as structured values (the formatter writes them under "mdc"). */
     private void accessJson(String requestId, String keyId, RequestRecord r, String provider, int status, long nanos) {
-        String[] keys = { "request_id", "key_id", "orq_name", "contact_id", "model", "provider", "inputs", "tokens", "cached_tokens",
-                "cache_hits", "status", "latency_ms" };
-        String[] values = { requestId, keyId, strip(r.orqName), strip(r.contactId), strip(r.model), provider, Integer.toString(r.inputs),
+        String[] keys = {"request_id", "key_id", "orq_name", "contact_id", "model", "provider", "inputs", "tokens", "cached_tokens",
+                "cache_hits", "status", "latency_ms"};
+        String[] values = {requestId, keyId, strip(r.orqName), strip(r.contactId), strip(r.model), provider, Integer.toString(r.inputs),
                 Long.toString(r.promptTokens), Long.toString(r.cachedTokens), r.cacheHits < 0 ? null : Integer.toString(r.cacheHits),
-                Integer.toString(status), Double.toString(Math.round(nanos / 100_000.0) / 10.0) };
+                Integer.toString(status), Double.toString(Math.round(nanos / 100_000.0) / 10.0)};
         for (int i = 0; i < keys.length; i++) {
             if (values[i] != null) {
                 MDC.put(keys[i], values[i]);

@@ -66,7 +66,7 @@ final class CandidateOrder {
             tieBreak.put(c, weighted ? -Math.log(1 - r.nextDouble()) / c.instance().weight() : health.latency(c.instance().name()));
         }
         List<Candidate> sorted = new ArrayList<>(candidates);
-        sorted.sort(Comparator.<Candidate> comparingInt(c -> unhealthy.contains(c) ? 1 : 0)
+        sorted.sort(Comparator.<Candidate>comparingInt(c -> unhealthy.contains(c) ? 1 : 0)
                 .thenComparingInt(c -> c.instance().priority())
                 .thenComparingDouble(tieBreak::get));
         return sorted;

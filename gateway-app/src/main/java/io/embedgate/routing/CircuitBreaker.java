@@ -40,6 +40,7 @@ public final class CircuitBreaker {
      * @param successThreshold successful probes that close it; also the most probes at once
      */
     public record Config(int requestVolume, double failureRatio, Duration window, Duration delay, int successThreshold) {
+
         public Config {
             if (requestVolume < 1) {
                 throw new IllegalArgumentException("request-volume must be at least 1, not " + requestVolume);
@@ -65,6 +66,7 @@ public final class CircuitBreaker {
      * breaker last changed state is ignored: it says nothing about the instance since.
      */
     public final class Permit {
+
         private final long generation;
         private boolean ended; // guarded by the breaker's lock
 

@@ -58,22 +58,26 @@ public record EmbeddingJob(
 
     /** The same job, its memory accounted to {@code m}. */
     public EmbeddingJob withMemory(RequestMemory m) {
-        return new EmbeddingJob(model, inputs, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl, trace, base64Output, m);
+        return new EmbeddingJob(model, inputs, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl,
+                trace, base64Output, m);
     }
 
     /** The same job for another model (a fallback or a load-balancer pick) at the given size. */
     public EmbeddingJob forModel(ResolvedModel other, OptionalInt otherDimensions) {
-        return new EmbeddingJob(other, inputs, otherDimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl, trace, base64Output, memory);
+        return new EmbeddingJob(other, inputs, otherDimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution,
+                cacheTtl, trace, base64Output, memory);
     }
 
     /** The same job for some of its inputs, routed without fallbacks or load balancing (see the cache). */
     public EmbeddingJob forInputsOnThisModel(EmbeddingInputs subset) {
         RoutingPolicy primaryOnly = new RoutingPolicy(policy.preferences(), policy.retry(), List.of(), List.of());
-        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, primaryOnly, attribution, cacheTtl, trace, base64Output, memory);
+        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, primaryOnly, attribution,
+                cacheTtl, trace, base64Output, memory);
     }
 
     /** The same job for some of its inputs, with its full routing policy. */
     public EmbeddingJob forInputs(EmbeddingInputs subset) {
-        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl, trace, base64Output, memory);
+        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl,
+                trace, base64Output, memory);
     }
 }

@@ -62,7 +62,8 @@ public class EmbeddingRouter {
 
     private Uni<Routed> tryPlans(List<Plan> planned, int i, UpstreamException last, List<String> notes) {
         if (i >= planned.size()) {
-            return Uni.createFrom().failure(last != null ? last : UpstreamException.invalidResponse("gateway", "no provider could be tried"));
+            return Uni.createFrom()
+                    .failure(last != null ? last : UpstreamException.invalidResponse("gateway", "no provider could be tried"));
         }
         Plan plan = planned.get(i);
         return tryCandidates(plan, 0, last, notes)

@@ -58,7 +58,8 @@ final class ResultCheck {
                     throw UpstreamException.invalidResponse(provider, "returned an embedding that is not valid base64");
                 }
                 switch (validity) {
-                    case NOT_FINITE -> throw UpstreamException.invalidResponse(provider, "returned an embedding with NaN or infinite values");
+                    case NOT_FINITE ->
+                        throw UpstreamException.invalidResponse(provider, "returned an embedding with NaN or infinite values");
                     case ALL_ZERO -> throw UpstreamException.invalidResponse(provider,
                             "returned an all-zero embedding, which has no direction (cosine similarity is undefined on it)");
                     default -> {

@@ -25,7 +25,7 @@ public final class RouterChunks {
         List<int[]> out = new ArrayList<>();
         if (maxTokens <= 0) {
             for (int from = 0; from < n; from += maxInputs) {
-                out.add(new int[] { from, Math.min(n, from + maxInputs) });
+                out.add(new int[]{from, Math.min(n, from + maxInputs)});
             }
             return out;
         }
@@ -35,13 +35,13 @@ public final class RouterChunks {
             long t = inputs instanceof EmbeddingInputs.Texts texts ? TokenEstimate.upperBound(texts.values().get(i))
                     : ((EmbeddingInputs.TokenIds) inputs).values().get(i).length;
             if (i > from && (i - from == maxInputs || tokens + t > maxTokens)) {
-                out.add(new int[] { from, i });
+                out.add(new int[]{from, i});
                 from = i;
                 tokens = 0;
             }
             tokens += t;
         }
-        out.add(new int[] { from, n });
+        out.add(new int[]{from, n});
         return out;
     }
 

@@ -59,29 +59,29 @@ final class UpstreamAttempts {
             one = one.invoke(r -> traced.done(r, null));
         }
         return one.onFailure(UpstreamException.class).recoverWithUni(t -> {
-                    UpstreamException e = (UpstreamException) t;
-                    Duration delay = attempt < retry.count() && retryable(e, retry) ? backoff(retry, attempt, e) : null;
-                    boolean retrying = delay != null && delay.compareTo(deadline.remaining()) < 0;
-                    if (traced != null) {
-                        if (retrying) {
-                            traced.retryIn(delay);
-                        }
-                        traced.done(null, e);
-                    }
-                    if (!retrying) {
-                        return Uni.createFrom().failure(e);
-                    }
-                    LOG.debugf("retrying %s in %d ms after %s (attempt %d of %d)", provider, delay.toMillis(), e.kind(), attempt + 2,
-                            retry.count() + 1);
-                    registry.counter("embedgate.retries", "provider", provider).increment();
-                    if (delay.toMillis() < 1) {
-                        // "Retry now" (a zero or past retry-after, or a backoff that rounded to zero):
-                        // Mutiny's delay takes only positive durations.
-                        return attempt(c, call, retry, trace, chunk, offset, attempt + 1);
-                    }
-                    return Uni.createFrom().voidItem().onItem().delayIt().onExecutor(Timers.executor()).by(delay)
-                            .chain(() -> attempt(c, call, retry, trace, chunk, offset, attempt + 1));
-                });
+            UpstreamException e = (UpstreamException) t;
+            Duration delay = attempt < retry.count() && retryable(e, retry) ? backoff(retry, attempt, e) : null;
+            boolean retrying = delay != null && delay.compareTo(deadline.remaining()) < 0;
+            if (traced != null) {
+                if (retrying) {
+                    traced.retryIn(delay);
+                }
+                traced.done(null, e);
+            }
+            if (!retrying) {
+                return Uni.createFrom().failure(e);
+            }
+            LOG.debugf("retrying %s in %d ms after %s (attempt %d of %d)", provider, delay.toMillis(), e.kind(), attempt + 2,
+                    retry.count() + 1);
+            registry.counter("embedgate.retries", "provider", provider).increment();
+            if (delay.toMillis() < 1) {
+                // "Retry now" (a zero or past retry-after, or a backoff that rounded to zero):
+                // Mutiny's delay takes only positive durations.
+                return attempt(c, call, retry, trace, chunk, offset, attempt + 1);
+            }
+            return Uni.createFrom().voidItem().onItem().delayIt().onExecutor(Timers.executor()).by(delay)
+                    .chain(() -> attempt(c, call, retry, trace, chunk, offset, attempt + 1));
+        });
     }
 
     /** Retried: the policy's status codes and connection failures, unless the provider says retrying is pointless. */

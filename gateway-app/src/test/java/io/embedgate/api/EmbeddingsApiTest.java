@@ -4,8 +4,8 @@ import static io.embedgate.testing.Api.embed;
 import static io.embedgate.testing.Api.json;
 import static io.embedgate.testing.Api.vector;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,7 +53,7 @@ class EmbeddingsApiTest {
         assertEquals("list", body.get("object").asText());
         assertEquals(SMALL, body.get("model").asText());
         assertEquals(3, body.get("data").size());
-        String[] texts = { "alpha", "beta", "gamma" };
+        String[] texts = {"alpha", "beta", "gamma"};
         for (int i = 0; i < 3; i++) {
             assertEquals("embedding", body.get("data").get(i).get("object").asText());
             assertEquals(i, body.get("data").get(i).get("index").asInt());
@@ -69,7 +69,8 @@ class EmbeddingsApiTest {
     @Test
     void upstreamIsAskedForBase64WithTheProviderKeyAndNothingOfTheClient() {
         RestAssured.given().header("Authorization", TestKeys.BEARER).header("x-client-secret", "do-not-forward")
-                .contentType("application/json").body("{\"model\":\"text-embedding-3-small\",\"input\":\"hi\",\"user\":\"user-42\",\"extra\":{\"x\":1}}")
+                .contentType("application/json")
+                .body("{\"model\":\"text-embedding-3-small\",\"input\":\"hi\",\"user\":\"user-42\",\"extra\":{\"x\":1}}")
                 .post("/v1/embeddings").then().statusCode(200);
         assertEquals(1, fake.callCount());
         RecordedRequest up = fake.requests().get(0);
@@ -94,7 +95,8 @@ class EmbeddingsApiTest {
 
     @Test
     void dimensionsAreForwardedAndVectorsHaveThatSize() {
-        JsonNode body = json(embed("{\"model\":\"text-embedding-3-small\",\"input\":\"short\",\"dimensions\":256}").then().statusCode(200).extract().response());
+        JsonNode body = json(embed("{\"model\":\"text-embedding-3-small\",\"input\":\"short\",\"dimensions\":256}").then().statusCode(200)
+                .extract().response());
         float[] v = vector(body, 0);
         assertEquals(256, v.length);
         assertArrayEquals(FakeOpenAi.expectedVector(SMALL, "short", 256), v);
@@ -111,17 +113,19 @@ class EmbeddingsApiTest {
     void tokenIdInputsInBothShapes() {
         JsonNode one = json(embed("{\"model\":\"text-embedding-3-small\",\"input\":[1,2,3]}").then().statusCode(200).extract().response());
         assertEquals(1, one.get("data").size());
-        assertArrayEquals(FakeOpenAi.expectedVector(SMALL, new int[] { 1, 2, 3 }, null), vector(one, 0));
+        assertArrayEquals(FakeOpenAi.expectedVector(SMALL, new int[]{1, 2, 3}, null), vector(one, 0));
         assertEquals(3, one.get("usage").get("prompt_tokens").asInt());
-        JsonNode many = json(embed("{\"model\":\"text-embedding-3-small\",\"input\":[[5],[6,7]]}").then().statusCode(200).extract().response());
+        JsonNode many = json(
+                embed("{\"model\":\"text-embedding-3-small\",\"input\":[[5],[6,7]]}").then().statusCode(200).extract().response());
         assertEquals(2, many.get("data").size());
-        assertArrayEquals(FakeOpenAi.expectedVector(SMALL, new int[] { 6, 7 }, null), vector(many, 1));
+        assertArrayEquals(FakeOpenAi.expectedVector(SMALL, new int[]{6, 7}, null), vector(many, 1));
         assertEquals("[[5],[6,7]]", parse(fake.requests().get(1).body()).get("input").toString());
     }
 
     @Test
     void inputsIsAnAlias() {
-        JsonNode body = json(embed("{\"model\":\"text-embedding-3-small\",\"inputs\":[\"a\",\"b\"]}").then().statusCode(200).extract().response());
+        JsonNode body = json(
+                embed("{\"model\":\"text-embedding-3-small\",\"inputs\":[\"a\",\"b\"]}").then().statusCode(200).extract().response());
         assertArrayEquals(FakeOpenAi.expectedVector(SMALL, "b", null), vector(body, 1));
         embed("{\"model\":\"text-embedding-3-small\",\"input\":[\"a\"],\"inputs\":[\"a\"]}").then().statusCode(200);
     }

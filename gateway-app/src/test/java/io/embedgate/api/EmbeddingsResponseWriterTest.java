@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -45,7 +45,8 @@ class EmbeddingsResponseWriterTest {
     }
 
     static byte[] write(List<Embedding> data, Executor side) {
-        return write(new EmbeddingsResponse(data, "text-embedding-3-small", new Usage(7, 7, false), null, false, null), side, ResponseStream.CHUNK);
+        return write(new EmbeddingsResponse(data, "text-embedding-3-small", new Usage(7, 7, false), null, false, null), side,
+                ResponseStream.CHUNK);
     }
 
     /** The whole text, printed chunk by chunk as the streaming writer does. */
@@ -133,7 +134,7 @@ class EmbeddingsResponseWriterTest {
         EmbeddingsResponse r = new EmbeddingsResponse(vectors(5, 300, 9), "m\"odel", new Usage(3, 3, false), 2L, false,
                 "{\"request_id\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         byte[] whole = write(r, null, Integer.MAX_VALUE);
-        for (int chunk : new int[] { 1, 7, 100, 4096 }) {
+        for (int chunk : new int[]{1, 7, 100, 4096}) {
             assertArrayEquals(whole, write(r, null, chunk), "chunk " + chunk);
         }
         JsonNode json = new ObjectMapper().readTree(whole);

@@ -37,6 +37,7 @@ import io.restassured.RestAssured;
 class LargeResponsesTest {
 
     public static class ShortWriteIdle implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gateway.limits.write-idle-timeout", "1s");

@@ -21,7 +21,7 @@ import io.embedgate.testing.PackagedApp;
 class LocalModelShutdownIT {
 
     @ParameterizedTest
-    @ValueSource(ints = { 0, 100, 300, 600 })
+    @ValueSource(ints = {0, 100, 300, 600})
     void sigtermWhileTheLocalModelLoadsStopsCleanly(int delayMillis) throws Exception {
         File log = new File("target/local-model-shutdown-" + delayMillis + ".log");
         PackagedApp app = PackagedApp.launch(Map.of("GATEWAY_PROVIDERS_LOCAL_ENABLED", "true"), log);

@@ -84,7 +84,7 @@ class OpenAiSdkClientTest {
     void sdkDefaultEncoding() {
         CreateEmbeddingResponse r = client.embeddings().create(EmbeddingCreateParams.builder().model(SMALL)
                 .inputOfArrayOfTokenArrays(List.of(List.of(10L, 20L), List.of(30L))).build());
-        assertArrayEquals(FakeOpenAi.expectedVector(SMALL, new int[] { 30 }, null), floats(r.data().get(1).embedding()));
+        assertArrayEquals(FakeOpenAi.expectedVector(SMALL, new int[]{30}, null), floats(r.data().get(1).embedding()));
     }
 
     @Test
@@ -94,7 +94,8 @@ class OpenAiSdkClientTest {
         assertTrue(nf.getMessage().contains("nope"), nf.getMessage());
         OpenAIClient bad = OpenAIOkHttpClient.builder().apiKey("wrong").baseUrl(base.toString()).maxRetries(0).build();
         try {
-            assertThrows(UnauthorizedException.class, () -> bad.embeddings().create(EmbeddingCreateParams.builder().model(SMALL).input("x").build()));
+            assertThrows(UnauthorizedException.class,
+                    () -> bad.embeddings().create(EmbeddingCreateParams.builder().model(SMALL).input("x").build()));
         } finally {
             bad.close();
         }

@@ -19,30 +19,32 @@ class OpenApiTest {
 
     @Test
     void describesTheApiAndItsExtensionFields() throws Exception {
-        JsonNode doc = Api.JSON.readTree(given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().asString());
+        JsonNode doc = Api.JSON
+                .readTree(given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().asString());
         assertTrue(doc.get("openapi").asText().startsWith("3."), "an OpenAPI 3 document");
-        for (String path : new String[] { "/v1/embeddings", "/v2/gateway/embeddings", "/v1/models", "/v1/models/{id}" }) {
+        for (String path : new String[]{"/v1/embeddings", "/v2/gateway/embeddings", "/v1/models", "/v1/models/{id}"}) {
             assertTrue(doc.get("paths").has(path), path);
         }
         JsonNode props = doc.get("components").get("schemas").get("EmbeddingRequest").get("properties");
-        for (String field : new String[] { "model", "input", "inputs", "encoding_format", "dimensions", "user", "embedding_options", "provider", "orq",
-                "debug" }) {
+        for (String field : new String[]{"model", "input", "inputs", "encoding_format", "dimensions", "user", "embedding_options",
+                "provider", "orq",
+                "debug"}) {
             assertTrue(props.has(field), field);
         }
         assertTrue(props.get("embedding_options").get("description").asText().contains("output_dtype"));
         JsonNode schemas = doc.get("components").get("schemas");
         assertTrue(schemas.get("Orq").get("properties").has("load_balancer"));
         assertTrue(schemas.get("ProviderPreferences").get("properties").has("include_alpha"));
-        for (String field : new String[] { "enabled", "return_upstream_request", "return_upstream_response", "trace", "trace_level" }) {
+        for (String field : new String[]{"enabled", "return_upstream_request", "return_upstream_response", "trace", "trace_level"}) {
             assertTrue(schemas.get("DebugOptions").get("properties").has(field), "debug." + field);
         }
         JsonNode response = schemas.get("EmbeddingsResponse").get("properties");
-        for (String field : new String[] { "object", "data", "model", "usage", "debug" }) {
+        for (String field : new String[]{"object", "data", "model", "usage", "debug"}) {
             assertTrue(response.has(field), "response." + field);
         }
-        for (String path : new String[] { "/v1/embeddings", "/v2/gateway/embeddings" }) {
+        for (String path : new String[]{"/v1/embeddings", "/v2/gateway/embeddings"}) {
             JsonNode responses = doc.get("paths").get(path).get("post").get("responses");
-            for (String status : new String[] { "200", "400", "401", "403", "404", "429", "502", "504" }) {
+            for (String status : new String[]{"200", "400", "401", "403", "404", "429", "502", "504"}) {
                 assertTrue(responses.has(status), path + " documents " + status);
             }
         }

@@ -81,7 +81,7 @@ class RequestBodyFuzzIT {
         if (gateway != null) {
             gateway.close();
         }
-        for (AutoCloseable fake : new AutoCloseable[] { openai, gemini, mistral }) {
+        for (AutoCloseable fake : new AutoCloseable[]{openai, gemini, mistral}) {
             if (fake != null) {
                 fake.close();
             }
@@ -95,7 +95,8 @@ class RequestBodyFuzzIT {
         Map<String, Map<String, Integer>> counts = fuzz("near-valid", 500, g -> nearValidBody(g).getBytes(StandardCharsets.UTF_8));
         // Guards the generator, not the gateway: without both outcomes the run fuzzed only one side of validation.
         assertTrue(counts.get("outcome").containsKey("200"), "seed " + seed + ": no near-valid body was accepted");
-        assertTrue(counts.get("outcome").keySet().stream().anyMatch(o -> o.startsWith("4")), "seed " + seed + ": no near-valid body was rejected");
+        assertTrue(counts.get("outcome").keySet().stream().anyMatch(o -> o.startsWith("4")),
+                "seed " + seed + ": no near-valid body was rejected");
     }
 
     @Test
@@ -130,8 +131,9 @@ class RequestBodyFuzzIT {
                 }
             }
         } finally {
-            StringBuilder report = new StringBuilder("request fuzz " + name + ", seed " + seed + ": " + done + " of " + tries + " tries passed in "
-                    + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms");
+            StringBuilder report = new StringBuilder(
+                    "request fuzz " + name + ", seed " + seed + ": " + done + " of " + tries + " tries passed in "
+                            + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms");
             for (Map.Entry<String, Map<String, Integer>> label : counts.entrySet()) {
                 for (Map.Entry<String, Integer> value : label.getValue().entrySet()) {
                     report.append(String.format("%n  %-8s %-28s %4d (%.1f %%)", label.getKey(), value.getKey(), value.getValue(),
@@ -244,17 +246,20 @@ class RequestBodyFuzzIT {
     // ---- a tiny JSON tree that can hold what Jackson's trees cannot: duplicate keys and raw number text ----
 
     sealed interface J permits Raw, Arr, Obj {
+
         void render(StringBuilder b);
     }
 
     /** A value written as is: a literal, a number's exact text, or a quoted string. */
     record Raw(String text) implements J {
+
         public void render(StringBuilder b) {
             b.append(text);
         }
     }
 
     record Arr(List<J> items) implements J {
+
         public void render(StringBuilder b) {
             b.append('[');
             for (int i = 0; i < items.size(); i++) {
@@ -269,6 +274,7 @@ class RequestBodyFuzzIT {
 
     /** Fields in order; a key may repeat. */
     record Obj(List<Map.Entry<String, J>> fields) implements J {
+
         public void render(StringBuilder b) {
             b.append('{');
             for (int i = 0; i < fields.size(); i++) {
@@ -339,6 +345,7 @@ class RequestBodyFuzzIT {
     }
 
     record Mutation(List<Object> path, Op op, J value) {
+
         @Override
         public String toString() {
             return op + " " + path + (op == Op.REMOVE ? "" : " = " + excerpt(render(value).getBytes(StandardCharsets.UTF_8)));
@@ -518,9 +525,9 @@ class RequestBodyFuzzIT {
         return g.anyOf(
                 () -> g.oneOf("{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "\\ud800", "0", "-", ".", "e", "1e309", " ", "\n",
                         "null", "true", "\"\"", ",,", "}}", "\u0000", "\u00e9", "\ud83d\ude00").getBytes(StandardCharsets.UTF_8),
-                () -> g.oneOf(new byte[] { (byte) 0xff }, new byte[] { (byte) 0xc3 }, new byte[] { (byte) 0xed, (byte) 0xa0, (byte) 0x80 },
-                        new byte[] { (byte) 0xef, (byte) 0xbb, (byte) 0xbf }, new byte[] { (byte) 0xc0, (byte) 0x80 },
-                        new byte[] { (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80 }),
+                () -> g.oneOf(new byte[]{(byte) 0xff}, new byte[]{(byte) 0xc3}, new byte[]{(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+                        new byte[]{(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, new byte[]{(byte) 0xc0, (byte) 0x80},
+                        new byte[]{(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}),
                 () -> g.bytes(1, 16));
     }
 
@@ -544,14 +551,16 @@ class RequestBodyFuzzIT {
                 "normalize", g.maybe(0.5, bool),
                 "google", g.maybe(0.5, () -> obj("task_type", str(g.oneOf(TASK_TYPES)),
                         "output_dimensionality", g.maybe(0.7, () -> num(g.oneOf(128, 256, 768))))),
-                "mistral", g.maybe(0.6, () -> obj("output_dtype", g.maybe(0.3, () -> str(g.oneOf("float", "int8", "uint8", "binary", "ubinary"))),
+                "mistral",
+                g.maybe(0.6, () -> obj("output_dtype", g.maybe(0.3, () -> str(g.oneOf("float", "int8", "uint8", "binary", "ubinary"))),
                         "output_dimension", g.maybe(0.6, () -> num(g.oneOf(8, 256, 1536))))));
         Supplier<J> provider = () -> obj("order", g.maybe(0.6, names), "only", g.maybe(0.8, names), "ignore", g.maybe(0.8, names),
                 "include_alpha", g.maybe(0.7, bool));
         Supplier<J> contact = () -> obj("id", str(g.string(1, 10, Gen.ALPHA)),
                 "display_name", g.maybe(0.5, () -> str(g.anyString(0, 20))),
                 "email", str("ops@example.org"),
-                "metadata", g.maybe(0.5, () -> new Raw(g.oneOf("{\"team\":\"search\",\"n\":[1,2,{\"x\":null}]}", "{}", "\"free text\"", "7"))),
+                "metadata",
+                g.maybe(0.5, () -> new Raw(g.oneOf("{\"team\":\"search\",\"n\":[1,2,{\"x\":null}]}", "{}", "\"free text\"", "7"))),
                 "logo_url", str("https://example.org/logo.png"),
                 "tags", g.maybe(0.5, () -> arr(g.list(0, 3, () -> str(g.string(0, 8, Gen.ALPHA))))));
         Supplier<J> orq = () -> obj("name", g.maybe(0.5, () -> str(g.anyString(0, 20))),
@@ -590,7 +599,8 @@ class RequestBodyFuzzIT {
 
     static J junkNumber(Gen g) {
         return g.anyOf(
-                () -> new Raw(g.oneOf("0", "-0", "1", "-1", "1.0", "-1.0", "0.5", "-0.0", "1e2", "1E+2", "1e309", "-1e309", "1e-400", "2147483647",
+                () -> new Raw(g.oneOf("0", "-0", "1", "-1", "1.0", "-1.0", "0.5", "-0.0", "1e2", "1E+2", "1e309", "-1e309", "1e-400",
+                        "2147483647",
                         "2147483648", "-2147483648", "-2147483649", "4294967296", "9223372036854775807", "9223372036854775808",
                         "-9223372036854775809", "123456789012345678901234567890", "0.0000001", "3.4028235e38", "1.7976931348623157e308",
                         "4.9e-324", "2592000", "2592001", "600000", "600001", "11", "100", "2048", "2049", "3072", "3073", "429")),
@@ -602,11 +612,15 @@ class RequestBodyFuzzIT {
 
     static J junkString(Gen g) {
         return g.anyOf(
-                () -> str(g.oneOf("", " ", "\t", "NaN", "Infinity", "-Infinity", "null", "true", "1", "1.0", "-1", "8", "float", "base64", "FLOAT",
+                () -> str(g.oneOf("", " ", "\t", "NaN", "Infinity", "-Infinity", "null", "true", "1", "1.0", "-1", "8", "float", "base64",
+                        "FLOAT",
                         "base32", "int8", "binary", "summary", "full", "FULL", "exact_match", "semantic", "RETRIEVAL_DOCUMENT",
-                        "retrieval_document", "openai", "google", "mistral", "local", "nobody", "openai/", "/", "//", "/text-embedding-3-small",
-                        "openai/text-embedding-3-small", "google/text-embedding-3-small", "openai//text-embedding-3-small", "gemini-embedding-001",
-                        "codestral-embed", "all-minilm-l6-v2", "local/all-minilm-l6-v2", "no-such-model", "%", "%00", "../", "\u0000", "\ud800",
+                        "retrieval_document", "openai", "google", "mistral", "local", "nobody", "openai/", "/", "//",
+                        "/text-embedding-3-small",
+                        "openai/text-embedding-3-small", "google/text-embedding-3-small", "openai//text-embedding-3-small",
+                        "gemini-embedding-001",
+                        "codestral-embed", "all-minilm-l6-v2", "local/all-minilm-l6-v2", "no-such-model", "%", "%00", "../", "\u0000",
+                        "\ud800",
                         "\udfff", "\ud800\ud800", "\udc00\ud800", "x\ud800y", "\ud83d\ude00", "\u00e9", "\u202e", "\ufeff", "\uffff",
                         "a\nb", "<script>", "${jndi:x}", "%s%n")),
                 () -> str(g.anyString(0, 40)),
@@ -616,8 +630,10 @@ class RequestBodyFuzzIT {
 
     static J junkStructure(Gen g) {
         return g.anyOf(
-                () -> new Raw(g.oneOf("{}", "[]", "[null]", "[[]]", "[\"\"]", "[0]", "[-1]", "[[-1]]", "[1.5]", "[1.0]", "[\"a\",1]", "[[1],\"a\"]",
-                        "[1,[2]]", "[[1],[]]", "{\"a\":null}", "{\"\":\"\"}", "{\"model\":\"text-embedding-3-small\"}", "[{}]", "[{\"model\":5}]",
+                () -> new Raw(g.oneOf("{}", "[]", "[null]", "[[]]", "[\"\"]", "[0]", "[-1]", "[[-1]]", "[1.5]", "[1.0]", "[\"a\",1]",
+                        "[[1],\"a\"]",
+                        "[1,[2]]", "[[1],[]]", "{\"a\":null}", "{\"\":\"\"}", "{\"model\":\"text-embedding-3-small\"}", "[{}]",
+                        "[{\"model\":5}]",
                         "[{\"model\":null,\"weight\":-1}]", "{\"count\":\"2\"}", "{\"type\":\"exact_match\",\"ttl\":0}", "[2147483648]",
                         "[[2147483648]]", "[1e309]", "[-0]", "[\"\\ud800\"]", "{\"google\":{\"task_type\":5}}",
                         "{\"mistral\":{\"output_dtype\":\"int4\"}}")),
@@ -628,7 +644,8 @@ class RequestBodyFuzzIT {
                 },
                 () -> nestedArrays(g.oneOf(995, 998, 999, 1000, 1001)),
                 () -> arr(IntStream.range(0, g.oneOf(2048, 2049, 5000)).mapToObj(i -> str("t" + i)).toList()),
-                () -> new Raw(IntStream.range(0, g.oneOf(2048, 2049, 50_000)).mapToObj(i -> "7").collect(Collectors.joining(",", "[", "]"))),
+                () -> new Raw(
+                        IntStream.range(0, g.oneOf(2048, 2049, 50_000)).mapToObj(i -> "7").collect(Collectors.joining(",", "[", "]"))),
                 () -> anyJson(g, g.between(0, 4)));
     }
 
@@ -639,10 +656,12 @@ class RequestBodyFuzzIT {
     /** Arbitrary JSON nested {@code depth} containers deep. */
     static J anyJson(Gen g, int depth) {
         if (depth == 0) {
-            return g.anyOf(() -> new Raw(g.oneOf("null", "true", "false", "0", "-1", "1.5", "\"x\"", "\"\"")), () -> str(g.anyString(0, 8)));
+            return g.anyOf(() -> new Raw(g.oneOf("null", "true", "false", "0", "-1", "1.5", "\"x\"", "\"\"")),
+                    () -> str(g.anyString(0, 8)));
         }
         return g.anyOf(
                 () -> arr(g.list(0, 4, () -> anyJson(g, depth - 1))),
-                () -> new Obj(g.list(0, 4, () -> Map.entry(g.oneOf("model", "input", "a", "", "count", "weight", "\ud800"), anyJson(g, depth - 1)))));
+                () -> new Obj(g.list(0, 4,
+                        () -> Map.entry(g.oneOf("model", "input", "a", "", "count", "weight", "\ud800"), anyJson(g, depth - 1)))));
     }
 }

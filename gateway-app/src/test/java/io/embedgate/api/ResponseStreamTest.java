@@ -89,6 +89,7 @@ class ResponseStreamTest {
     /** The vectors, of which reading the {@code k}th fails, as a bug or an out-of-memory error would mid-response. */
     static List<Embedding> failingAt(int k) {
         return new AbstractList<>() {
+
             @Override
             public Embedding get(int index) {
                 if (index == k) {
@@ -110,7 +111,8 @@ class ResponseStreamTest {
             s.setReceiveBufferSize(receiveBuffer);
             s.connect(new java.net.InetSocketAddress("127.0.0.1", server.actualPort()));
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             if (pauseMillisBeforeReading > 0) {
                 Thread.sleep(pauseMillisBeforeReading);
             }
@@ -208,7 +210,8 @@ class ResponseStreamTest {
 
     @Test
     void aFailureMidResponseResetsTheHttp2Stream() throws Exception {
-        HttpClient h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        HttpClient h2 = vertx
+                .createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
         try {
             Throwable failure = h2.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/fails")
                     .compose(r -> r.send()).compose(r -> {

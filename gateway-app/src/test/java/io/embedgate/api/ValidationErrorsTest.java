@@ -3,8 +3,8 @@ package io.embedgate.api;
 import static io.embedgate.testing.Api.embed;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayInputStream;
@@ -132,17 +132,20 @@ class ValidationErrorsTest {
                 .header("Authorization", TestKeys.BEARER).header("content-type", "application/json")
                 // An InputStream publisher has no known length, so the client sends it chunked.
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))).build();
-        byte[] big = ("{\"model\":\"text-embedding-3-small\",\"input\":\"" + "x".repeat(1100 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] big = ("{\"model\":\"text-embedding-3-small\",\"input\":\"" + "x".repeat(1100 * 1024) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> r = http.send(chunked.apply(big), HttpResponse.BodyHandlers.ofString());
         assertEquals(413, r.statusCode());
         assertEquals("request_too_large", Api.JSON.readTree(r.body()).get("error").get("code").asText());
-        HttpResponse<String> ok = http.send(chunked.apply("{\"model\":\"text-embedding-3-small\",\"input\":\"x\"}".getBytes(StandardCharsets.UTF_8)),
+        HttpResponse<String> ok = http.send(
+                chunked.apply("{\"model\":\"text-embedding-3-small\",\"input\":\"x\"}".getBytes(StandardCharsets.UTF_8)),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ok.statusCode(), ok.body());
         assertEquals(1, fake.callCount());
         // HTTP/2 (h2c) has no chunked encoding, only an undeclared length: same limit, same envelope.
         HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-        HttpResponse<String> h2ok = h2.send(chunked.apply("{\"model\":\"text-embedding-3-small\",\"input\":\"y\"}".getBytes(StandardCharsets.UTF_8)),
+        HttpResponse<String> h2ok = h2.send(
+                chunked.apply("{\"model\":\"text-embedding-3-small\",\"input\":\"y\"}".getBytes(StandardCharsets.UTF_8)),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, h2ok.statusCode(), h2ok.body());
         assertEquals(HttpClient.Version.HTTP_2, h2ok.version());

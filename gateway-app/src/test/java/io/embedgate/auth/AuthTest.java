@@ -40,7 +40,7 @@ class AuthTest {
     }
 
     @ParameterizedTest(name = "Authorization: {0}")
-    @ValueSource(strings = { "Bearer " + TestKeys.GATEWAY_KEY + "x", "Basic " + TestKeys.GATEWAY_KEY })
+    @ValueSource(strings = {"Bearer " + TestKeys.GATEWAY_KEY + "x", "Basic " + TestKeys.GATEWAY_KEY})
     void wrongKeyIs401(String authorization) {
         given().header("Authorization", authorization).contentType("application/json").body(BODY)
                 .post("/v1/embeddings").then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
@@ -55,7 +55,7 @@ class AuthTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "/v1/models", "/v1/models/text-embedding-3-small", "/v1/unknown" })
+    @ValueSource(strings = {"/v1/models", "/v1/models/text-embedding-3-small", "/v1/unknown"})
     void modelsNeedAKeyToo(String path) {
         given().get(path).then().statusCode(401);
     }
@@ -80,7 +80,8 @@ class AuthTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'providers' }.status", equalTo("UP"))
-                .body("checks.find { it.name == 'providers' }.data.'openai-down'", org.hamcrest.Matchers.startsWith("openai, circuit closed"))
+                .body("checks.find { it.name == 'providers' }.data.'openai-down'",
+                        org.hamcrest.Matchers.startsWith("openai, circuit closed"))
                 .body("checks.find { it.name == 'providers' }.data.openai", org.hamcrest.Matchers.containsString("recent latency"));
     }
 }

@@ -20,8 +20,8 @@ class CacheKeysTest {
         assertArrayEquals(k.text("hello"), CacheKeys.forRequest("m", "up", 256, "float", true, null, null).text("hello"));
         assertEquals(32, k.text("hello").length);
         assertFalse(Arrays.equals(k.text("hello"), k.text("hello ")));
-        assertFalse(Arrays.equals(k.tokens(new int[] { 1, 2 }), k.tokens(new int[] { 258 })));
-        assertArrayEquals(k.tokens(new int[] { 1, 2 }), k.tokens(new int[] { 1, 2 }));
+        assertFalse(Arrays.equals(k.tokens(new int[]{1, 2}), k.tokens(new int[]{258})));
+        assertArrayEquals(k.tokens(new int[]{1, 2}), k.tokens(new int[]{1, 2}));
     }
 
     /** The request ("m", "up", 256, "float", normalised, no task type, no title) with one field changed. */
@@ -63,9 +63,9 @@ class CacheKeysTest {
         // Well-formed text, a surrogate pair (an emoji) included, keeps the key format it always had
         // (length-prefixed UTF-8 fields, then 'T' and the UTF-8 text): existing cache entries stay valid.
         java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-        for (String field : new String[] { "embedgate-cache-v1", "m", "up", "256", "float", "1", "", "" }) {
+        for (String field : new String[]{"embedgate-cache-v1", "m", "up", "256", "float", "1", "", ""}) {
             byte[] b = field.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            d.update(new byte[] { (byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length });
+            d.update(new byte[]{(byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length});
             d.update(b);
         }
         d.update((byte) 'T');

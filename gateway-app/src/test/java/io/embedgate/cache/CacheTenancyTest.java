@@ -23,6 +23,7 @@ import io.quarkus.test.junit.TestProfile;
 class CacheTenancyTest {
 
     public static class Partitioned implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gateway.cache.partition-by-key", "true", "gateway.cache.enabled-by-default", "true");

@@ -129,7 +129,8 @@ class CacheTest {
     @Test
     void duplicatesAreEmbeddedOnce() {
         List<String> batch = List.of(p + "a", p + "b", p + "a", p + "a");
-        JsonNode r = json(embed(body(batch, "")).then().statusCode(200).header("x-embedgate-cache", "hits=0; misses=2").extract().response());
+        JsonNode r = json(
+                embed(body(batch, "")).then().statusCode(200).header("x-embedgate-cache", "hits=0; misses=2").extract().response());
         assertEquals(List.of(p + "a", p + "b"), sentUpstream(a, 0));
         assertArrayEquals(vector(r, 0), vector(r, 3));
         assertArrayEquals(FakeOpenAi.expectedVector(SMALL, p + "b", null), vector(r, 1));
@@ -143,7 +144,7 @@ class CacheTest {
         embed(req).then().statusCode(200).header("x-embedgate-cache", "hits=0; misses=2");
         JsonNode again = json(embed(req).then().statusCode(200).header("x-embedgate-cache", "hits=2; misses=0").extract().response());
         assertEquals(1, a.callCount());
-        assertArrayEquals(FakeOpenAi.expectedVector(SMALL, new int[] { base, 2 }, null), vector(again, 1));
+        assertArrayEquals(FakeOpenAi.expectedVector(SMALL, new int[]{base, 2}, null), vector(again, 1));
         assertEquals(4, again.get("usage").get("prompt_tokens_details").get("cached_tokens").asInt(), "token ids count exactly");
     }
 
@@ -153,14 +154,16 @@ class CacheTest {
         embed(body(List.of(t), "")).then().statusCode(200).header("x-embedgate-cache", "hits=0; misses=1");
         embed(body(List.of(t), "")).then().statusCode(200).header("x-embedgate-cache", "hits=1; misses=0");
         embed(body(List.of(t), ",\"dimensions\":256")).then().statusCode(200).header("x-embedgate-cache", "hits=0; misses=1");
-        embed(body(List.of(t), ",\"embedding_options\":{\"normalize\":false}")).then().statusCode(200).header("x-embedgate-cache", "hits=0; misses=1");
+        embed(body(List.of(t), ",\"embedding_options\":{\"normalize\":false}")).then().statusCode(200).header("x-embedgate-cache",
+                "hits=0; misses=1");
         embed(body(List.of(t), "").replace("text-embedding-3-small", "text-embedding-3-large")).then().statusCode(200)
                 .header("x-embedgate-cache", "hits=0; misses=1");
     }
 
     @Test
     void entriesExpireAfterTheirTtl() throws InterruptedException {
-        String req = "{\"model\":\"text-embedding-3-small\",\"input\":\"" + p + "short-lived\",\"orq\":{\"cache\":{\"type\":\"exact_match\",\"ttl\":1}}}";
+        String req = "{\"model\":\"text-embedding-3-small\",\"input\":\"" + p
+                + "short-lived\",\"orq\":{\"cache\":{\"type\":\"exact_match\",\"ttl\":1}}}";
         embed(req).then().statusCode(200).header("x-embedgate-cache", "hits=0; misses=1");
         embed(req).then().statusCode(200).header("x-embedgate-cache", "hits=1; misses=0");
         Thread.sleep(1300);
@@ -183,7 +186,8 @@ class CacheTest {
         // The misses fail on routed-small, then the whole request fails there again; the fallback answers.
         a.enqueue(FakeOpenAi.serverError(500), FakeOpenAi.serverError(500));
         // routed-small only through openai (fake A, failing); fallback text-embedding-3-large via openai too.
-        String req = body(List.of(known, p + "new"), ",\"provider\":{\"only\":[\"openai\"]}").replace("text-embedding-3-small", "routed-small")
+        String req = body(List.of(known, p + "new"), ",\"provider\":{\"only\":[\"openai\"]}")
+                .replace("text-embedding-3-small", "routed-small")
                 .replace("\"orq\":{", "\"orq\":{\"fallbacks\":[{\"model\":\"text-embedding-3-large\"}],");
         JsonNode r = json(embed(req).then().statusCode(200).body("model", equalTo("text-embedding-3-large")).extract().response());
         assertArrayEquals(FakeOpenAi.expectedVector("text-embedding-3-large", known, 1536), vector(r, 0), "the hit was not used");

@@ -15,7 +15,7 @@ import io.embedgate.spi.OutputDtype;
 class EmbeddingCacheTest {
 
     static ByteBuffer key(int i) {
-        return ByteBuffer.wrap(new byte[] { (byte) i, (byte) (i >> 8), 7 });
+        return ByteBuffer.wrap(new byte[]{(byte) i, (byte) (i >> 8), 7});
     }
 
     @Test

@@ -47,8 +47,10 @@ class InvalidValuesTest {
         clock.addAndGet(InvalidValues.INTERVAL_NANOS);
         invalid.seen(key, "expired");
         assertEquals(2, log.warnings().size());
-        assertEquals("Embedding cache: 501 values in Redis did not fit their requests since the last report (latest: key 0a0b0c0d…: expired); "
-                + "treated as misses", log.warnings().get(1));
+        assertEquals(
+                "Embedding cache: 501 values in Redis did not fit their requests since the last report (latest: key 0a0b0c0d…: expired); "
+                        + "treated as misses",
+                log.warnings().get(1));
         assertEquals(502, invalid.total(), "every one is counted");
         assertEquals(List.of(), log.infos());
     }

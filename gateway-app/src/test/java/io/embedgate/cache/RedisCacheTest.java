@@ -61,6 +61,7 @@ class RedisCacheTest {
 
     /** Its own application instance, so no other test shares this Redis. */
     public static class WithRedis implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gateway.cache.enabled-by-default", "true");
@@ -119,7 +120,8 @@ class RedisCacheTest {
                 for (int l = 0; l < 2; l++) {
                     ByteBuffer key = ByteBuffer.wrap(("loop" + l + "-call" + i).getBytes(StandardCharsets.US_ASCII));
                     CompletableFuture<Map<ByteBuffer, ?>> done = new CompletableFuture<>();
-                    loops.get(l).runOnContext(v -> redis.getAll(List.of(key), VectorShape.of(OutputDtype.FLOAT, 8)).subscribe().with(done::complete, done::completeExceptionally));
+                    loops.get(l).runOnContext(v -> redis.getAll(List.of(key), VectorShape.of(OutputDtype.FLOAT, 8)).subscribe()
+                            .with(done::complete, done::completeExceptionally));
                     assertTrue(done.get(5, TimeUnit.SECONDS).isEmpty());
                 }
             }

@@ -88,12 +88,14 @@ class RedisFullTest {
             }
             assertTrue(redis.failures() - failuresBefore >= misses, "every refused write is counted");
             List<String> warnings = log.warnings();
-            List<String> rejected = warnings.stream().filter(w -> w.startsWith("Embedding cache: Redis rejects writes (OOM command not allowed"))
+            List<String> rejected = warnings.stream()
+                    .filter(w -> w.startsWith("Embedding cache: Redis rejects writes (OOM command not allowed"))
                     .toList();
             assertEquals(1, rejected.size(), "one warning for the whole outage: " + warnings);
             // Besides, at most one call that was slow on a busy machine (an outage of its own).
             assertTrue(warnings.size() <= 2, "a couple of lines at most: " + warnings);
-            assertTrue(log.infos().stream().noneMatch(l -> l.contains("accepts writes")), "nothing claims writes work again: " + log.infos());
+            assertTrue(log.infos().stream().noneMatch(l -> l.contains("accepts writes")),
+                    "nothing claims writes work again: " + log.infos());
         } finally {
             server.call("CONFIG", "SET", "maxmemory", "0");
             server.call("CONFIG", "SET", "maxmemory-policy", new String((byte[]) policy.get(1)));

@@ -23,7 +23,7 @@ import io.vertx.core.buffer.Buffer;
 class RedisValueTest {
 
     static final long NOW = 1_750_000_000_000L;
-    static final float[] UNIT8 = { 0.5f, -0.5f, 0.5f, -0.5f, 0f, 0f, 0f, 0f };
+    static final float[] UNIT8 = {0.5f, -0.5f, 0.5f, -0.5f, 0f, 0f, 0f, 0f};
     static final VectorShape FLOAT8 = VectorShape.of(OutputDtype.FLOAT, 8);
 
     @Test
@@ -47,7 +47,7 @@ class RedisValueTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = OutputDtype.class, names = { "INT8", "UINT8", "BINARY", "UBINARY" })
+    @EnumSource(value = OutputDtype.class, names = {"INT8", "UINT8", "BINARY", "UBINARY"})
     void quantisedEntriesReadBackWhateverTheirBytes(OutputDtype dtype) {
         VectorShape shape = VectorShape.of(dtype, 16);
         byte[] bytes = new byte[shape.bytes()]; // all zero: any byte is a valid quantised value
@@ -63,7 +63,7 @@ class RedisValueTest {
                 Arguments.of("empty", new byte[0]),
                 Arguments.of("header only", header(OutputDtype.FLOAT, 1, NOW + 60_000).array()),
                 Arguments.of("length not whole floats", concat(header(OutputDtype.FLOAT, 1, NOW + 60_000).array(), new byte[31])),
-                Arguments.of("2 floats for 8 dimensions", floatValue(new float[] { 0.6f, 0.8f }, NOW + 60_000)),
+                Arguments.of("2 floats for 8 dimensions", floatValue(new float[]{0.6f, 0.8f}, NOW + 60_000)),
                 Arguments.of("one byte too many", concat(good, new byte[1])),
                 Arguments.of("1 MB", concat(header(OutputDtype.FLOAT, 1, NOW + 60_000).array(), new byte[1 << 20])),
                 Arguments.of("int8 type byte, right length for float", withByte(good, 0, (byte) OutputDtype.INT8.ordinal())),
@@ -71,10 +71,10 @@ class RedisValueTest {
                 Arguments.of("negative tokens", withLong(good, 1, -1)),
                 Arguments.of("expired", floatValue(UNIT8, NOW)),
                 Arguments.of("expiry that would overflow", floatValue(UNIT8, Long.MIN_VALUE)),
-                Arguments.of("NaN", floatValue(new float[] { 0.5f, Float.NaN, 0, 0, 0, 0, 0, 0 }, NOW + 60_000)),
-                Arguments.of("infinity", floatValue(new float[] { 0, 0, 0, 0, 0, 0, 0, Float.NEGATIVE_INFINITY }, NOW + 60_000)),
+                Arguments.of("NaN", floatValue(new float[]{0.5f, Float.NaN, 0, 0, 0, 0, 0, 0}, NOW + 60_000)),
+                Arguments.of("infinity", floatValue(new float[]{0, 0, 0, 0, 0, 0, 0, Float.NEGATIVE_INFINITY}, NOW + 60_000)),
                 Arguments.of("all zeros", floatValue(new float[8], NOW + 60_000)),
-                Arguments.of("negative zeros", floatValue(new float[] { -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f }, NOW + 60_000)));
+                Arguments.of("negative zeros", floatValue(new float[]{-0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f}, NOW + 60_000)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -95,7 +95,7 @@ class RedisValueTest {
 
     @Test
     void theProblemNamesTheLengthsButNeverTheBytes() {
-        RedisValue.Decoded d = RedisValue.decode(Buffer.buffer(floatValue(new float[] { 0.6f, 0.8f }, NOW + 60_000)), FLOAT8, NOW);
+        RedisValue.Decoded d = RedisValue.decode(Buffer.buffer(floatValue(new float[]{0.6f, 0.8f}, NOW + 60_000)), FLOAT8, NOW);
         assertEquals("25 bytes, expected 49 for 32 bytes of float", d.problem());
     }
 

@@ -61,7 +61,8 @@ class DebugTest {
 
     @Test
     void summaryTraceDescribesTheRequest() {
-        Response r = embed(body("text-embedding-3-small", "[\"a\",\"b\"]", "{\"enabled\":true}")).then().statusCode(200).extract().response();
+        Response r = embed(body("text-embedding-3-small", "[\"a\",\"b\"]", "{\"enabled\":true}")).then().statusCode(200).extract()
+                .response();
         JsonNode d = json(r).get("debug");
         assertEquals(r.header("x-request-id"), d.get("request_id").asText());
         assertEquals("text-embedding-3-small", d.get("requested_model").asText());
@@ -191,7 +192,8 @@ class DebugTest {
 
     @Test
     void aFailedRequestKeepsItsTraceAndNoKey() {
-        Response r = embed(body("wrong-key-model", "\"a\"", "{\"enabled\":true,\"return_upstream_request\":true,\"return_upstream_response\":true}"))
+        Response r = embed(
+                body("wrong-key-model", "\"a\"", "{\"enabled\":true,\"return_upstream_request\":true,\"return_upstream_response\":true}"))
                 .then().statusCode(502).extract().response();
         String raw = r.asString();
         assertFalse(raw.contains(FakeUpstreamsResource.WRONG_KEY), raw);

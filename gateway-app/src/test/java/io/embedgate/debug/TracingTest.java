@@ -31,6 +31,7 @@ import io.quarkus.test.junit.TestProfile;
 class TracingTest {
 
     public static class Tracing implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "20ms",
@@ -57,24 +58,28 @@ class TracingTest {
         for (int i = 0; i < 200 && (server == null || attempts.size() < 2); i++) {
             Thread.sleep(20);
             List<SpanData> all = spans.getFinishedSpanItems();
-            server = all.stream().filter(s -> s.getKind() == SpanKind.SERVER && s.getName().contains("/v1/embeddings")).findFirst().orElse(null);
+            server = all.stream().filter(s -> s.getKind() == SpanKind.SERVER && s.getName().contains("/v1/embeddings")).findFirst()
+                    .orElse(null);
             attempts = all.stream().filter(s -> s.getName().equals("embedgate.upstream openai")).toList();
         }
         assertTrue(server != null, "a server span for the request");
         assertEquals("routed-small", server.getAttributes().get(AttributeKey.stringKey("embedgate.model")));
         assertEquals("openai", server.getAttributes().get(AttributeKey.stringKey("embedgate.provider")));
         assertEquals(List.of("routed-small@openai"), server.getAttributes().get(AttributeKey.stringArrayKey("embedgate.candidates")));
-        assertTrue(server.getAttributes().get(AttributeKey.stringArrayKey("embedgate.excluded")).toString().contains("openai-b is in provider.ignore"));
+        assertTrue(server.getAttributes().get(AttributeKey.stringArrayKey("embedgate.excluded")).toString()
+                .contains("openai-b is in provider.ignore"));
         assertEquals(2, attempts.size(), "one span per upstream attempt: the 503 and its retry");
         for (SpanData a : attempts) {
             assertEquals(server.getTraceId(), a.getTraceId());
             assertEquals(server.getSpanId(), a.getParentSpanId());
         }
-        SpanData first = attempts.stream().filter(a -> a.getAttributes().get(AttributeKey.longKey("embedgate.attempt")) == 1).findFirst().orElseThrow();
+        SpanData first = attempts.stream().filter(a -> a.getAttributes().get(AttributeKey.longKey("embedgate.attempt")) == 1).findFirst()
+                .orElseThrow();
         assertEquals("server_error", first.getAttributes().get(AttributeKey.stringKey("embedgate.outcome")));
         assertEquals(503L, first.getAttributes().get(AttributeKey.longKey("http.response.status_code")));
         assertTrue(first.getAttributes().get(AttributeKey.longKey("embedgate.retry_delay_ms")) != null);
-        SpanData second = attempts.stream().filter(a -> a.getAttributes().get(AttributeKey.longKey("embedgate.attempt")) == 2).findFirst().orElseThrow();
+        SpanData second = attempts.stream().filter(a -> a.getAttributes().get(AttributeKey.longKey("embedgate.attempt")) == 2).findFirst()
+                .orElseThrow();
         assertEquals("ok", second.getAttributes().get(AttributeKey.stringKey("embedgate.outcome")));
     }
 }

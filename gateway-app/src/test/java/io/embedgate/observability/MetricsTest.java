@@ -19,8 +19,8 @@ import io.embedgate.fakes.Fault;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.embedgate.testing.TestKeys;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** /q/metrics changes exactly as known traffic says, with bounded labels. */
@@ -57,13 +57,14 @@ class MetricsTest {
 
     @Test
     void countersFollowTraffic() {
-        String[] ok = { "model=\"text-embedding-3-small\"", "provider=\"openai\"", "status=\"200\"" };
-        String[] inputs = { "key_id=\"test\"", "model=\"text-embedding-3-small\"", "provider=\"openai\"" };
-        String[] unknown = { "model=\"_unknown\"", "status=\"404\"" };
-        String[] upstream = { "provider=\"openai\"", "outcome=\"ok\"" };
+        String[] ok = {"model=\"text-embedding-3-small\"", "provider=\"openai\"", "status=\"200\""};
+        String[] inputs = {"key_id=\"test\"", "model=\"text-embedding-3-small\"", "provider=\"openai\""};
+        String[] unknown = {"model=\"_unknown\"", "status=\"404\""};
+        String[] upstream = {"provider=\"openai\"", "outcome=\"ok\""};
         String before = scrape();
         embed("""
-                {"model":"text-embedding-3-small","input":["m1","m2"],"orq":{"contact":{"id":"contact_SECRET42"}}}""").then().statusCode(200);
+                {"model":"text-embedding-3-small","input":["m1","m2"],"orq":{"contact":{"id":"contact_SECRET42"}}}""").then()
+                .statusCode(200);
         embed("{\"model\":\"text-embedding-3-small\",\"input\":\"m3\"}").then().statusCode(200);
         embed("{\"model\":\"no-such-model\",\"input\":\"m4\"}").then().statusCode(404);
         String after = scrape();
@@ -103,8 +104,8 @@ class MetricsTest {
 
     @Test
     void aClientThatHangsUpIsCounted499AndItsUpstreamCallIsCancelled() throws Exception {
-        String[] closed = { "model=\"text-embedding-3-small\"", "status=\"499\"" };
-        String[] ok = { "model=\"text-embedding-3-small\"", "status=\"200\"" };
+        String[] closed = {"model=\"text-embedding-3-small\"", "status=\"499\""};
+        String[] ok = {"model=\"text-embedding-3-small\"", "status=\"200\""};
         String before = scrape();
         hangUp("{\"model\":\"text-embedding-3-small\",\"input\":\"hang up\"}");
         String after = before;

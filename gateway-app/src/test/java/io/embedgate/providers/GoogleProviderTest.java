@@ -21,9 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.embedgate.fakes.FakeGemini;
-import io.embedgate.fakes.Fault;
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.fakes.FakeVectors;
+import io.embedgate.fakes.Fault;
 import io.embedgate.testing.Api;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
@@ -122,7 +122,7 @@ class GoogleProviderTest {
             total += n;
         }
         assertEquals(250, total);
-        for (int i : new int[] { 0, 99, 100, 199, 200, 249 }) {
+        for (int i : new int[]{0, 99, 100, 199, 200, 249}) {
             assertEquals(i, body.get("data").get(i).get("index").asInt());
             assertClose(FakeVectors.normalize(FakeGemini.expectedVector(MODEL, null, null, "text-" + i, 128)), vector(body, i));
         }
@@ -141,15 +141,17 @@ class GoogleProviderTest {
             assertEquals(512, element.get("outputDimensionality").asInt());
         }
         assertClose(FakeVectors.normalize(FakeGemini.expectedVector(MODEL, "RETRIEVAL_DOCUMENT", "Manual", "doc b", 512)), vector(r, 1));
-        assertNotEquals(vector(r, 1)[0], vector(json(embed("{\"model\":\"gemini-embedding-001\",\"input\":[\"doc a\",\"doc b\"],\"dimensions\":512}")
-                .then().statusCode(200).extract().response()), 1)[0]);
+        assertNotEquals(vector(r, 1)[0],
+                vector(json(embed("{\"model\":\"gemini-embedding-001\",\"input\":[\"doc a\",\"doc b\"],\"dimensions\":512}")
+                        .then().statusCode(200).extract().response()), 1)[0]);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "TASK_TYPE_UNSPECIFIED", "RETRIEVAL_QUERY", "RETRIEVAL_DOCUMENT", "SEMANTIC_SIMILARITY", "CLASSIFICATION",
-            "CLUSTERING", "QUESTION_ANSWERING", "FACT_VERIFICATION", "CODE_RETRIEVAL_QUERY" })
+    @ValueSource(strings = {"TASK_TYPE_UNSPECIFIED", "RETRIEVAL_QUERY", "RETRIEVAL_DOCUMENT", "SEMANTIC_SIMILARITY", "CLASSIFICATION",
+            "CLUSTERING", "QUESTION_ANSWERING", "FACT_VERIFICATION", "CODE_RETRIEVAL_QUERY"})
     void everyTaskTypeIsAccepted(String taskType) {
-        embed("{\"model\":\"gemini-embedding-001\",\"input\":\"x\",\"embedding_options\":{\"google\":{\"task_type\":\"" + taskType + "\"}}}")
+        embed("{\"model\":\"gemini-embedding-001\",\"input\":\"x\",\"embedding_options\":{\"google\":{\"task_type\":\"" + taskType
+                + "\"}}}")
                 .then().statusCode(200);
     }
 
@@ -203,15 +205,19 @@ class GoogleProviderTest {
         gemini.enqueue(FakeGemini.serverError());
         embed("{\"model\":\"gemini-embedding-001\",\"input\":\"x\"}").then().statusCode(502).body("error.code", equalTo("provider_error"));
         gemini.enqueue(FakeGemini.unavailable());
-        embed("{\"model\":\"gemini-embedding-001\",\"input\":\"x\"}").then().statusCode(502).body("error.message", containsString("HTTP 503"));
+        embed("{\"model\":\"gemini-embedding-001\",\"input\":\"x\"}").then().statusCode(502).body("error.message",
+                containsString("HTTP 503"));
         gemini.enqueue(FakeGemini.permissionDenied());
-        embed("{\"model\":\"gemini-embedding-001\",\"input\":\"x\"}").then().statusCode(502).body("error.code", equalTo("provider_permission_denied"));
+        embed("{\"model\":\"gemini-embedding-001\",\"input\":\"x\"}").then().statusCode(502).body("error.code",
+                equalTo("provider_permission_denied"));
         gemini.enqueue(FakeGemini.badRequest("Request contains an invalid argument."));
         embed("{\"model\":\"gemini-embedding-001\",\"input\":\"x\"}").then().statusCode(400)
                 .body("error.message", containsString("invalid argument")).body("error.message", containsString("'google'"));
-        embed("{\"model\":\"text-embedding-004\",\"input\":\"x\"}").then().statusCode(502).body("error.code", equalTo("provider_model_not_found"));
+        embed("{\"model\":\"text-embedding-004\",\"input\":\"x\"}").then().statusCode(502).body("error.code",
+                equalTo("provider_model_not_found"));
         gemini.enqueue(Fault.respond(401, FakeGemini.errorBody(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")));
-        embed("{\"model\":\"gemini-embedding-001\",\"input\":\"x\"}").then().statusCode(502).body("error.code", equalTo("provider_auth_failed"));
+        embed("{\"model\":\"gemini-embedding-001\",\"input\":\"x\"}").then().statusCode(502).body("error.code",
+                equalTo("provider_auth_failed"));
         Response wrong = embed("{\"model\":\"gemini-wrong-key\",\"input\":\"x\"}");
         wrong.then().statusCode(502).body("error.code", equalTo("provider_auth_failed"));
         assertFalse(wrong.asString().contains(FakeUpstreamsResource.WRONG_GOOGLE_KEY));

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.embedgate.fakes.Fault;
 import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.fakes.Fault;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.embedgate.testing.InjectSecondFake;
@@ -97,7 +97,8 @@ class HostileUpstreamTest {
     void aHundredMegabyteBodyIsRefusedFromItsAnnouncedLength() {
         fake.enqueue(Fault.hugeBody(100L << 20));
         embed(withOrq("{\"timeout\":{\"call_timeout\":3000}}")).then().statusCode(502)
-                .body("error.code", equalTo("provider_invalid_response")).body("error.message", containsString("announced a body of 104857600"));
+                .body("error.code", equalTo("provider_invalid_response"))
+                .body("error.message", containsString("announced a body of 104857600"));
         embed(ONE).then().statusCode(200);
     }
 
@@ -115,10 +116,11 @@ class HostileUpstreamTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = { 301, 302, 307, 308 })
+    @ValueSource(ints = {301, 302, 307, 308})
     void redirectsAreTheUpstreamsFaultAndAreNotFollowed(int status) {
         fake.enqueue(Fault.redirect(status, elsewhere.baseUrl() + "/embeddings"));
-        embed(ONE).then().statusCode(502).body("error.type", equalTo("upstream_error")).body("error.code", equalTo("provider_invalid_response"))
+        embed(ONE).then().statusCode(502).body("error.type", equalTo("upstream_error"))
+                .body("error.code", equalTo("provider_invalid_response"))
                 .body("error.message", containsString("Provider 'openai'")).body("error.message", containsString("redirect"))
                 .header("x-embedgate-provider", "openai");
         assertEquals(0, elsewhere.callCount(), "the key never travelled to the redirect's target");
@@ -132,7 +134,7 @@ class HostileUpstreamTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "float", "base64" })
+    @ValueSource(strings = {"float", "base64"})
     void allZeroVectorsAreInvalidForEveryClient(String encoding) {
         fake.enqueue(FakeOpenAi.zeroVectors());
         embed("{\"model\":\"text-embedding-3-small\",\"input\":[\"a\",\"b\"],\"encoding_format\":\"" + encoding + "\"}").then()
@@ -149,13 +151,14 @@ class HostileUpstreamTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "/v1/models/%", "/v1/models/%zz", "/v1/models/a%2", "/v1/models/%%", "/v1/embeddings%" })
+    @ValueSource(strings = {"/v1/models/%", "/v1/models/%zz", "/v1/models/a%2", "/v1/models/%%", "/v1/embeddings%"})
     void aPathThatIsNotValidPercentEncodingIsA400Envelope(String path) throws Exception {
         // Raw HTTP: no client library sends such a path.
         try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
             s.setSoTimeout(5000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: " + io.embedgate.testing.TestKeys.BEARER
-                    + "\r\nconnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: " + io.embedgate.testing.TestKeys.BEARER
+                            + "\r\nconnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(reply.startsWith("HTTP/1.1 400"), reply);
             JsonNode error = io.embedgate.testing.Api.JSON.readTree(reply.substring(reply.indexOf("\r\n\r\n") + 4)).get("error");

@@ -164,7 +164,8 @@ class LocalProviderTest {
     @Test
     void theCacheServesRepeatsWithoutRunningTheModel() {
         String unique = "cached local sentence " + System.nanoTime();
-        String req = body(PINNED, List.of(unique, "and a second one " + unique), ",\"orq\":{\"cache\":{\"type\":\"exact_match\",\"ttl\":600}}");
+        String req = body(PINNED, List.of(unique, "and a second one " + unique),
+                ",\"orq\":{\"cache\":{\"type\":\"exact_match\",\"ttl\":600}}");
         JsonNode first = json(embed(req).then().statusCode(200).header("x-embedgate-cache", "hits=0; misses=2").extract().response());
         JsonNode again = json(embed(req).then().statusCode(200).header("x-embedgate-cache", "hits=2; misses=0").extract().response());
         assertArrayEquals(vector(first, 1), vector(again, 1));

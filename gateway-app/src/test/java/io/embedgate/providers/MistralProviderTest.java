@@ -78,9 +78,10 @@ class MistralProviderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "int8", "uint8", "binary", "ubinary" })
+    @ValueSource(strings = {"int8", "uint8", "binary", "ubinary"})
     void integerDtypesComeBackAsIntegerArraysOrRawBytes(String dtype) {
-        String req = "{\"model\":\"codestral-embed\",\"input\":[\"a\",\"bb\"],\"dimensions\":256,\"embedding_options\":{\"mistral\":{\"output_dtype\":\"" + dtype + "\"}}}";
+        String req = "{\"model\":\"codestral-embed\",\"input\":[\"a\",\"bb\"],\"dimensions\":256,\"embedding_options\":{\"mistral\":{\"output_dtype\":\""
+                + dtype + "\"}}}";
         JsonNode body = json(embed(req).then().statusCode(200).extract().response());
         int[] expected = FakeMistral.expectedInts("codestral-embed", "bb", 256, dtype);
         assertEquals(dtype.endsWith("binary") ? 32 : 256, expected.length);
@@ -90,7 +91,8 @@ class MistralProviderTest {
             assertEquals(expected[i], got.get(i).asInt());
         }
         assertEquals(dtype, parse(mistral.requests().get(0).body()).get("output_dtype").asText());
-        JsonNode b64 = json(embed(req.replace("{\"model\"", "{\"encoding_format\":\"base64\",\"model\"")).then().statusCode(200).extract().response());
+        JsonNode b64 = json(
+                embed(req.replace("{\"model\"", "{\"encoding_format\":\"base64\",\"model\"")).then().statusCode(200).extract().response());
         byte[] raw = Base64.getDecoder().decode(b64.get("data").get(1).get("embedding").asText());
         assertEquals(expected.length, raw.length);
         for (int i = 0; i < expected.length; i++) {
@@ -142,7 +144,8 @@ class MistralProviderTest {
         mistral.enqueue(FakeMistral.rateLimited());
         embed("{\"model\":\"mistral-embed\",\"input\":\"x\"}").then().statusCode(429).header("retry-after", "1");
         mistral.enqueue(FakeMistral.rateLimitedOldForm());
-        embed("{\"model\":\"mistral-embed\",\"input\":\"x\"}").then().statusCode(429).body("error.message", containsString("rate limit exceeded"));
+        embed("{\"model\":\"mistral-embed\",\"input\":\"x\"}").then().statusCode(429).body("error.message",
+                containsString("rate limit exceeded"));
         mistral.enqueue(FakeMistral.serverError());
         embed("{\"model\":\"mistral-embed\",\"input\":\"x\"}").then().statusCode(502).body("error.message", containsString("HTTP 500"));
         mistral.enqueue(FakeMistral.unavailable());
@@ -150,9 +153,11 @@ class MistralProviderTest {
         mistral.enqueue(FakeMistral.unauthorizedOldForm());
         embed("{\"model\":\"mistral-embed\",\"input\":\"x\"}").then().statusCode(502).body("error.code", equalTo("provider_auth_failed"));
         mistral.enqueue(Fault.respond(403, FakeMistral.errorBody("You do not have access to this model", "invalid_request_error", null)));
-        embed("{\"model\":\"mistral-embed\",\"input\":\"x\"}").then().statusCode(502).body("error.code", equalTo("provider_permission_denied"));
+        embed("{\"model\":\"mistral-embed\",\"input\":\"x\"}").then().statusCode(502).body("error.code",
+                equalTo("provider_permission_denied"));
         mistral.enqueue(Fault.respond(404, "{\"detail\":\"Not Found\"}"));
-        embed("{\"model\":\"mistral-embed\",\"input\":\"x\"}").then().statusCode(502).body("error.code", equalTo("provider_model_not_found"));
+        embed("{\"model\":\"mistral-embed\",\"input\":\"x\"}").then().statusCode(502).body("error.code",
+                equalTo("provider_model_not_found"));
         mistral.maxTokens(10);
         embed("{\"model\":\"mistral-embed\",\"input\":\"" + "y".repeat(200) + "\"}").then().statusCode(400)
                 .body("error.message", containsString("Too many tokens"));

@@ -31,9 +31,10 @@ class ProviderSwitchTest {
             mistral/codestral-embed,       mistral, base64
             """)
     void sameRequestAnyProvider(String model, String provider, String encoding) {
-        JsonNode body = json(embed("{\"model\":\"" + model + "\",\"input\":[\"alpha\",\"beta\",\"gamma\"],\"dimensions\":256,\"encoding_format\":\""
-                + encoding + "\"}").then().statusCode(200).header("x-embedgate-provider", provider)
-                .body("model", equalTo(model.substring(model.indexOf('/') + 1))).extract().response());
+        JsonNode body = json(
+                embed("{\"model\":\"" + model + "\",\"input\":[\"alpha\",\"beta\",\"gamma\"],\"dimensions\":256,\"encoding_format\":\""
+                        + encoding + "\"}").then().statusCode(200).header("x-embedgate-provider", provider)
+                        .body("model", equalTo(model.substring(model.indexOf('/') + 1))).extract().response());
         assertEquals(3, body.get("data").size());
         for (int i = 0; i < 3; i++) {
             assertEquals(i, body.get("data").get(i).get("index").asInt());

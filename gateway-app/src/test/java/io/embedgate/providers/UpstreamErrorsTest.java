@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.embedgate.fakes.Fault;
 import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.fakes.Fault;
 import io.embedgate.spi.Float32;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
@@ -114,7 +114,7 @@ class UpstreamErrorsTest {
     }
 
     @ParameterizedTest(name = "encoding_format {0}")
-    @ValueSource(strings = { "float", "base64" })
+    @ValueSource(strings = {"float", "base64"})
     void nanFromUpstreamIs502ForFloatAndBase64ClientsAlike(String encoding) {
         float[] v = new float[1536];
         v[3] = 0.5f;

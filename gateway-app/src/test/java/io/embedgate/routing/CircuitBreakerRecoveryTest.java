@@ -38,6 +38,7 @@ class CircuitBreakerRecoveryTest {
     static final long PAST_DELAY_MS = 1_100;
 
     public static class Breaker implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(

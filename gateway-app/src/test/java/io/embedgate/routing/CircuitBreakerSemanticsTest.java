@@ -75,9 +75,9 @@ class CircuitBreakerSemanticsTest {
         advance(DELAY.plusSeconds(1));
         // Past the delay, still inside the window: the five failures still count, half of ten calls
         // after five successes. A breaker judging the ratio on a success would open on the fifth.
-        assertArrayEquals(new int[] { 5, 5 }, b.window());
+        assertArrayEquals(new int[]{5, 5}, b.window());
         succeed(b, 20);
-        assertArrayEquals(new int[] { 25, 5 }, b.window());
+        assertArrayEquals(new int[]{25, 5}, b.window());
         assertEquals(List.of(), changes);
     }
 
@@ -87,7 +87,7 @@ class CircuitBreakerSemanticsTest {
         fail(b, 5);
         advance(WINDOW.plusSeconds(1));
         succeed(b, 20);
-        assertArrayEquals(new int[] { 20, 0 }, b.window());
+        assertArrayEquals(new int[]{20, 0}, b.window());
         assertEquals(List.of(), changes);
     }
 
@@ -96,7 +96,7 @@ class CircuitBreakerSemanticsTest {
         CircuitBreaker b = breaker(10, 0.5, 2);
         fail(b, 9);
         advance(WINDOW);
-        assertArrayEquals(new int[] { 0, 0 }, b.window());
+        assertArrayEquals(new int[]{0, 0}, b.window());
         fail(b, 1);
         assertEquals(State.CLOSED, b.state(), "one failure in the window, of one call");
         fail(b, 8);
@@ -141,7 +141,7 @@ class CircuitBreakerSemanticsTest {
         for (int i = 0; i < 20; i++) {
             b.tryAcquire().abandoned();
         }
-        assertArrayEquals(new int[] { 0, 0 }, b.window());
+        assertArrayEquals(new int[]{0, 0}, b.window());
     }
 
     @Test
@@ -167,10 +167,10 @@ class CircuitBreakerSemanticsTest {
         assertNotNull(third, "the first probe's slot is free again");
         second.succeeded();
         assertEquals(State.CLOSED, b.state());
-        assertArrayEquals(new int[] { 0, 0 }, b.window(), "closed with an empty window");
+        assertArrayEquals(new int[]{0, 0}, b.window(), "closed with an empty window");
         third.failed();
         assertEquals(State.CLOSED, b.state(), "a probe that ends after the breaker closed says nothing");
-        assertArrayEquals(new int[] { 0, 0 }, b.window());
+        assertArrayEquals(new int[]{0, 0}, b.window());
         assertEquals(List.of(State.OPEN, State.HALF_OPEN, State.CLOSED), changes);
 
         // The old failures are gone: it takes a full request volume of new ones to open again.
@@ -231,7 +231,7 @@ class CircuitBreakerSemanticsTest {
         Permit p = c.tryAcquire();
         p.failed();
         p.failed();
-        assertArrayEquals(new int[] { 1, 1 }, c.window());
+        assertArrayEquals(new int[]{1, 1}, c.window());
     }
 
     @Test
@@ -276,7 +276,7 @@ class CircuitBreakerSemanticsTest {
         } finally {
             pool.shutdownNow();
         }
-        assertArrayEquals(new int[] { threads * each, threads * each / 4 }, b.window());
+        assertArrayEquals(new int[]{threads * each, threads * each / 4}, b.window());
         assertEquals(State.CLOSED, b.state());
     }
 

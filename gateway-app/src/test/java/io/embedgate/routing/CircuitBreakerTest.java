@@ -23,6 +23,7 @@ import io.quarkus.test.junit.TestProfile;
 class CircuitBreakerTest {
 
     public static class SmallBreaker implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(

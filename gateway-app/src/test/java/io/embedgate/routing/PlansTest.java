@@ -33,8 +33,10 @@ class PlansTest {
     private static final ResolvedModel CODESTRAL = Jobs.model("codestral", ModelCapabilities.builder(1536).reducibleBetween(1, 3072)
             .maxInputsPerCall(512).dtypes(EnumSet.allOf(OutputDtype.class)).build(), "p-mistral");
     private static final ResolvedModel MISTRAL_EMBED = Jobs.model("mistral-embed", ModelCapabilities.fixed(1024, 512), "p-mistral");
-    private static final ResolvedModel GEMINI = Jobs.model("gemini", ModelCapabilities.builder(3072).reducibleFrom(128).maxInputsPerCall(100)
-            .build(), "p-google");
+    private static final ResolvedModel GEMINI = Jobs.model("gemini",
+            ModelCapabilities.builder(3072).reducibleFrom(128).maxInputsPerCall(100)
+                    .build(),
+            "p-google");
 
     @Inject
     ProviderHealth health;

@@ -23,7 +23,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.embedgate.fakes.FakeMistral;
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.fakes.Fault;
-import io.embedgate.testing.Api;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.embedgate.testing.InjectSecondFake;
@@ -146,7 +145,8 @@ class RoutingTest {
 
     @Test
     void aRejectedInputFailsAtOnceWithoutFailover() {
-        embed("{\"model\":\"routed-small\",\"input\":\"" + "word ".repeat(7000) + "\"" + order("openai", "openai-b") + "}").then().statusCode(400);
+        embed("{\"model\":\"routed-small\",\"input\":\"" + "word ".repeat(7000) + "\"" + order("openai", "openai-b") + "}").then()
+                .statusCode(400);
         assertEquals(1, a.callCount());
         assertEquals(0, b.callCount());
     }
@@ -170,7 +170,8 @@ class RoutingTest {
         embed(req(",\"provider\":{\"ignore\":[\"openai\",\"openai-b\"]}")).then().statusCode(400)
                 .body("error.message", containsString("openai is in provider.ignore"))
                 .body("error.message", containsString("openai-b is in provider.ignore"));
-        embed(req(",\"provider\":{\"only\":[\"mistral\"]}")).then().statusCode(400).body("error.message", containsString("not in provider.only"));
+        embed(req(",\"provider\":{\"only\":[\"mistral\"]}")).then().statusCode(400).body("error.message",
+                containsString("not in provider.only"));
         assertEquals(0, a.callCount() + b.callCount());
     }
 

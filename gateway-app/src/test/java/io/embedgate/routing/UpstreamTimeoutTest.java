@@ -9,8 +9,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.embedgate.fakes.Fault;
 import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.fakes.Fault;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.quarkus.test.common.WithTestResource;
@@ -24,6 +24,7 @@ import io.quarkus.test.junit.TestProfile;
 class UpstreamTimeoutTest {
 
     public static class ShortDeadline implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gateway.routing.timeout", "700ms");

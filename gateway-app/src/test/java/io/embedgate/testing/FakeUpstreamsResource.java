@@ -122,7 +122,7 @@ public class FakeUpstreamsResource implements QuarkusTestResourceLifecycleManage
 
     @Override
     public void stop() {
-        for (AutoCloseable f : new AutoCloseable[] { fake, fakeB, gemini, mistral }) {
+        for (AutoCloseable f : new AutoCloseable[]{fake, fakeB, gemini, mistral}) {
             try {
                 if (f != null) {
                     f.close();

@@ -22,6 +22,7 @@ public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final List<Line> lines = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
+
         @Override
         public void publish(LogRecord r) {
             String message = r instanceof ExtLogRecord e ? e.getFormattedMessage() : r.getMessage();

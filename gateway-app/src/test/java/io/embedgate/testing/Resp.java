@@ -50,13 +50,13 @@ public final class Resp {
         int type = in.read();
         String line = line(in);
         switch (type) {
-            case '+':
+            case '+' :
                 return line;
-            case '-':
+            case '-' :
                 return new Error(line);
-            case ':':
+            case ':' :
                 return Long.parseLong(line);
-            case '$': {
+            case '$' : {
                 int n = Integer.parseInt(line);
                 if (n < 0) {
                     return null;
@@ -65,7 +65,7 @@ public final class Resp {
                 in.readNBytes(2);
                 return b;
             }
-            case '*': {
+            case '*' : {
                 int n = Integer.parseInt(line);
                 if (n < 0) {
                     return null;
@@ -76,7 +76,7 @@ public final class Resp {
                 }
                 return items;
             }
-            default:
+            default :
                 throw new IOException("unexpected reply type " + type);
         }
     }

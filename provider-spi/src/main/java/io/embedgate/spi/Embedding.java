@@ -98,6 +98,7 @@ public sealed interface Embedding permits Embedding.Floats, Embedding.Bytes {
 
     /** int8/uint8 values, or bit-packed binary/ubinary values, one byte per element. */
     record Bytes(byte[] values, OutputDtype dtype) implements Embedding {
+
         @Override
         public int length() {
             return values.length;

@@ -14,6 +14,7 @@ public sealed interface EmbeddingInputs permits EmbeddingInputs.Texts, Embedding
     EmbeddingInputs pick(int[] positions);
 
     record Texts(List<String> values) implements EmbeddingInputs {
+
         public Texts {
             values = List.copyOf(values);
         }
@@ -40,6 +41,7 @@ public sealed interface EmbeddingInputs permits EmbeddingInputs.Texts, Embedding
 
     /** Token ids as produced by the model's tokenizer (cl100k for OpenAI). Arrays are not copied. */
     record TokenIds(List<int[]> values) implements EmbeddingInputs {
+
         public TokenIds {
             values = List.copyOf(values);
         }

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 /** Element type of a returned vector. Only some models (e.g. codestral-embed) support non-float types. */
 public enum OutputDtype {
+
     FLOAT, INT8, UINT8, BINARY, UBINARY;
 
     public String wireName() {

@@ -25,8 +25,9 @@ public interface ProviderAdapter {
      * for every request that carries it, whichever provider ends up serving the request.
      */
     default List<OptionProblem> validateOptions(Map<String, Object> options) {
-        return options.isEmpty() ? List.of() : List.of(new OptionProblem(options.keySet().iterator().next(),
-                "provider type '" + type() + "' takes no embedding_options"));
+        return options.isEmpty() ? List.of()
+                : List.of(new OptionProblem(options.keySet().iterator().next(),
+                        "provider type '" + type() + "' takes no embedding_options"));
     }
 
     /**

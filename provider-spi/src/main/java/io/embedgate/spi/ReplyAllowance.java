@@ -11,6 +11,7 @@ public interface ReplyAllowance {
 
     /** No accounting: for tools and tests. */
     ReplyAllowance UNLIMITED = new ReplyAllowance() {
+
         @Override
         public long reserved() {
             return Long.MAX_VALUE;

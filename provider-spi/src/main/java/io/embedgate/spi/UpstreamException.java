@@ -75,7 +75,8 @@ public final class UpstreamException extends RuntimeException {
             kind = Kind.NOT_FOUND;
         } else if (status == 429) {
             kind = "insufficient_quota".equals(errorCode) || "insufficient_quota".equals(errorType)
-                    ? Kind.QUOTA_EXHAUSTED : Kind.RATE_LIMITED;
+                    ? Kind.QUOTA_EXHAUSTED
+                    : Kind.RATE_LIMITED;
         } else if (status == 408 || status == 409 || status >= 500) {
             kind = Kind.SERVER_ERROR;
         } else if (status < 400) {
@@ -108,8 +109,9 @@ public final class UpstreamException extends RuntimeException {
     }
 
     public static UpstreamException connection(String provider, Throwable cause) {
-        String what = cause == null ? "connection failed" : cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        String what = cause == null ? "connection failed"
+                : cause.getClass().getSimpleName()
+                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         return new UpstreamException(provider, Kind.CONNECTION, 0, null, null, what, true, null, cause);
     }
 

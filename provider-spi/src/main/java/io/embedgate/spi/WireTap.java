@@ -11,6 +11,7 @@ import java.util.Map;
 public interface WireTap {
 
     WireTap NONE = new WireTap() {
+
         @Override
         public boolean active() {
             return false;

@@ -23,7 +23,7 @@ class Float32Test {
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     @ParameterizedTest
-    @ValueSource(booleans = { true, false })
+    @ValueSource(booleans = {true, false})
     void decodesEveryLengthAndBitPatternAsTheJdkDoes(boolean tables) {
         Random random = new Random(42);
         for (int floats = 0; floats <= 64; floats++) {
@@ -36,7 +36,7 @@ class Float32Test {
     }
 
     @ParameterizedTest
-    @ValueSource(booleans = { true, false })
+    @ValueSource(booleans = {true, false})
     void rejectsExactlyWhatTheJdkRejects(boolean tables) {
         Random random = new Random(7);
         for (int round = 0; round < 20_000; round++) {
@@ -65,7 +65,7 @@ class Float32Test {
     }
 
     @ParameterizedTest
-    @ValueSource(booleans = { true, false })
+    @ValueSource(booleans = {true, false})
     void rejectsLengthsThatAreNotWholeFloats(boolean tables) {
         byte[] threeBytes = Base64.getEncoder().encode(new byte[3]);
         assertThrows(IllegalArgumentException.class, () -> Float32.fromBase64(threeBytes, 0, threeBytes.length, tables));
@@ -75,7 +75,7 @@ class Float32Test {
     }
 
     @ParameterizedTest
-    @ValueSource(booleans = { true, false })
+    @ValueSource(booleans = {true, false})
     void everyAlphabetCharacterInEveryPositionOfABlock(boolean tables) {
         // 28 characters, five floats: one 16-character block for the tables, then 12 characters (the
         // last of them padding) for the JDK's decoder.
@@ -89,10 +89,10 @@ class Float32Test {
     }
 
     @ParameterizedTest
-    @ValueSource(booleans = { true, false })
+    @ValueSource(booleans = {true, false})
     void validityOfBase64IsTheValidityOfTheDecodedValues(boolean tables) {
         Random random = new Random(11);
-        int[] fastAnswers = { 0 };
+        int[] fastAnswers = {0};
         for (int round = 0; round < 20_000; round++) {
             int floats = 1 + random.nextInt(40);
             int[] bits = new int[floats];
@@ -133,7 +133,8 @@ class Float32Test {
         for (int position = 0; position < 27; position++) {
             byte[] bad = "AAAAAAAAAAAAAAAAAAAAAAAAAAA=".getBytes();
             bad[position] = '*';
-            assertThrows(IllegalArgumentException.class, () -> Float32.validityOfBase64(bad, 0, bad.length, tables), "position " + position);
+            assertThrows(IllegalArgumentException.class, () -> Float32.validityOfBase64(bad, 0, bad.length, tables),
+                    "position " + position);
         }
         assertEquals(Float32.Validity.ALL_ZERO, Float32.validityOfBase64(new byte[0], 0, 0, tables));
     }

@@ -17,16 +17,16 @@ class Float32ValidityTest {
 
     @Test
     void aUnitVectorIsValid() {
-        assertTrue(valid(new float[] { 0.6f, -0.8f, 0f }));
-        assertTrue(valid(new float[] { 0f, 0f, Float.MIN_VALUE }), "a subnormal is not zero");
-        assertTrue(valid(new float[] { -Float.MAX_VALUE }));
+        assertTrue(valid(new float[]{0.6f, -0.8f, 0f}));
+        assertTrue(valid(new float[]{0f, 0f, Float.MIN_VALUE}), "a subnormal is not zero");
+        assertTrue(valid(new float[]{-Float.MAX_VALUE}));
     }
 
     @ParameterizedTest
-    @ValueSource(floats = { Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY })
+    @ValueSource(floats = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY})
     void anyNonFiniteValueAnywhereIsInvalid(float bad) {
         for (int at = 0; at < 5; at++) {
-            float[] v = { 0.1f, 0.2f, 0.3f, 0.4f, 0.5f };
+            float[] v = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f};
             v[at] = bad;
             assertFalse(valid(v), bad + " at " + at);
         }
@@ -34,26 +34,26 @@ class Float32ValidityTest {
 
     @Test
     void aNanWithAnotherPayloadIsInvalid() {
-        assertFalse(valid(new float[] { 0.5f, Float.intBitsToFloat(0xffc00001) }));
+        assertFalse(valid(new float[]{0.5f, Float.intBitsToFloat(0xffc00001)}));
     }
 
     @Test
     void zerosAreInvalid() {
         assertFalse(valid(new float[8]));
-        assertFalse(valid(new float[] { -0f, 0f, -0f }), "negative zero is zero");
+        assertFalse(valid(new float[]{-0f, 0f, -0f}), "negative zero is zero");
         assertFalse(valid(new float[0]), "no values: nothing to point anywhere");
     }
 
     @Test
     void onlyTheGivenRangeIsRead() {
         byte[] framed = new byte[4 + 8 + 4];
-        byte[] zeros = Float32.toLittleEndian(new float[] { 0f, 0f });
+        byte[] zeros = Float32.toLittleEndian(new float[]{0f, 0f});
         System.arraycopy(zeros, 0, framed, 4, 8);
-        byte[] nan = Float32.toLittleEndian(new float[] { Float.NaN });
+        byte[] nan = Float32.toLittleEndian(new float[]{Float.NaN});
         System.arraycopy(nan, 0, framed, 0, 4);
         framed[12] = 1; // a non-zero value after the range
         assertFalse(Float32.validityOfLittleEndian(framed, 4, 8) == Float32.Validity.OK, "zeros inside, whatever is around them");
-        System.arraycopy(Float32.toLittleEndian(new float[] { 1f }), 0, framed, 8, 4);
+        System.arraycopy(Float32.toLittleEndian(new float[]{1f}), 0, framed, 8, 4);
         assertTrue(Float32.validityOfLittleEndian(framed, 4, 8) == Float32.Validity.OK, "the NaN before the range is not read");
     }
 

@@ -20,7 +20,7 @@ class SpiModelTest {
 
     @Test
     void float32MatchesByteBufferLittleEndian() {
-        float[] v = { 0f, -0f, 1.5f, -3.25e-7f, Float.MAX_VALUE, Float.MIN_VALUE, 0.0023064255f };
+        float[] v = {0f, -0f, 1.5f, -3.25e-7f, Float.MAX_VALUE, Float.MIN_VALUE, 0.0023064255f};
         byte[] packed = Float32.toLittleEndian(v);
         ByteBuffer expected = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float f : v) {

@@ -27,7 +27,7 @@ import io.embedgate.spi.EmbeddingResult;
 @Fork(1)
 public class UpstreamDecodingBenchmark {
 
-    @Param({ "1", "16", "256" })
+    @Param({"1", "16", "256"})
     int inputs;
 
     byte[] body;

@@ -179,7 +179,8 @@ final class GeminiWire {
         reason = Secrets.token(reason, apiKey);
         Duration retry = retryDelay != null ? retryDelay : retryAfterHeader;
         if (status == 400 && ("API_KEY_INVALID".equals(reason) || message.startsWith("API key not valid"))) {
-            return new UpstreamException(provider, UpstreamException.Kind.AUTHENTICATION, status, grpcStatus, reason, message, false, null, null);
+            return new UpstreamException(provider, UpstreamException.Kind.AUTHENTICATION, status, grpcStatus, reason, message, false, null,
+                    null);
         }
         return UpstreamException.fromStatus(provider, status, grpcStatus, reason, message, retry, null);
     }

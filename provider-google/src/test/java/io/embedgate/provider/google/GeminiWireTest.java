@@ -48,7 +48,7 @@ class GeminiWireTest {
     void decodesInOrderAndEstimatesUsage() {
         EmbeddingResult r = GeminiWire.response(utf8("{\"embeddings\":[{\"values\":[1,0.5]},{\"values\":[-2,3]}]}"),
                 call(List.of("hello world!", "x"), Map.of(), null), "google");
-        assertArrayEquals(new float[] { -2f, 3f }, ((Embedding.Floats) r.embeddings().get(1)).values());
+        assertArrayEquals(new float[]{-2f, 3f}, ((Embedding.Floats) r.embeddings().get(1)).values());
         assertTrue(r.usage().estimated());
         assertEquals(3 + 1, r.usage().promptTokens()); // 12 bytes -> 3, 1 byte -> 1
         assertThrows(UpstreamException.class, () -> GeminiWire.response(utf8("{\"embeddings\":[{\"values\":[1]}]}"),
@@ -68,9 +68,14 @@ class GeminiWireTest {
                 + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"API_KEY_INVALID\",\"domain\":\"googleapis.com\"}]}}";
         assertEquals(UpstreamException.Kind.AUTHENTICATION, GeminiWire.error(400, utf8(badKey), null, "google", "k").kind());
         assertEquals(UpstreamException.Kind.BAD_REQUEST, GeminiWire.error(400, utf8(
-                "{\"error\":{\"code\":400,\"message\":\"Request contains an invalid argument.\",\"status\":\"INVALID_ARGUMENT\"}}"), null, "google", "k").kind());
-        assertEquals(UpstreamException.Kind.PERMISSION, GeminiWire.error(403, utf8("{\"error\":{\"code\":403,\"message\":\"denied\",\"status\":\"PERMISSION_DENIED\"}}"), null, "google", "k").kind());
-        assertEquals(UpstreamException.Kind.NOT_FOUND, GeminiWire.error(404, utf8("{\"error\":{\"code\":404,\"message\":\"models/x is not found\",\"status\":\"NOT_FOUND\"}}"), null, "google", "k").kind());
+                "{\"error\":{\"code\":400,\"message\":\"Request contains an invalid argument.\",\"status\":\"INVALID_ARGUMENT\"}}"), null,
+                "google", "k").kind());
+        assertEquals(UpstreamException.Kind.PERMISSION, GeminiWire
+                .error(403, utf8("{\"error\":{\"code\":403,\"message\":\"denied\",\"status\":\"PERMISSION_DENIED\"}}"), null, "google", "k")
+                .kind());
+        assertEquals(UpstreamException.Kind.NOT_FOUND,
+                GeminiWire.error(404, utf8("{\"error\":{\"code\":404,\"message\":\"models/x is not found\",\"status\":\"NOT_FOUND\"}}"),
+                        null, "google", "k").kind());
         UpstreamException unavailable = GeminiWire.error(503, utf8("<html>"), Duration.ofSeconds(3), "google", "k");
         assertTrue(unavailable.retryable());
         assertEquals(Duration.ofSeconds(3), unavailable.retryAfter().orElseThrow());

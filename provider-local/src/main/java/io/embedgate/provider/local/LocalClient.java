@@ -90,7 +90,8 @@ final class LocalClient implements ProviderClient {
 
     private UpstreamException loadFailed(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return BatchedCall.failure(provider, UpstreamException.Kind.SERVER_ERROR, "the local model could not be loaded: " + cause.getMessage(),
+        return BatchedCall.failure(provider, UpstreamException.Kind.SERVER_ERROR,
+                "the local model could not be loaded: " + cause.getMessage(),
                 false, cause);
     }
 
@@ -110,7 +111,8 @@ final class LocalClient implements ProviderClient {
         try {
             model.get(LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS).close();
         } catch (TimeoutException stillLoading) {
-            LOG.warnf("Local model of provider '%s' still loading after %d s at shutdown; not waiting longer", provider, LOAD_WAIT.toSeconds());
+            LOG.warnf("Local model of provider '%s' still loading after %d s at shutdown; not waiting longer", provider,
+                    LOAD_WAIT.toSeconds());
         } catch (ExecutionException failedToLoad) {
             // nothing was loaded, nothing to close
         } catch (InterruptedException e) {

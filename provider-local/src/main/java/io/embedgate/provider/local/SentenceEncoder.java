@@ -18,7 +18,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-
 import io.embedgate.spi.Float32;
 
 /**
@@ -120,7 +119,7 @@ final class SentenceEncoder implements AutoCloseable {
             System.arraycopy(ids[i], 0, inputIds, i * width, ids[i].length);
             Arrays.fill(mask, i * width, i * width + ids[i].length, 1L);
         }
-        long[] shape = { batch, width };
+        long[] shape = {batch, width};
         try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds), shape);
                 OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
                 OnnxTensor typesTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[batch * width]), shape)) {

@@ -155,7 +155,7 @@ class LocalClientTest {
     @Test
     void rejectsWhatTheModelCannotDo() {
         LocalClient client = loaded();
-        EmbeddingCall ids = new EmbeddingCall(LocalAdapter.MODEL, new EmbeddingInputs.TokenIds(List.of(new int[] { 1, 2 })),
+        EmbeddingCall ids = new EmbeddingCall(LocalAdapter.MODEL, new EmbeddingInputs.TokenIds(List.of(new int[]{1, 2})),
                 OptionalInt.empty(), OutputDtype.FLOAT, Map.of(), Optional.empty(), Deadline.after(WAIT));
         assertKind(UpstreamException.Kind.BAD_REQUEST, "token ids", () -> client.embed(ids).await().atMost(WAIT));
         EmbeddingCall dims = new EmbeddingCall(LocalAdapter.MODEL, new EmbeddingInputs.Texts(List.of("x")), OptionalInt.of(128),

@@ -48,9 +48,11 @@ class SentenceEncoderTest {
     @Test
     void similarSentencesAreCloserThanUnrelatedOnes() {
         String[][] triples = {
-                { "A man is playing a guitar.", "Someone plays an acoustic guitar on stage.", "The quarterly tax report is due on Friday." },
-                { "How do I reset my password?", "I forgot my login password and need to change it.", "Penguins live in the southern hemisphere." },
-                { "The weather is sunny and warm today.", "It is a hot, bright day outside.", "Compile the project with Maven before running tests." },
+                {"A man is playing a guitar.", "Someone plays an acoustic guitar on stage.", "The quarterly tax report is due on Friday."},
+                {"How do I reset my password?", "I forgot my login password and need to change it.",
+                        "Penguins live in the southern hemisphere."},
+                {"The weather is sunny and warm today.", "It is a hot, bright day outside.",
+                        "Compile the project with Maven before running tests."},
         };
         for (String[] t : triples) {
             float[][] v = ENCODER.embed(List.of(t)).vectors();

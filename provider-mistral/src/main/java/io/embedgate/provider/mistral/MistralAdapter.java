@@ -9,8 +9,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.provider.support.UpstreamEndpoint;
+import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.spi.InstanceSettings;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OptionProblem;
@@ -87,7 +87,8 @@ public class MistralAdapter implements ProviderAdapter {
         }
         Object dtype = options.get(OUTPUT_DTYPE);
         if (dtype != null && !(dtype instanceof String s && OutputDtype.fromWireName(s).isPresent())) {
-            problems.add(new OptionProblem(OUTPUT_DTYPE, "output_dtype must be one of float, int8, uint8, binary, ubinary; got " + dtype + "."));
+            problems.add(
+                    new OptionProblem(OUTPUT_DTYPE, "output_dtype must be one of float, int8, uint8, binary, ubinary; got " + dtype + "."));
         }
         return problems;
     }

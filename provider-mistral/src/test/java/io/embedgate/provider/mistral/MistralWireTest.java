@@ -27,7 +27,8 @@ class MistralWireTest {
 
     static EmbeddingCall call(int n, OutputDtype dtype, Integer dims) {
         List<String> texts = n == 1 ? List.of("a") : List.of("a", "b");
-        return new EmbeddingCall("codestral-embed", new EmbeddingInputs.Texts(texts), dims == null ? OptionalInt.empty() : OptionalInt.of(dims),
+        return new EmbeddingCall("codestral-embed", new EmbeddingInputs.Texts(texts),
+                dims == null ? OptionalInt.empty() : OptionalInt.of(dims),
                 dtype, Map.of(), Optional.empty(), Deadline.after(Duration.ofSeconds(5)));
     }
 
@@ -39,40 +40,51 @@ class MistralWireTest {
     void requestCarriesDimensionAndDtype() {
         assertEquals("{\"model\":\"codestral-embed\",\"input\":[\"a\",\"b\"],\"output_dimension\":256,\"output_dtype\":\"ubinary\"}",
                 new String(MistralWire.request(call(2, OutputDtype.UBINARY, 256)), StandardCharsets.UTF_8));
-        assertEquals("{\"model\":\"codestral-embed\",\"input\":[\"a\"]}", new String(MistralWire.request(call(1, OutputDtype.FLOAT, null)), StandardCharsets.UTF_8));
+        assertEquals("{\"model\":\"codestral-embed\",\"input\":[\"a\"]}",
+                new String(MistralWire.request(call(1, OutputDtype.FLOAT, null)), StandardCharsets.UTF_8));
     }
 
     @Test
     void decodesFloatsAndIntegerTypesWithUsage() {
-        EmbeddingResult f = MistralWire.response(utf8("{\"data\":[{\"embedding\":[0.5,-0.25],\"index\":0}],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":0,\"total_tokens\":7},\"model\":\"codestral-embed\"}"),
+        EmbeddingResult f = MistralWire.response(utf8(
+                "{\"data\":[{\"embedding\":[0.5,-0.25],\"index\":0}],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":0,\"total_tokens\":7},\"model\":\"codestral-embed\"}"),
                 call(1, OutputDtype.FLOAT, null), "mistral");
-        assertArrayEquals(new float[] { 0.5f, -0.25f }, ((Embedding.Floats) f.embeddings().get(0)).values());
+        assertArrayEquals(new float[]{0.5f, -0.25f}, ((Embedding.Floats) f.embeddings().get(0)).values());
         assertEquals(7, f.usage().promptTokens());
         assertFalse(f.usage().estimated());
-        EmbeddingResult u = MistralWire.response(utf8("{\"data\":[{\"embedding\":[255,0,17],\"index\":0}]}"), call(1, OutputDtype.UINT8, null), "mistral");
+        EmbeddingResult u = MistralWire.response(utf8("{\"data\":[{\"embedding\":[255,0,17],\"index\":0}]}"),
+                call(1, OutputDtype.UINT8, null), "mistral");
         Embedding.Bytes b = (Embedding.Bytes) u.embeddings().get(0);
         assertEquals(255, b.values()[0] & 0xff);
         assertEquals(OutputDtype.UINT8, b.dtype());
-        EmbeddingResult s = MistralWire.response(utf8("{\"data\":[{\"embedding\":[17,-64],\"index\":0}]}"), call(1, OutputDtype.BINARY, null), "mistral");
-        assertArrayEquals(new byte[] { 17, -64 }, ((Embedding.Bytes) s.embeddings().get(0)).values());
-        assertThrows(UpstreamException.class, () -> MistralWire.response(utf8("{\"data\":[{\"embedding\":[300],\"index\":0}]}"), call(1, OutputDtype.INT8, null), "mistral"));
-        assertThrows(UpstreamException.class, () -> MistralWire.response(utf8("{\"data\":[{\"embedding\":[1.5],\"index\":0}]}"), call(1, OutputDtype.INT8, null), "mistral"));
-        assertThrows(UpstreamException.class, () -> MistralWire.response(utf8("{\"data\":[{\"embedding\":[1],\"index\":0}]}"), call(2, OutputDtype.FLOAT, null), "mistral"));
+        EmbeddingResult s = MistralWire.response(utf8("{\"data\":[{\"embedding\":[17,-64],\"index\":0}]}"),
+                call(1, OutputDtype.BINARY, null), "mistral");
+        assertArrayEquals(new byte[]{17, -64}, ((Embedding.Bytes) s.embeddings().get(0)).values());
+        assertThrows(UpstreamException.class, () -> MistralWire.response(utf8("{\"data\":[{\"embedding\":[300],\"index\":0}]}"),
+                call(1, OutputDtype.INT8, null), "mistral"));
+        assertThrows(UpstreamException.class, () -> MistralWire.response(utf8("{\"data\":[{\"embedding\":[1.5],\"index\":0}]}"),
+                call(1, OutputDtype.INT8, null), "mistral"));
+        assertThrows(UpstreamException.class, () -> MistralWire.response(utf8("{\"data\":[{\"embedding\":[1],\"index\":0}]}"),
+                call(2, OutputDtype.FLOAT, null), "mistral"));
     }
 
     @Test
     void mapsBothErrorShapes() {
-        UpstreamException a = MistralWire.error(400, utf8("{\"object\":\"error\",\"message\":\"Too many tokens overall, split into more batches.\",\"type\":\"invalid_request_prompt\",\"param\":null,\"code\":\"3210\"}"),
+        UpstreamException a = MistralWire.error(400, utf8(
+                "{\"object\":\"error\",\"message\":\"Too many tokens overall, split into more batches.\",\"type\":\"invalid_request_prompt\",\"param\":null,\"code\":\"3210\"}"),
                 null, "mistral", "k");
         assertEquals(UpstreamException.Kind.BAD_REQUEST, a.kind());
         assertEquals("3210", a.errorCode().orElseThrow());
-        assertEquals(UpstreamException.Kind.AUTHENTICATION, MistralWire.error(401, utf8("{\"message\":\"Unauthorized\",\"request_id\":\"c61f\"}"), null, "mistral", "k").kind());
+        assertEquals(UpstreamException.Kind.AUTHENTICATION,
+                MistralWire.error(401, utf8("{\"message\":\"Unauthorized\",\"request_id\":\"c61f\"}"), null, "mistral", "k").kind());
         assertEquals("Unauthorized", MistralWire.error(401, utf8("{\"detail\":\"Unauthorized\"}"), null, "mistral", "k").getMessage());
-        UpstreamException rl = MistralWire.error(429, utf8("{\"object\":\"error\",\"message\":\"Rate limit exceeded\",\"type\":\"rate_limited\",\"param\":null,\"code\":\"1300\",\"raw_status_code\":429}"),
+        UpstreamException rl = MistralWire.error(429, utf8(
+                "{\"object\":\"error\",\"message\":\"Rate limit exceeded\",\"type\":\"rate_limited\",\"param\":null,\"code\":\"1300\",\"raw_status_code\":429}"),
                 Duration.ofSeconds(1), "mistral", "k");
         assertEquals(UpstreamException.Kind.RATE_LIMITED, rl.kind());
         assertEquals(Duration.ofSeconds(1), rl.retryAfter().orElseThrow());
-        assertEquals("Input should be a valid string", MistralWire.error(422, utf8("{\"detail\":[{\"type\":\"string_type\",\"loc\":[\"body\",\"input\"],\"msg\":\"Input should be a valid string\"}]}"),
+        assertEquals("Input should be a valid string", MistralWire.error(422,
+                utf8("{\"detail\":[{\"type\":\"string_type\",\"loc\":[\"body\",\"input\"],\"msg\":\"Input should be a valid string\"}]}"),
                 null, "mistral", "k").getMessage());
         assertTrue(MistralWire.error(503, utf8("oops"), null, "mistral", "k").retryable());
     }

@@ -7,12 +7,12 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.embedgate.provider.support.UpstreamEndpoint;
+import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.spi.InstanceSettings;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.ProviderAdapter;
 import io.embedgate.spi.ProviderClient;
-import io.embedgate.provider.support.UpstreamHttp;
-import io.embedgate.provider.support.UpstreamEndpoint;
 import io.vertx.core.Vertx;
 
 /**

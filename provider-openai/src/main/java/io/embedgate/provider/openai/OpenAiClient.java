@@ -5,8 +5,8 @@ import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.OutputDtype;
-import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.ProviderClient;
+import io.embedgate.spi.ReplySize;
 import io.smallrye.mutiny.Uni;
 
 /** One configured OpenAI instance: an HTTP client (own connection pool) built once at start-up. */

@@ -324,7 +324,8 @@ final class OpenAiWire {
                                 p.skipChildren();
                             }
                         }
-                    } else if ((field.equals("error") || field.equals("message") || field.equals("detail")) && t == JsonToken.VALUE_STRING) {
+                    } else if ((field.equals("error") || field.equals("message") || field.equals("detail"))
+                            && t == JsonToken.VALUE_STRING) {
                         message = message == null ? p.getText() : message;
                     } else {
                         p.skipChildren();

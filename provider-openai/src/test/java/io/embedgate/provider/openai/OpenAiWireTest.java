@@ -36,18 +36,22 @@ class OpenAiWireTest {
         EmbeddingCall call = new EmbeddingCall("text-embedding-3-small", new EmbeddingInputs.Texts(List.of("a\"b", "c")),
                 OptionalInt.of(256), OutputDtype.FLOAT, Map.of(), Optional.of("u-1"), Deadline.after(Duration.ofSeconds(1)));
         String json = new String(OpenAiWire.request(call), StandardCharsets.UTF_8);
-        assertEquals("{\"model\":\"text-embedding-3-small\",\"input\":[\"a\\\"b\",\"c\"],\"encoding_format\":\"base64\",\"dimensions\":256,\"user\":\"u-1\"}", json);
-        EmbeddingCall tokens = new EmbeddingCall("m", new EmbeddingInputs.TokenIds(List.of(new int[] { 1, 2 }, new int[] { 3 })),
+        assertEquals(
+                "{\"model\":\"text-embedding-3-small\",\"input\":[\"a\\\"b\",\"c\"],\"encoding_format\":\"base64\",\"dimensions\":256,\"user\":\"u-1\"}",
+                json);
+        EmbeddingCall tokens = new EmbeddingCall("m", new EmbeddingInputs.TokenIds(List.of(new int[]{1, 2}, new int[]{3})),
                 OptionalInt.empty(), null, null, null, Deadline.after(Duration.ofSeconds(1)));
-        assertEquals("{\"model\":\"m\",\"input\":[[1,2],[3]],\"encoding_format\":\"base64\"}", new String(OpenAiWire.request(tokens), StandardCharsets.UTF_8));
+        assertEquals("{\"model\":\"m\",\"input\":[[1,2],[3]],\"encoding_format\":\"base64\"}",
+                new String(OpenAiWire.request(tokens), StandardCharsets.UTF_8));
     }
 
     @Test
     void decodesBase64AndFloatsByIndex() {
-        float[] a = { 0.25f, -0.5f };
-        float[] b = { 1e-7f, 3.5f };
+        float[] a = {0.25f, -0.5f};
+        float[] b = {1e-7f, 3.5f};
         String body = "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":1,\"embedding\":\""
-                + Base64.getEncoder().encodeToString(Float32.toLittleEndian(b)) + "\"},{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.25,-0.5]}],"
+                + Base64.getEncoder().encodeToString(Float32.toLittleEndian(b))
+                + "\"},{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.25,-0.5]}],"
                 + "\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}";
         EmbeddingResult r = OpenAiWire.response(utf8(body), 2, OptionalInt.empty(), "openai", "x");
         assertArrayEquals(a, ((Embedding.Floats) r.embeddings().get(0)).values());
@@ -59,18 +63,22 @@ class OpenAiWireTest {
     @Test
     void rejectsWrongCountsSizesAndGarbage() {
         String one = "{\"data\":[{\"index\":0,\"embedding\":[1,2]}]}";
-        UpstreamException e = assertThrows(UpstreamException.class, () -> OpenAiWire.response(utf8(one), 2, OptionalInt.empty(), "openai", "m"));
+        UpstreamException e = assertThrows(UpstreamException.class,
+                () -> OpenAiWire.response(utf8(one), 2, OptionalInt.empty(), "openai", "m"));
         assertEquals(UpstreamException.Kind.INVALID_RESPONSE, e.kind());
         assertTrue(e.getMessage().contains("no vector for input 1"));
         assertThrows(UpstreamException.class, () -> OpenAiWire.response(utf8(one), 1, OptionalInt.of(3), "openai", "m"));
-        assertThrows(UpstreamException.class, () -> OpenAiWire.response(utf8("{\"data\":[{\"embedding\":[1,"), 1, OptionalInt.empty(), "openai", "m"));
+        assertThrows(UpstreamException.class,
+                () -> OpenAiWire.response(utf8("{\"data\":[{\"embedding\":[1,"), 1, OptionalInt.empty(), "openai", "m"));
         assertThrows(UpstreamException.class, () -> OpenAiWire.response(utf8("<html>"), 1, OptionalInt.empty(), "openai", "m"));
-        assertThrows(UpstreamException.class, () -> OpenAiWire.response(utf8("{\"data\":[{\"index\":0,\"embedding\":[1]},{\"index\":0,\"embedding\":[1]}]}"), 2, OptionalInt.empty(), "openai", "m"));
+        assertThrows(UpstreamException.class,
+                () -> OpenAiWire.response(utf8("{\"data\":[{\"index\":0,\"embedding\":[1]},{\"index\":0,\"embedding\":[1]}]}"), 2,
+                        OptionalInt.empty(), "openai", "m"));
     }
 
     @Test
     void base64VectorsKeepTheProviderTextAndDecodeOnDemand() {
-        float[] v = { 0.5f, -1.25f, 3e-6f };
+        float[] v = {0.5f, -1.25f, 3e-6f};
         String b64 = Base64.getEncoder().encodeToString(Float32.toLittleEndian(v));
         byte[] body = utf8("{\"data\":[{\"index\":0,\"embedding\":\"" + b64 + "\"}]}");
         Embedding.Floats f = (Embedding.Floats) OpenAiWire.response(body, 1, OptionalInt.of(3), "openai", "m").embeddings().get(0);
@@ -79,7 +87,7 @@ class OpenAiWireTest {
         assertEquals(b64, new String(f.base64Text(), f.base64Offset(), f.base64Length(), StandardCharsets.US_ASCII));
         assertArrayEquals(v, f.values());
         // not float32-sized, bad characters, padding in the middle
-        for (String bad : new String[] { "AAAAAAA=", "AAA*AAAA", "AA==AAAA" }) {
+        for (String bad : new String[]{"AAAAAAA=", "AAA*AAAA", "AA==AAAA"}) {
             byte[] b = utf8("{\"data\":[{\"index\":0,\"embedding\":\"" + bad + "\"}]}");
             assertThrows(UpstreamException.class, () -> OpenAiWire.response(b, 1, OptionalInt.empty(), "openai", "m"), bad);
         }
@@ -88,8 +96,8 @@ class OpenAiWireTest {
     /** Any valid JSON layout: indentation, unknown members of every kind, escaped names, members in any order. */
     @Test
     void readsAnyLayoutOfTheAnswer() {
-        float[] a = { 0.25f, -0.5f, 1f };
-        float[] b = { 2f, 3f, -4f };
+        float[] a = {0.25f, -0.5f, 1f};
+        float[] b = {2f, 3f, -4f};
         String b64 = Base64.getEncoder().encodeToString(Float32.toLittleEndian(b));
         String body = "{\n  \"usage\" : { \"prompt_tokens\" : 7 , \"total_tokens\": 9, \"details\": {\"x\": [1, 2.5e3, null]} },\n"
                 + "  \"note\": \"a \\\"quoted\\\" \\u00e9 text\", \"flags\": [true, false, null, {}, []],\n"
@@ -106,8 +114,8 @@ class OpenAiWireTest {
 
     @Test
     void malformedAnswersAreInvalidResponsesNamingTheProvider() {
-        String v = Base64.getEncoder().encodeToString(Float32.toLittleEndian(new float[] { 1f }));
-        String[] bad = { "{\"data\":[{\"index\":0,\"embedding\":\"" + v + "\"},]}", // trailing comma
+        String v = Base64.getEncoder().encodeToString(Float32.toLittleEndian(new float[]{1f}));
+        String[] bad = {"{\"data\":[{\"index\":0,\"embedding\":\"" + v + "\"},]}", // trailing comma
                 "{\"data\":[{\"index\":0,\"embedding\":\"" + v + "\"}]", // unclosed
                 "{\"data\":[{\"index\":0,\"embedding\":\"" + v + "\" \"x\":1}]}", // missing comma
                 "{\"data\":[\"" + v + "\"]}", // not an object
@@ -115,9 +123,10 @@ class OpenAiWireTest {
                 "{\"data\":[{\"index\":0,\"embedding\":true}]}",
                 "{\"data\":[{\"index\":4294967296,\"embedding\":\"" + v + "\"}]}",
                 "{\"data\":[{\"index\":0,\"embedding\":\"" + v + "\"}],\"usage\":{\"prompt_tokens\":01}}",
-                "[]", "" };
+                "[]", ""};
         for (String body : bad) {
-            UpstreamException e = assertThrows(UpstreamException.class, () -> OpenAiWire.response(utf8(body), 1, OptionalInt.empty(), "openai", "m"), body);
+            UpstreamException e = assertThrows(UpstreamException.class,
+                    () -> OpenAiWire.response(utf8(body), 1, OptionalInt.empty(), "openai", "m"), body);
             assertEquals(UpstreamException.Kind.INVALID_RESPONSE, e.kind(), body);
             assertEquals("openai", e.provider(), body);
         }
@@ -133,7 +142,8 @@ class OpenAiWireTest {
         assertFalse(e.getMessage().contains(key));
         assertFalse(e.retryable());
 
-        UpstreamException azure = OpenAiWire.error(429, utf8("{\"error\":{\"code\":\"429\",\"message\":\"Requests ... Please retry after 55 seconds.\"}}"),
+        UpstreamException azure = OpenAiWire.error(429,
+                utf8("{\"error\":{\"code\":\"429\",\"message\":\"Requests ... Please retry after 55 seconds.\"}}"),
                 Duration.ofSeconds(55), null, "azure", key);
         assertEquals(UpstreamException.Kind.RATE_LIMITED, azure.kind());
         assertEquals(Duration.ofSeconds(55), azure.retryAfter().orElseThrow());

@@ -19,12 +19,14 @@ public final class UpstreamCall {
     /** Decodes a 2xx body. */
     @FunctionalInterface
     public interface Decoder {
+
         EmbeddingResult decode(byte[] body);
     }
 
     /** Maps an error status and body to a typed error. */
     @FunctionalInterface
     public interface ErrorMapper {
+
         UpstreamException map(int status, byte[] body, Duration retryAfter, Boolean shouldRetry);
     }
 

@@ -127,7 +127,8 @@ public final class UpstreamHttp implements AutoCloseable {
             if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
                 out.append(c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             }
         }
         return out.toString();
@@ -143,6 +144,7 @@ public final class UpstreamHttp implements AutoCloseable {
      * from the gateway's budget while the body is read.
      */
     public record ReplyLimit(long maxBytes, ReplyAllowance allowance) {
+
         /** No cap and no accounting: for tools and tests. */
         public static final ReplyLimit NONE = new ReplyLimit(Long.MAX_VALUE, ReplyAllowance.UNLIMITED);
     }
@@ -253,6 +255,7 @@ public final class UpstreamHttp implements AutoCloseable {
      * budget as the array grows.
      */
     private static final class Body {
+
         /** A length above this is not trusted for a single allocation up front. */
         private static final int MAX_PRESIZE = 64 << 20;
         private static final byte[] EMPTY = new byte[0];

@@ -3,7 +3,6 @@ package io.embedgate.provider.support;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,8 +55,9 @@ class JsonCursorTest {
 
     @Test
     void integersAreLongsAndEveryOtherValueIsNull() throws IOException {
-        String[] values = { "12", "-0", "9223372036854775807", "1.0", "1e3", "-2E-2", "9223372036854775808", "\"7\"", "true", "null", "[1]", "{\"a\":1}" };
-        Long[] expected = { 12L, 0L, Long.MAX_VALUE, null, null, null, null, null, null, null, null, null };
+        String[] values = {"12", "-0", "9223372036854775807", "1.0", "1e3", "-2E-2", "9223372036854775808", "\"7\"", "true", "null", "[1]",
+                "{\"a\":1}"};
+        Long[] expected = {12L, 0L, Long.MAX_VALUE, null, null, null, null, null, null, null, null, null};
         for (int k = 0; k < values.length; k++) {
             JsonCursor c = new JsonCursor(utf8("[" + values[k] + ",5]"));
             assertTrue(c.startArray());
@@ -72,7 +72,7 @@ class JsonCursorTest {
         SplittableRandom r = new SplittableRandom(7);
         for (int round = 0; round < 3_000; round++) {
             String s = randomString(r);
-            for (boolean asciiOnly : new boolean[] { false, true }) {
+            for (boolean asciiOnly : new boolean[]{false, true}) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 try (JsonGenerator g = (asciiOnly ? ASCII_JSON : JSON).createGenerator(out)) {
                     g.writeStartArray();
@@ -100,7 +100,7 @@ class JsonCursorTest {
         JsonCursor c = new JsonCursor(utf8("{\"e\" :  [ 0.5, -1e-3 ,2 ]  , \"n\": 3}"));
         assertTrue(c.startObject());
         assertEquals("e", c.name());
-        assertArrayEquals(new float[] { 0.5f, -1e-3f, 2f }, c.floats(JSON));
+        assertArrayEquals(new float[]{0.5f, -1e-3f, 2f}, c.floats(JSON));
         assertTrue(c.more('}'));
         assertEquals("n", c.name());
         assertEquals(3L, c.integer());
@@ -122,8 +122,9 @@ class JsonCursorTest {
 
     @Test
     void rejectsWhatIsNotJson() {
-        String[] bad = { "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "[01]", "[-]", "[1.]", "[1e]", "[.5]", "[+1]", "[tru]", "[nul]", "[True]",
-                "[\"\\x\"]", "[\"abc]", "[\"a\u0001b\"]", "[\"\\u12G4\"]", "{\"a\":[}", "{1:2}", "[", "", "   ", "[1,]", "[,1]", "{\"a\":1 \"b\":2}" };
+        String[] bad = {"{\"a\":1,}", "[1 2]", "{\"a\" 1}", "[01]", "[-]", "[1.]", "[1e]", "[.5]", "[+1]", "[tru]", "[nul]", "[True]",
+                "[\"\\x\"]", "[\"abc]", "[\"a\u0001b\"]", "[\"\\u12G4\"]", "{\"a\":[}", "{1:2}", "[", "", "   ", "[1,]", "[,1]",
+                "{\"a\":1 \"b\":2}"};
         for (String doc : bad) {
             assertThrows(IOException.class, () -> new JsonCursor(utf8(doc)).skipValue(), doc);
             assertThrows(IOException.class, () -> jackson(utf8(doc)), "Jackson disagrees on " + doc);
@@ -172,6 +173,7 @@ class JsonCursorTest {
     }
 
     interface Read {
+
         void run() throws IOException;
     }
 

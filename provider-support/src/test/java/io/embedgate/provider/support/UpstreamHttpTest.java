@@ -113,8 +113,8 @@ class UpstreamHttpTest {
     @Test
     void bodiesOfEverySizeArriveExactly() {
         try (UpstreamHttp http = client(4)) {
-            for (int size : new int[] { 0, 1, 8191, 8192, 8193, 8600, 16_384, 65_535, 65_536, 65_537, 200_000 }) {
-                UpstreamHttp.Reply reply = http.post("/size/" + size, new byte[] { '{', '}' }, r -> r).await().atMost(Duration.ofSeconds(5));
+            for (int size : new int[]{0, 1, 8191, 8192, 8193, 8600, 16_384, 65_535, 65_536, 65_537, 200_000}) {
+                UpstreamHttp.Reply reply = http.post("/size/" + size, new byte[]{'{', '}'}, r -> r).await().atMost(Duration.ofSeconds(5));
                 assertEquals(200, reply.status());
                 assertArrayEquals(LARGE.substring(0, size).getBytes(StandardCharsets.US_ASCII), reply.body(), size + " bytes");
             }
@@ -125,7 +125,7 @@ class UpstreamHttpTest {
     void aLargeBodyArrivesWholeWithOrWithoutContentLength() {
         try (UpstreamHttp http = client(4)) {
             for (String path : List.of("/large", "/chunked")) {
-                UpstreamHttp.Reply reply = http.post(path, new byte[] { '{', '}' }, r -> r).await().atMost(Duration.ofSeconds(5));
+                UpstreamHttp.Reply reply = http.post(path, new byte[]{'{', '}'}, r -> r).await().atMost(Duration.ofSeconds(5));
                 assertEquals(200, reply.status());
                 assertEquals(path.equals("/large") ? null : "chunked", reply.headers().get("Transfer-Encoding"));
                 assertArrayEquals(LARGE.getBytes(StandardCharsets.US_ASCII), reply.body(), path);
@@ -136,7 +136,9 @@ class UpstreamHttpTest {
     @Test
     void aCancelledCallClosesItsConnectionAndFreesThePool() throws Exception {
         try (UpstreamHttp http = client(1)) {
-            Cancellable slow = http.post("/slow", new byte[] { '{', '}' }, r -> r).subscribe().with(r -> { }, f -> { });
+            Cancellable slow = http.post("/slow", new byte[]{'{', '}'}, r -> r).subscribe().with(r -> {
+            }, f -> {
+            });
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (received.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
@@ -145,7 +147,7 @@ class UpstreamHttpTest {
             slow.cancel();
             slowConnectionClosed.get(5, TimeUnit.SECONDS);
             // One connection in the pool: the next call gets through only if the cancelled one let go of it.
-            UpstreamHttp.Reply next = http.post("/fast", new byte[] { '{', '}' }, r -> r).await().atMost(Duration.ofSeconds(5));
+            UpstreamHttp.Reply next = http.post("/fast", new byte[]{'{', '}'}, r -> r).await().atMost(Duration.ofSeconds(5));
             assertEquals(200, next.status());
         }
     }
@@ -157,7 +159,7 @@ class UpstreamHttpTest {
             for (int i = 0; i < 50; i++) {
                 CompletableFuture<Integer> status = new CompletableFuture<>();
                 // Like a timer that fires as a plain Netty task: an event loop thread with no current context.
-                context.nettyEventLoop().execute(() -> http.post("/fast", new byte[] { '{', '}' }, r -> r)
+                context.nettyEventLoop().execute(() -> http.post("/fast", new byte[]{'{', '}'}, r -> r)
                         .subscribe().with(r -> status.complete(r.status()), status::completeExceptionally));
                 assertEquals(200, status.get(5, TimeUnit.SECONDS));
             }
@@ -173,7 +175,7 @@ class UpstreamHttpTest {
             // One call at a time, so a shared pool would hand the first loop's idle connection to the second.
             for (ContextInternal caller : List.of(first, second, first, second)) {
                 CompletableFuture<Boolean> readOnCaller = new CompletableFuture<>();
-                caller.runOnContext(v -> http.post("/fast", new byte[] { '{', '}' }, r -> caller.nettyEventLoop().inEventLoop())
+                caller.runOnContext(v -> http.post("/fast", new byte[]{'{', '}'}, r -> caller.nettyEventLoop().inEventLoop())
                         .subscribe().with(readOnCaller::complete, readOnCaller::completeExceptionally));
                 assertTrue(readOnCaller.get(5, TimeUnit.SECONDS), "the reply is read on the calling loop");
             }
@@ -189,7 +191,7 @@ class UpstreamHttpTest {
     void aConnectionFailureFailsTheCall() {
         InstanceSettings s = settings("http://127.0.0.1:1/v1", 1);
         try (UpstreamHttp http = UpstreamHttp.connect(vertx, s, UpstreamEndpoint.of(s, Map.of()))) {
-            Throwable failure = http.post("/embeddings", new byte[] { '{', '}' }, r -> r).onItem().<Throwable>transform(r -> null)
+            Throwable failure = http.post("/embeddings", new byte[]{'{', '}'}, r -> r).onItem().<Throwable>transform(r -> null)
                     .onFailure().recoverWithItem(f -> f).await().atMost(Duration.ofSeconds(5));
             assertTrue(failure != null, "a refused connection is a failure, not a reply");
         }

@@ -67,7 +67,9 @@ class UpstreamHttpTlsTest {
         System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
 
         vertx = Vertx.vertx();
-        server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setSni(true).setKeyCertOptions(new PfxOptions().setPath(keys.toString()).setPassword("changeit")))
+        server = vertx
+                .createHttpServer(new HttpServerOptions().setSsl(true).setSni(true)
+                        .setKeyCertOptions(new PfxOptions().setPath(keys.toString()).setPassword("changeit")))
                 .requestHandler(request -> {
                     sni.complete(String.valueOf(request.connection().indicatedServerName()));
                     request.response().putHeader("content-type", "application/json").end("{}");
@@ -84,7 +86,8 @@ class UpstreamHttpTlsTest {
     }
 
     static UpstreamHttp client(String host) {
-        InstanceSettings s = new InstanceSettings("tls-test", "openai", Optional.of(URI.create("https://" + host + ":" + server.actualPort() + "/v1")),
+        InstanceSettings s = new InstanceSettings("tls-test", "openai",
+                Optional.of(URI.create("https://" + host + ":" + server.actualPort() + "/v1")),
                 Optional.of("sk-test"), Map.of(), Duration.ofSeconds(2), 1);
         return UpstreamHttp.connect(vertx, s, UpstreamEndpoint.of(s, Map.of()));
     }
@@ -92,7 +95,7 @@ class UpstreamHttpTlsTest {
     @Test
     void aTrustedCertificateForTheHostIsAcceptedAndTheHostIsSentAsSni() throws Exception {
         try (UpstreamHttp http = client("localhost")) {
-            assertEquals(200, http.post("/embeddings", new byte[] { '{', '}' }, r -> r).await().atMost(Duration.ofSeconds(10)).status());
+            assertEquals(200, http.post("/embeddings", new byte[]{'{', '}'}, r -> r).await().atMost(Duration.ofSeconds(10)).status());
             assertEquals("localhost", sni.get(5, TimeUnit.SECONDS));
         }
     }
@@ -101,7 +104,7 @@ class UpstreamHttpTlsTest {
     void aCertificateForAnotherHostIsRefused() {
         // The certificate names localhost; reached as 127.0.0.1 it does not match.
         try (UpstreamHttp http = client("127.0.0.1")) {
-            Throwable failure = http.post("/embeddings", new byte[] { '{', '}' }, r -> r).onItem().<Throwable>transform(r -> null)
+            Throwable failure = http.post("/embeddings", new byte[]{'{', '}'}, r -> r).onItem().<Throwable>transform(r -> null)
                     .onFailure().recoverWithItem(f -> f).await().atMost(Duration.ofSeconds(10));
             assertNotNull(failure, "host name verification must refuse the call");
             Throwable root = failure;
