@@ -53,7 +53,7 @@ class ValidationErrorsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             malformed JSON                 | {"model":"text-embedding-3-small","input":   |               | not valid JSON
             trailing garbage               | {"model":"text-embedding-3-small","input":"x"} x |           | not valid JSON
             body is an array               | []                                           |               | must be a JSON object

@@ -74,6 +74,15 @@ public final class JsonCursor {
     /** A member's name and its colon. */
     public String name() throws IOException {
         String name = string();
+        for (int k = 0; k < name.length(); k++) {
+            char c = name.charAt(k);
+            // As Jackson does for names: a surrogate escape must be half of a pair.
+            if (Character.isHighSurrogate(c) && k + 1 < name.length() && Character.isLowSurrogate(name.charAt(k + 1))) {
+                k++;
+            } else if (Character.isSurrogate(c)) {
+                throw malformed("broken surrogate pair in a name");
+            }
+        }
         expect(':');
         return name;
     }
@@ -168,8 +177,7 @@ public final class JsonCursor {
             case '{' -> {
                 if (startObject()) {
                     do {
-                        skipString();
-                        expect(':');
+                        name();
                         skip(depth + 1);
                     } while (more('}'));
                 }
