@@ -22,6 +22,7 @@ import io.embedgate.debug.Redactor;
 import io.embedgate.debug.Trace;
 import io.embedgate.limits.MemoryBudget;
 import io.embedgate.limits.MemoryEstimate;
+import io.embedgate.limits.ResponseSizeLimit;
 import io.embedgate.observability.RequestRecord;
 import io.embedgate.routing.EmbeddingJob;
 import io.embedgate.routing.Routed;
@@ -58,6 +59,8 @@ public class EmbeddingsResource {
 
     @Inject
     RequestValidator validator;
+    @Inject
+    ResponseSizeLimit responseSize;
     @Inject
     CachedEmbeddings embeddings;
     @Inject
@@ -98,7 +101,8 @@ public class EmbeddingsResource {
         record.inputs = validated.inputs().size();
         record.orqName = validated.attribution().name().orElse(null);
         record.contactId = validated.attribution().contactId().orElse(null);
-        long need = MemoryEstimate.of(validated);
+        responseSize.checkBeforeRouting(validated);
+        long need = MemoryEstimate.of(validated) + responseSize.heldWhole(validated);
         if (need > 2 * budget.capacity()) {
             throw new ApiException(413, "invalid_request_error", "request_too_large", "input", "This request would hold about "
                     + (need >> 20) + " MB in memory at once; this gateway allows at most " + (2 * budget.capacity() >> 20)

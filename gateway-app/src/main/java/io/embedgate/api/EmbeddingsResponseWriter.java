@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
 import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.limits.ResponseSizeLimit;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -64,6 +65,10 @@ public class EmbeddingsResponseWriter implements ServerMessageBodyWriter<Embeddi
     Instance<GatewayConfig> config;
     @Inject
     Instance<Vertx> vertx;
+    @Inject
+    Instance<ResponseSizeLimit> responseSize;
+    @Inject
+    Instance<com.fasterxml.jackson.databind.ObjectMapper> mapper;
     private volatile long writeIdleMillis = -1;
 
     /**
@@ -107,6 +112,31 @@ public class EmbeddingsResponseWriter implements ServerMessageBodyWriter<Embeddi
         HttpServerResponse response = request.serverRequest().unwrap(HttpServerResponse.class);
         if (complete) {
             response.end(ResponseStream.copy(first));
+            return;
+        }
+        long max = responseSize.get().maxBytes();
+        if (max > 0) {
+            // A deployment with a response limit (an AWS Lambda function, which buffers the whole
+            // response anyway and cannot stream it) gets each response whole, at most the limit;
+            // nothing is sent yet, so one that does not fit becomes a 413.
+            complete = text.fill(first, (int) Math.min(Integer.MAX_VALUE - 1, max + 1));
+            if (complete && first.pos <= max) {
+                response.end(ResponseStream.copy(first));
+                return;
+            }
+            ApiException e = ResponseSizeLimit.tooLarge("more than " + ResponseSizeLimit.mb(max), max);
+            byte[] body;
+            try {
+                body = mapper.get().writeValueAsBytes(e.body());
+            } catch (IOException unexpected) {
+                throw new IllegalStateException(unexpected);
+            }
+            // In Quarkus REST's response: it sets the status from there when the head is written.
+            if (request.getResponse().get() instanceof org.jboss.resteasy.reactive.common.jaxrs.ResponseImpl jaxrs) {
+                jaxrs.setStatus(e.status());
+            }
+            response.setStatusCode(e.status());
+            response.putHeader("content-type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(body));
             return;
         }
         request.suspend();

@@ -1,7 +1,5 @@
 package io.embedgate.api;
 
-import java.util.concurrent.ThreadLocalRandom;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -138,7 +136,6 @@ public class HttpEdge {
     }
 
     static String newId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+        return RequestIds.next();
     }
 }

@@ -178,6 +178,12 @@ public interface GatewayConfig {
         /** A client that reads nothing of a streamed response for this long is cut off (its connection closed). */
         @WithDefault("30s")
         Duration writeIdleTimeout();
+
+        /**
+         * The largest response this deployment can return (an AWS Lambda function: 6 MB); a larger
+         * answer gets 413 {@code response_too_large}. Unset: no limit, large responses stream.
+         */
+        Optional<MemorySize> maxResponseSize();
     }
 
     interface Routing {

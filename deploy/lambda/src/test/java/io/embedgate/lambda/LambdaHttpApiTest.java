@@ -120,6 +120,41 @@ class LambdaHttpApiTest {
         r.then().body("error.message", org.hamcrest.Matchers.containsString("openai"));
     }
 
+    /** Lambda returns at most 6 MB: an answer that cannot fit is a clear 413, never API Gateway's bare 502. */
+    @Test
+    void anAnswerTooLargeForLambdaIsA413BeforeAnyUpstreamCall() {
+        // 2048 x 1536 numbers: more than 6 MB however short each is printed
+        embed("/v1/embeddings", manyInputs(2048, "")).then().statusCode(413).body("error.code", equalTo("response_too_large"))
+                .body("error.param", equalTo("input"))
+                .body("error.message", org.hamcrest.Matchers.containsString("encoding_format=base64"));
+        assertEquals(0, FakeOpenAiResource.fake.callCount());
+    }
+
+    @Test
+    void anAnswerThatTurnsOutTooLargeIsA413() {
+        // 1000 x 1536 printed floats: over 6 MB once printed, which only printing them tells
+        embed("/v1/embeddings", manyInputs(1000, "")).then().statusCode(413).body("error.code", equalTo("response_too_large"))
+                .body("error.message", org.hamcrest.Matchers.containsString("more than 6.2 MB"));
+        assertEquals(1, FakeOpenAiResource.fake.callCount());
+    }
+
+    @Test
+    void theSameInputsFitAsBase64() {
+        // 500 x 1536 as base64: 4.1 MB, returned whole through API Gateway's response event
+        Response r = embed("/v1/embeddings", manyInputs(500, ",\"encoding_format\":\"base64\""));
+        r.then().statusCode(200).body("data.size()", equalTo(500));
+        float[] last = Float32.fromLittleEndian(java.util.Base64.getDecoder().decode(r.jsonPath().getString("data[499].embedding")));
+        assertArrayEquals(FakeOpenAi.expectedVector("text-embedding-3-small", "text-499", null), last);
+    }
+
+    private static String manyInputs(int n, String extra) {
+        StringBuilder b = new StringBuilder("{\"model\":\"text-embedding-3-small\",\"input\":[");
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : ",").append("\"text-").append(i).append('"');
+        }
+        return b.append(']').append(extra).append('}').toString();
+    }
+
     @Test
     void anUpstreamThatBreaksOffIsA502() {
         FakeOpenAiResource.fake.enqueue(Fault.disconnect());
