@@ -145,18 +145,33 @@ public final class JsonCursor {
         }
     }
 
+    /** Reads one value with a Jackson parser that has just returned its first token. */
+    @FunctionalInterface
+    public interface ValueReader<T> {
+
+        T read(JsonParser p) throws IOException;
+    }
+
     /**
      * A number array read by {@link JsonVectors#floats} (Jackson's number parsing), for servers that
      * answer with numbers.
      */
     public float[] floats(JsonFactory json) throws IOException {
+        return array(json, JsonVectors::floats);
+    }
+
+    /**
+     * An array read by Jackson, for arrays of numbers whose parsing is Jackson's job (floats, or
+     * integers of a quantised type); the cursor goes on after its {@code ']'}.
+     */
+    public <T> T array(JsonFactory json, ValueReader<T> reader) throws IOException {
         peek();
         int start = i;
         try (JsonParser p = json.createParser(b, start, b.length - start)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw malformed("expected an array");
             }
-            float[] v = JsonVectors.floats(p);
+            T v = reader.read(p);
             // Jackson counts from the offset it was given; after END_ARRAY it stands just past ']'.
             i = start + (int) p.currentLocation().getByteOffset();
             return v;
