@@ -12,7 +12,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.JsonVectors;
+import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
@@ -31,6 +33,13 @@ final class GeminiWire {
 
     /** Replies are pretty-printed JSON numbers, one per indented line (~24 bytes each). */
     static final ReplySize REPLY = new ReplySize(24, 64);
+
+    /** {@code POST /v1beta/models/<model>:batchEmbedContents}; Google sends no {@code x-should-retry}. */
+    static final HttpProviderClient.Wire WIRE = new HttpProviderClient.Wire(
+            call -> "/v1beta/models/" + UpstreamHttp.pathSegment(call.upstreamModel()) + ":batchEmbedContents", GeminiWire::request,
+            GeminiWire::response,
+            (status, body, retryAfter, shouldRetry, provider, apiKey) -> error(status, body, retryAfter, provider, apiKey),
+            dtype -> REPLY);
 
     private GeminiWire() {
     }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.UpstreamEndpoint;
 import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.spi.InstanceSettings;
@@ -102,6 +103,6 @@ public class GoogleAdapter implements ProviderAdapter {
         String key = settings.apiKey().orElse("");
         // The key travels in a header, never in the URL (where it would end up in access logs).
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, Map.of("x-goog-api-key", key));
-        return new GeminiClient(UpstreamHttp.connect(vertx, settings, endpoint), key);
+        return new HttpProviderClient(UpstreamHttp.connect(vertx, settings, endpoint), key, GeminiWire.WIRE);
     }
 }

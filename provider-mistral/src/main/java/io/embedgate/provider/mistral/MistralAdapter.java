@@ -9,6 +9,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.UpstreamEndpoint;
 import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.spi.InstanceSettings;
@@ -102,6 +103,6 @@ public class MistralAdapter implements ProviderAdapter {
     public ProviderClient connect(InstanceSettings settings) {
         String key = settings.apiKey().orElse("");
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, Map.of("Authorization", "Bearer " + key));
-        return new MistralClient(UpstreamHttp.connect(vertx, settings, endpoint), key);
+        return new HttpProviderClient(UpstreamHttp.connect(vertx, settings, endpoint), key, MistralWire.WIRE);
     }
 }

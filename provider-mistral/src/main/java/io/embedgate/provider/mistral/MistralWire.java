@@ -4,25 +4,26 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
-import io.embedgate.provider.support.JsonVectors;
+import io.embedgate.provider.support.HttpProviderClient;
+import io.embedgate.provider.support.JsonCursor;
+import io.embedgate.provider.support.OpenAiError;
+import io.embedgate.provider.support.OpenAiShapedCodec;
 import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.OutputDtype;
 import io.embedgate.spi.ReplySize;
-import io.embedgate.spi.Secrets;
 import io.embedgate.spi.UpstreamException;
-import io.embedgate.spi.Usage;
 
 /**
  * The Mistral embeddings wire format (https://docs.mistral.ai/api/#tag/embeddings). Vectors are
@@ -36,6 +37,12 @@ final class MistralWire {
     /** Float vectors come as compact JSON numbers (~12 bytes each); integer types as -128..255. */
     static final ReplySize FLOAT_REPLY = new ReplySize(12, 40);
     static final ReplySize INTEGER_REPLY = new ReplySize(4, 16);
+
+    /** {@code POST /embeddings}; Mistral sends no retry hint. */
+    static final HttpProviderClient.Wire WIRE = new HttpProviderClient.Wire(call -> "/embeddings", MistralWire::request,
+            MistralWire::response,
+            (status, body, retryAfter, shouldRetry, provider, apiKey) -> error(status, body, retryAfter, provider, apiKey),
+            dtype -> dtype == OutputDtype.FLOAT ? FLOAT_REPLY : INTEGER_REPLY);
 
     private MistralWire() {
     }
@@ -64,79 +71,32 @@ final class MistralWire {
         return out.toByteArray();
     }
 
+    /**
+     * Decodes a 200 body: OpenAI's shape with number arrays, floats or the integers of the requested
+     * dtype. The size is checked by the gateway (an integer vector's length is not its dimensions).
+     */
     static EmbeddingResult response(byte[] body, EmbeddingCall call, String provider) {
-        int expected = call.inputs().size();
-        Embedding[] vectors = new Embedding[expected];
-        long prompt = -1;
-        long total = -1;
-        String model = call.upstreamModel();
-        try (JsonParser p = JSON.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw invalid(provider, "response is not a JSON object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken t = p.nextToken();
-                if (field.equals("data") && t == JsonToken.START_ARRAY) {
-                    int position = 0;
-                    while (p.nextToken() == JsonToken.START_OBJECT) {
-                        int index = position++;
-                        Embedding e = null;
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String f = p.currentName();
-                            JsonToken v = p.nextToken();
-                            if (f.equals("index") && v == JsonToken.VALUE_NUMBER_INT) {
-                                index = p.getIntValue();
-                            } else if (f.equals("embedding") && v == JsonToken.START_ARRAY) {
-                                e = vector(p, call.dtype());
-                            } else {
-                                p.skipChildren();
-                            }
-                        }
-                        if (index < 0 || index >= expected || vectors[index] != null || e == null) {
-                            throw invalid(provider, "returned a missing, duplicate or out-of-range vector (index " + index + ")");
-                        }
-                        vectors[index] = e;
-                    }
-                } else if (field.equals("usage") && t == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String u = p.currentName();
-                        JsonToken v = p.nextToken();
-                        if (v == JsonToken.VALUE_NUMBER_INT && u.equals("prompt_tokens")) {
-                            prompt = p.getLongValue();
-                        } else if (v == JsonToken.VALUE_NUMBER_INT && u.equals("total_tokens")) {
-                            total = p.getLongValue();
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                } else if (field.equals("model") && t == JsonToken.VALUE_STRING) {
-                    model = p.getText();
-                } else {
-                    p.skipChildren();
-                }
-            }
-        } catch (IOException e) {
-            throw invalid(provider, "response is not valid JSON (" + e.getMessage() + ")");
-        }
-        for (int i = 0; i < expected; i++) {
-            if (vectors[i] == null) {
-                throw invalid(provider, "returned no vector for input " + i + " of " + expected);
-            }
-        }
-        if (prompt < 0) {
-            prompt = Math.max(total, 0);
-        }
-        if (total < 0) {
-            total = prompt;
-        }
-        return new EmbeddingResult(Arrays.asList(vectors), new Usage(prompt, total, false), model);
+        OutputDtype dtype = call.dtype();
+        OpenAiShapedCodec.VectorReader reader = dtype == OutputDtype.FLOAT ? OpenAiShapedCodec.FLOATS : INTEGER_READERS[dtype.ordinal()];
+        return OpenAiShapedCodec.decode(body, call.inputs().size(), OptionalInt.empty(), provider, call.upstreamModel(), reader);
     }
 
-    private static Embedding vector(JsonParser p, OutputDtype dtype) throws IOException {
-        if (dtype == OutputDtype.FLOAT) {
-            return Embedding.Floats.of(JsonVectors.floats(p));
+    /** Per dtype, built once: no reader is made per vector. */
+    private static final OpenAiShapedCodec.VectorReader[] INTEGER_READERS = new OpenAiShapedCodec.VectorReader[OutputDtype.values().length];
+
+    static {
+        for (OutputDtype dtype : OutputDtype.values()) {
+            JsonCursor.ValueReader<Embedding> integers = p -> integers(p, dtype);
+            INTEGER_READERS[dtype.ordinal()] = (c, body, provider) -> {
+                if (c.peek() != '[') {
+                    throw OpenAiShapedCodec.invalid(provider, "embedding is not an array");
+                }
+                return c.array(JSON, integers);
+            };
         }
+    }
+
+    private static Embedding integers(JsonParser p, OutputDtype dtype) throws IOException {
         boolean signed = dtype == OutputDtype.INT8 || dtype == OutputDtype.BINARY;
         int min = signed ? -128 : 0;
         int max = signed ? 127 : 255;
@@ -167,49 +127,6 @@ final class MistralWire {
      * {@code {"message":...}} / {@code {"detail":"..."}} / FastAPI's {@code {"detail":[{msg,...}]}} (422).
      */
     static UpstreamException error(int status, byte[] body, Duration retryAfter, String provider, String apiKey) {
-        String message = null;
-        String type = null;
-        String code = null;
-        try (JsonParser p = JSON.createParser(body)) {
-            if (p.nextToken() == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken t = p.nextToken();
-                    if (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT) {
-                        switch (field) {
-                            case "message", "detail" -> message = message == null ? p.getText() : message;
-                            case "type" -> type = p.getText();
-                            case "code" -> code = p.getText();
-                            default -> {
-                            }
-                        }
-                    } else if (field.equals("detail") && t == JsonToken.START_ARRAY) {
-                        List<String> msgs = new ArrayList<>();
-                        while (p.nextToken() == JsonToken.START_OBJECT) {
-                            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                String f = p.currentName();
-                                JsonToken v = p.nextToken();
-                                if (f.equals("msg") && v == JsonToken.VALUE_STRING) {
-                                    msgs.add(p.getText());
-                                } else {
-                                    p.skipChildren();
-                                }
-                            }
-                        }
-                        message = String.join("; ", msgs);
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            }
-        } catch (IOException notJson) {
-            // keep the status only
-        }
-        return UpstreamException.fromStatus(provider, status, Secrets.token(type, apiKey), Secrets.token(code, apiKey),
-                Secrets.redact(JsonVectors.clip(message, status), apiKey), retryAfter, null);
-    }
-
-    private static UpstreamException invalid(String provider, String what) {
-        return UpstreamException.invalidResponse(provider, what);
+        return OpenAiError.parseFlat(body).toException(provider, status, retryAfter, null, apiKey);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.UpstreamEndpoint;
 import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.spi.InstanceSettings;
@@ -61,6 +62,6 @@ public class OpenAiAdapter implements ProviderAdapter {
     public ProviderClient connect(InstanceSettings settings) {
         String key = settings.apiKey().orElse("");
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, key.isEmpty() ? Map.of() : Map.of("Authorization", "Bearer " + key));
-        return new OpenAiClient(UpstreamHttp.connect(vertx, settings, endpoint), key);
+        return new HttpProviderClient(UpstreamHttp.connect(vertx, settings, endpoint), key, OpenAiWire.WIRE);
     }
 }

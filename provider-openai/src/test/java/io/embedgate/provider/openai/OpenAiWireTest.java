@@ -155,45 +155,4 @@ class OpenAiWireTest {
         assertTrue(html.retryable());
         assertFalse(OpenAiWire.error(500, utf8("{}"), null, false, "p", key).retryable());
     }
-
-    static boolean naiveBase64(int b) {
-        return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '+' || b == '/';
-    }
-
-    @Test
-    void eightBytesAtATimeAgreesWithTheAlphabetForEveryByteInEveryPosition() {
-        byte[] valid = utf8("Ab+/09zZ");
-        for (int position = 0; position < 8; position++) {
-            for (int b = 0; b < 256; b++) {
-                byte[] window = valid.clone();
-                window[position] = (byte) b;
-                long x = 0;
-                for (int k = 7; k >= 0; k--) {
-                    x = (x << 8) | (window[k] & 0xff);
-                }
-                assertEquals(naiveBase64(b), OpenAiWire.allBase64(x), "byte " + b + " at " + position);
-            }
-        }
-    }
-
-    @Test
-    void alphabetEndFindsTheFirstForeignByteWhereverItIs() {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
-        byte[] alphabet = utf8("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
-        for (int round = 0; round < 20_000; round++) {
-            byte[] b = new byte[r.nextInt(1, 80)];
-            for (int k = 0; k < b.length; k++) {
-                b[k] = alphabet[r.nextInt(alphabet.length)];
-            }
-            if (r.nextBoolean()) {
-                b[r.nextInt(b.length)] = (byte) r.nextInt(256);
-            }
-            int from = r.nextInt(b.length);
-            int expected = from;
-            while (expected < b.length && naiveBase64(b[expected] & 0xff)) {
-                expected++;
-            }
-            assertEquals(expected, OpenAiWire.alphabetEnd(b, from));
-        }
-    }
 }
