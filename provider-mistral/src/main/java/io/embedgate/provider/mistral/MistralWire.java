@@ -38,7 +38,7 @@ final class MistralWire {
     static final ReplySize FLOAT_REPLY = new ReplySize(12, 40);
     static final ReplySize INTEGER_REPLY = new ReplySize(4, 16);
 
-    /** {@code POST /embeddings}; Mistral sends no retry hint. */
+    /** {@code POST /embeddings}; Mistral sends no {@code x-should-retry}. */
     static final HttpProviderClient.Wire WIRE = new HttpProviderClient.Wire(call -> "/embeddings", MistralWire::request,
             MistralWire::response,
             (status, body, retryAfter, shouldRetry, provider, apiKey) -> error(status, body, retryAfter, provider, apiKey),
@@ -73,7 +73,8 @@ final class MistralWire {
 
     /**
      * Decodes a 200 body: OpenAI's shape with number arrays, floats or the integers of the requested
-     * dtype. The size is checked by the gateway (an integer vector's length is not its dimensions).
+     * dtype. The requested size is checked by the gateway: an integer vector's length is not its
+     * dimensions.
      */
     static EmbeddingResult response(byte[] body, EmbeddingCall call, String provider) {
         OutputDtype dtype = call.dtype();
