@@ -67,8 +67,6 @@ public class EmbeddingsResponseWriter implements ServerMessageBodyWriter<Embeddi
     Instance<Vertx> vertx;
     @Inject
     Instance<ResponseSizeLimit> responseSize;
-    @Inject
-    Instance<com.fasterxml.jackson.databind.ObjectMapper> mapper;
     private volatile long writeIdleMillis = -1;
 
     /**
@@ -124,20 +122,8 @@ public class EmbeddingsResponseWriter implements ServerMessageBodyWriter<Embeddi
                 response.end(ResponseStream.copy(first));
                 return;
             }
-            ApiException e = ResponseSizeLimit.tooLarge("more than " + ResponseSizeLimit.mb(max), max);
-            byte[] body;
-            try {
-                body = mapper.get().writeValueAsBytes(e.body());
-            } catch (IOException unexpected) {
-                throw new IllegalStateException(unexpected);
-            }
-            // In Quarkus REST's response: it sets the status from there when the head is written.
-            if (request.getResponse().get() instanceof org.jboss.resteasy.reactive.common.jaxrs.ResponseImpl jaxrs) {
-                jaxrs.setStatus(e.status());
-            }
-            response.setStatusCode(e.status());
-            response.putHeader("content-type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(body));
-            return;
+            // nothing sent yet: like any failure here, it becomes an ordinary error response
+            throw ResponseSizeLimit.tooLarge("more than " + ResponseSizeLimit.mb(max), max);
         }
         request.suspend();
         long idle = writeIdleMillis;

@@ -35,7 +35,7 @@ public final class MemoryEstimate {
         boolean normalizedHere = false;
         for (ResolvedModel model : models(job)) {
             ModelCapabilities caps = model.model().capabilities();
-            int values = ModelCapabilities.vectorLength(job.outputDimensions(caps), dtype);
+            int values = job.vectorLength(caps);
             vectors = Math.max(vectors, (long) n * values * (dtype == OutputDtype.FLOAT ? 4 : 1));
             for (Candidate c : model.candidates()) {
                 reply = Math.max(reply, c.instance().client().replySize(dtype).typical(n, values));

@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import io.embedgate.api.ApiException;
 import io.embedgate.config.GatewayConfig;
 import io.embedgate.routing.EmbeddingJob;
-import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OutputDtype;
 
 /**
@@ -37,9 +36,8 @@ public class ResponseSizeLimit {
         if (max == 0) {
             return 0;
         }
-        ModelCapabilities caps = job.model().model().capabilities();
-        int values = ModelCapabilities.vectorLength(job.outputDimensions(caps), job.dtype());
-        // at most 16 bytes a printed number with its comma ("-1.2345678E-10,"), 6 for base64's 4 bytes
+        int values = job.vectorLength(job.model().model().capabilities());
+        // at most 16 bytes a printed number with its comma ("-1.2345678E-10,"); base64 takes less
         return Math.min(max, (long) job.inputs().size() * (ITEM_BYTES + 16L * values));
     }
 
@@ -56,9 +54,8 @@ public class ResponseSizeLimit {
 
     /** The fewest bytes the answer can take: base64 text is exact, a printed number is at least a digit and a comma. */
     static long leastBytes(EmbeddingJob job) {
-        ModelCapabilities caps = job.model().model().capabilities();
         OutputDtype dtype = job.dtype();
-        int values = ModelCapabilities.vectorLength(job.outputDimensions(caps), dtype);
+        int values = job.vectorLength(job.model().model().capabilities());
         long perVector = job.base64Output() && dtype == OutputDtype.FLOAT ? 2 + 4L * ((4L * values + 2) / 3) : 2L * values;
         return (long) job.inputs().size() * (ITEM_BYTES + perVector);
     }

@@ -56,6 +56,11 @@ public record EmbeddingJob(
         return dimensions.orElse(capabilities.nativeDimensions());
     }
 
+    /** The values in one returned vector: its dimensions, or bytes for the bit-packed dtypes. */
+    public int vectorLength(ModelCapabilities capabilities) {
+        return ModelCapabilities.vectorLength(outputDimensions(capabilities), dtype);
+    }
+
     /** The same job, its memory accounted to {@code m}. */
     public EmbeddingJob withMemory(RequestMemory m) {
         return new EmbeddingJob(model, inputs, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl,

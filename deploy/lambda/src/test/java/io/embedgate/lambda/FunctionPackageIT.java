@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -240,9 +239,5 @@ class FunctionPackageIT {
         long zip = Files.size(Path.of(System.getProperty("lambda.function-zip")));
         System.out.printf("Lambda cold start (JVM, process start to first answer): runs %s ms, median %d ms; function.zip %.1f MB%n",
                 millis, sorted.get(sorted.size() / 2), zip / 1e6);
-    }
-
-    static String read(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -22,6 +22,8 @@ public final class JsonCursor {
 
     private final byte[] b;
     private int i;
+    /** Whether the last {@link #string()} had an escape (only then can a name hold a lone surrogate). */
+    private boolean lastHadEscape;
 
     public JsonCursor(byte[] body) {
         this.b = body;
@@ -74,21 +76,31 @@ public final class JsonCursor {
     /** A member's name and its colon. */
     public String name() throws IOException {
         String name = string();
+        if (lastHadEscape) {
+            checkSurrogatePairs(name);
+        }
+        expect(':');
+        return name;
+    }
+
+    /**
+     * As Jackson does for names: a surrogate escape must be half of a pair. Only escapes can make
+     * a lone surrogate (raw UTF-8 decodes to whole pairs), so names without one are not scanned.
+     */
+    private void checkSurrogatePairs(String name) throws IOException {
         for (int k = 0; k < name.length(); k++) {
             char c = name.charAt(k);
-            // As Jackson does for names: a surrogate escape must be half of a pair.
             if (Character.isHighSurrogate(c) && k + 1 < name.length() && Character.isLowSurrogate(name.charAt(k + 1))) {
                 k++;
             } else if (Character.isSurrogate(c)) {
                 throw malformed("broken surrogate pair in a name");
             }
         }
-        expect(':');
-        return name;
     }
 
     /** A string value. */
     public String string() throws IOException {
+        lastHadEscape = false;
         expect('"');
         int start = i;
         while (i < b.length) {
@@ -192,7 +204,13 @@ public final class JsonCursor {
             case '{' -> {
                 if (startObject()) {
                     do {
-                        name();
+                        int at = i;
+                        if (skipString()) {
+                            i = at; // a name with escapes: read it, for the surrogate check
+                            name();
+                        } else {
+                            expect(':');
+                        }
                         skip(depth + 1);
                     } while (more('}'));
                 }
@@ -211,14 +229,17 @@ public final class JsonCursor {
         }
     }
 
-    private void skipString() throws IOException {
+    /** Skips a string; true when it had an escape. */
+    private boolean skipString() throws IOException {
         expect('"');
+        boolean escapes = false;
         while (i < b.length) {
             byte c = b[i++];
             if (c == '"') {
-                return;
+                return escapes;
             }
             if (c == '\\') {
+                escapes = true;
                 escape(null);
             } else if ((c & 0xff) < 0x20) {
                 throw malformed("control character in a string");
@@ -229,6 +250,7 @@ public final class JsonCursor {
 
     /** The rest of a string that has escapes; {@code i} is at the first backslash. */
     private String escaped(int start) throws IOException {
+        lastHadEscape = true;
         StringBuilder s = new StringBuilder(i - start + 16).append(new String(b, start, i - start, StandardCharsets.UTF_8));
         int run = i;
         while (i < b.length) {

@@ -32,10 +32,7 @@ public record OpenAiError(String message, String type, String param, String code
      * members.
      */
     public static OpenAiError parse(byte[] body) {
-        String message = null;
-        String type = null;
-        String param = null;
-        String code = null;
+        Members m = new Members();
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() == JsonToken.START_OBJECT) {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -44,23 +41,13 @@ public record OpenAiError(String message, String type, String param, String code
                     if (field.equals("error") && t == JsonToken.START_OBJECT) {
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             String f = p.currentName();
-                            JsonToken v = p.nextToken();
-                            if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT) {
-                                switch (f) {
-                                    case "message" -> message = p.getText();
-                                    case "type" -> type = p.getText();
-                                    case "param" -> param = p.getText();
-                                    case "code" -> code = p.getText();
-                                    default -> {
-                                    }
-                                }
-                            } else {
+                            if (!m.read(f, p.nextToken(), p)) {
                                 p.skipChildren();
                             }
                         }
                     } else if ((field.equals("error") || field.equals("message") || field.equals("detail"))
                             && t == JsonToken.VALUE_STRING) {
-                        message = message == null ? p.getText() : message;
+                        m.message = m.message == null ? p.getText() : m.message;
                     } else {
                         p.skipChildren();
                     }
@@ -69,7 +56,7 @@ public record OpenAiError(String message, String type, String param, String code
         } catch (IOException notJson) {
             // a non-JSON error page, or a cut one: keep the status and what was read
         }
-        return new OpenAiError(message, type, param, code);
+        return m.error();
     }
 
     /**
@@ -78,24 +65,17 @@ public record OpenAiError(String message, String type, String param, String code
      * {@code {"detail":[{msg,...}]}} (422) of servers in front of them.
      */
     public static OpenAiError parseFlat(byte[] body) {
-        String message = null;
-        String type = null;
-        String param = null;
-        String code = null;
+        Members m = new Members();
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() == JsonToken.START_OBJECT) {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String field = p.currentName();
                     JsonToken t = p.nextToken();
-                    if (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT) {
-                        switch (field) {
-                            case "message", "detail" -> message = message == null ? p.getText() : message;
-                            case "type" -> type = p.getText();
-                            case "param" -> param = p.getText();
-                            case "code" -> code = p.getText();
-                            default -> {
-                            }
-                        }
+                    if ((field.equals("message") || field.equals("detail"))
+                            && (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT)) {
+                        m.message = m.message == null ? p.getText() : m.message;
+                    } else if (m.read(field, t, p)) {
+                        // one of the four members
                     } else if (field.equals("detail") && t == JsonToken.START_ARRAY) {
                         List<String> msgs = new ArrayList<>();
                         while (p.nextToken() == JsonToken.START_OBJECT) {
@@ -109,7 +89,7 @@ public record OpenAiError(String message, String type, String param, String code
                                 }
                             }
                         }
-                        message = String.join("; ", msgs);
+                        m.message = String.join("; ", msgs);
                     } else {
                         p.skipChildren();
                     }
@@ -118,7 +98,37 @@ public record OpenAiError(String message, String type, String param, String code
         } catch (IOException notJson) {
             // a non-JSON error page, or a cut one: keep the status and what was read
         }
-        return new OpenAiError(message, type, param, code);
+        return m.error();
+    }
+
+    /** The four members, as they are read. */
+    private static final class Members {
+
+        String message;
+        String type;
+        String param;
+        String code;
+
+        /** Reads {@code field} when it is one of the four with a scalar value; false otherwise (nothing consumed). */
+        boolean read(String field, JsonToken t, JsonParser p) throws IOException {
+            if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NUMBER_INT) {
+                return false;
+            }
+            switch (field) {
+                case "message" -> message = p.getText();
+                case "type" -> type = p.getText();
+                case "param" -> param = p.getText();
+                case "code" -> code = p.getText();
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        OpenAiError error() {
+            return new OpenAiError(message, type, param, code);
+        }
     }
 
     /**
