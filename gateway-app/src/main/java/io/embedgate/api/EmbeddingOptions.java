@@ -6,13 +6,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.embedgate.spi.InputType;
 import io.embedgate.spi.OptionProblem;
+import io.embedgate.spi.OutputDtype;
 import io.embedgate.spi.ProviderAdapter;
 
 /**
- * The request's {@code embedding_options}: the gateway's own {@code normalize} flag and one object per
- * installed provider type, each checked by its adapter. A provider's size and dtype options are
- * folded into the call's fields ({@link #folded}) and not forwarded as options ({@link #forwarded}).
+ * The request's {@code embedding_options}: the gateway's own knobs ({@code normalize},
+ * {@code input_type}, {@code output_dtype}) and one object per installed provider type, each checked
+ * by its adapter. A provider's size and dtype options are folded into the call's fields
+ * ({@link #folded}) and not forwarded as options; the unified input type is mapped onto each serving
+ * provider's own option ({@link #forwarded}).
  */
 final class EmbeddingOptions {
 
@@ -20,13 +24,20 @@ final class EmbeddingOptions {
     record Folded(Object value, String param) {
     }
 
+    static final String INPUT_TYPE = "input_type";
+    static final String OUTPUT_DTYPE = "output_dtype";
+
     private final boolean normalize;
+    private final Optional<InputType> inputType;
+    private final Optional<OutputDtype> dtype;
     private final Map<String, Map<String, Object>> byType;
     private final Function<String, Optional<ProviderAdapter>> adapters;
 
-    private EmbeddingOptions(boolean normalize, Map<String, Map<String, Object>> byType,
-            Function<String, Optional<ProviderAdapter>> adapters) {
+    private EmbeddingOptions(boolean normalize, Optional<InputType> inputType, Optional<OutputDtype> dtype,
+            Map<String, Map<String, Object>> byType, Function<String, Optional<ProviderAdapter>> adapters) {
         this.normalize = normalize;
+        this.inputType = inputType;
+        this.dtype = dtype;
         this.byType = byType;
         this.adapters = adapters;
     }
@@ -34,9 +45,11 @@ final class EmbeddingOptions {
     /** @param adapters the installed adapter of a provider type, if any */
     static EmbeddingOptions parse(Map<String, Object> raw, Function<String, Optional<ProviderAdapter>> adapters) {
         if (raw == null) {
-            return new EmbeddingOptions(true, Map.of(), adapters);
+            return new EmbeddingOptions(true, Optional.empty(), Optional.empty(), Map.of(), adapters);
         }
         boolean normalize = true;
+        Optional<InputType> inputType = Optional.empty();
+        Optional<OutputDtype> dtype = Optional.empty();
         Map<String, Map<String, Object>> byType = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : raw.entrySet()) {
             String key = e.getKey();
@@ -47,6 +60,21 @@ final class EmbeddingOptions {
                     throw ApiException.invalid(param, param + " must be true or false.");
                 }
                 normalize = b;
+                continue;
+            }
+            if (key.equals(INPUT_TYPE)) {
+                inputType = Optional.of(value instanceof String str ? InputType.fromWireName(str).orElse(null) : null)
+                        .filter(java.util.Objects::nonNull);
+                if (inputType.isEmpty()) {
+                    throw ApiException.invalid(param, param + " must be one of " + InputType.wireNames() + "; got " + value + ".");
+                }
+                continue;
+            }
+            if (key.equals(OUTPUT_DTYPE)) {
+                dtype = value instanceof String str ? OutputDtype.fromWireName(str) : Optional.empty();
+                if (dtype.isEmpty()) {
+                    throw ApiException.invalid(param, param + " must be one of float, int8, uint8, binary, ubinary; got " + value + ".");
+                }
                 continue;
             }
             Optional<ProviderAdapter> adapter = adapters.apply(key);
@@ -67,7 +95,17 @@ final class EmbeddingOptions {
             }
             byType.put(key, Map.copyOf(o));
         }
-        return new EmbeddingOptions(normalize, byType, adapters);
+        return new EmbeddingOptions(normalize, inputType, dtype, byType, adapters);
+    }
+
+    /** What the texts are for ({@code embedding_options.input_type}), when the client said. */
+    Optional<InputType> inputType() {
+        return inputType;
+    }
+
+    /** The element type asked for with {@code embedding_options.output_dtype}, if any. */
+    Optional<OutputDtype> dtype() {
+        return dtype;
     }
 
     /** Return unit-length vectors even where the provider does not (default true). */
@@ -96,8 +134,14 @@ final class EmbeddingOptions {
         return found;
     }
 
-    /** What adapters receive: their object without the size and dtype keys, which travel as call fields. */
-    Map<String, Map<String, Object>> forwarded() {
+    /**
+     * What adapters receive: their object without the size and dtype keys, which travel as call
+     * fields, and with the unified input type mapped onto their own option. A provider option that
+     * contradicts the unified input type is a 400.
+     *
+     * @param servingModels the upstream model of each provider type serving the request
+     */
+    Map<String, Map<String, Object>> forwarded(Map<String, String> servingModels) {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         byType.forEach((type, o) -> {
             Map<String, Object> copy = new LinkedHashMap<>(o);
@@ -105,8 +149,28 @@ final class EmbeddingOptions {
                 a.dimensionsOption().ifPresent(copy::remove);
                 a.dtypeOption().ifPresent(copy::remove);
             });
-            out.put(type, Map.copyOf(copy));
+            out.put(type, copy);
         });
-        return out;
+        if (inputType.isPresent()) {
+            servingModels.forEach((type, upstreamModel) -> adapters.apply(type).ifPresent(a -> {
+                Optional<String> option = a.inputTypeOption();
+                Optional<String> mapped = a.inputTypeValue(inputType.get(), upstreamModel);
+                if (option.isEmpty() || mapped.isEmpty()) {
+                    return; // the provider has no such knob, or no value for this type: its default applies
+                }
+                Map<String, Object> o = out.computeIfAbsent(type, t -> new LinkedHashMap<>());
+                Object own = o.get(option.get());
+                if (own != null && !own.equals(mapped.get())) {
+                    String param = "embedding_options." + type + "." + option.get();
+                    throw ApiException.invalid(param, "embedding_options.input_type '" + inputType.get().wireName() + "' means " + param
+                            + " '" + mapped.get() + "' for model '" + upstreamModel + "', but " + param + " is '" + own
+                            + "'; send one of them, or values that agree.");
+                }
+                o.put(option.get(), mapped.get());
+            }));
+        }
+        Map<String, Map<String, Object>> frozen = new LinkedHashMap<>();
+        out.forEach((type, o) -> frozen.put(type, Map.copyOf(o)));
+        return frozen;
     }
 }

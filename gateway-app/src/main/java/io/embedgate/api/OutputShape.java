@@ -1,6 +1,8 @@
 package io.embedgate.api;
 
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -11,8 +13,10 @@ import io.embedgate.spi.ProviderAdapter;
 
 /**
  * The vectors a request asks for, within what the model can do: their size ({@code dimensions}, or a
- * serving provider's own size option; both given must agree) and element type (only from a serving
- * provider's dtype option).
+ * serving provider's own size option; both given must agree) and element type
+ * ({@code embedding_options.output_dtype} or a serving provider's own dtype option; both given must
+ * agree). Every float model can give every element type: what its provider cannot return, the
+ * gateway computes from the float vectors (see {@code Quantization}).
  *
  * @param size       the size every vector will have: the requested one, else the model's default
  * @param dimensions the size to ask providers for; empty for the model's default
@@ -24,7 +28,7 @@ record OutputShape(int size, OptionalInt dimensions, OutputDtype dtype) {
         Set<String> servingTypes = new LinkedHashSet<>();
         model.candidates().forEach(c -> servingTypes.add(c.instance().type()));
         int size = size(requestedDimensions, options.folded(servingTypes, ProviderAdapter::dimensionsOption), model);
-        OutputDtype dtype = dtype(options.folded(servingTypes, ProviderAdapter::dtypeOption), model);
+        OutputDtype dtype = dtype(options.dtype(), options.folded(servingTypes, ProviderAdapter::dtypeOption));
         // The default size is what the model returns anyway; not sending it keeps upstream calls identical.
         int nativeSize = model.model().capabilities().nativeDimensions();
         return new OutputShape(size, size == nativeSize ? OptionalInt.empty() : OptionalInt.of(size), dtype);
@@ -61,16 +65,19 @@ record OutputShape(int size, OptionalInt dimensions, OutputDtype dtype) {
         return dims;
     }
 
-    private static OutputDtype dtype(EmbeddingOptions.Folded option, ResolvedModel model) {
+    private static OutputDtype dtype(Optional<OutputDtype> unified, EmbeddingOptions.Folded option) {
         if (option == null) {
-            return OutputDtype.FLOAT;
+            return unified.orElse(OutputDtype.FLOAT);
         }
-        ModelCapabilities caps = model.model().capabilities();
-        OutputDtype dtype = OutputDtype.fromWireName(String.valueOf(option.value())).orElseThrow();
-        if (!caps.dtypes().contains(dtype)) {
-            throw ApiException.invalid(option.param(), "Model '" + model.model().id() + "' does not support " + option.param()
-                    + " '" + dtype.wireName() + "'; it supports " + caps.dtypes().stream().sorted().map(OutputDtype::wireName).toList()
-                    + ".");
+        Object value = option.value() instanceof List<?> l && l.size() == 1 ? l.get(0) : option.value();
+        if (value instanceof List<?>) {
+            throw ApiException.invalid(option.param(), option.param() + " must name one type: the gateway returns one vector per input.");
+        }
+        OutputDtype dtype = OutputDtype.fromWireName(String.valueOf(value)).orElseThrow(() -> ApiException.invalid(option.param(),
+                option.param() + " must be one of float, int8, uint8, binary, ubinary; got " + value + "."));
+        if (unified.isPresent() && unified.get() != dtype) {
+            throw ApiException.invalid(option.param(), "embedding_options.output_dtype (" + unified.get().wireName() + ") and "
+                    + option.param() + " (" + dtype.wireName() + ") differ; send one of them, or the same value in both.");
         }
         return dtype;
     }

@@ -1,6 +1,8 @@
 package io.embedgate.api;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,7 +51,10 @@ public class RequestValidator {
         RoutingPolicy policy = routing.policy(model, shape.size(), request.provider(), request.orq());
         Optional<Duration> cacheTtl = cacheAndDeadline.cacheTtl(request.orq());
         Deadline deadline = cacheAndDeadline.deadline(request.orq());
-        return new EmbeddingJob(model, inputs, shape.dimensions(), shape.dtype(), options.normalize(), options.forwarded(),
+        Map<String, String> servingModels = new LinkedHashMap<>();
+        model.candidates().forEach(c -> servingModels.putIfAbsent(c.instance().type(), c.upstreamModel()));
+        return new EmbeddingJob(model, inputs, shape.dimensions(), shape.dtype(), options.normalize(), options.inputType(),
+                options.forwarded(servingModels),
                 Optional.ofNullable(request.user()), deadline, policy, attribution(request.orq()), cacheTtl, trace,
                 "base64".equals(request.encodingFormat()), RequestMemory.NONE);
     }

@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * Cache keys of single inputs. A key is the SHA-256 of everything that changes a vector: the
- * embedding space, upstream model, dimensions, element type, normalisation, task type and title,
+ * embedding space, upstream model, dimensions, element type, normalisation, provider options and input type,
  * then the input itself (text or token ids). The shared part is hashed once per request; each input
  * continues from a copy of that state, so a 256-input batch costs one prefix plus 256 short hashes.
  * Fields are length-prefixed so no two different field lists can hash alike.
@@ -25,11 +25,11 @@ public final class CacheKeys {
      * @param dimensions    the output size actually produced
      * @param dtype         output element type, e.g. {@code float}
      * @param normalized    whether vectors are returned unit-length
-     * @param taskType      provider task type, or null
-     * @param title         document title, or null
+     * @param options       the provider options that reach upstream, or null
+     * @param inputType     the gateway's input type (it may become a text prefix), or null
      */
     public static CacheKeys forRequest(String space, String upstreamModel, int dimensions, String dtype, boolean normalized,
-            String taskType, String title) {
+            String options, String inputType) {
         MessageDigest d = sha256();
         field(d, "embedgate-cache-v1");
         field(d, space);
@@ -37,8 +37,8 @@ public final class CacheKeys {
         field(d, Integer.toString(dimensions));
         field(d, dtype);
         field(d, normalized ? "1" : "0");
-        field(d, taskType == null ? "" : taskType);
-        field(d, title == null ? "" : title);
+        field(d, options == null ? "" : options);
+        field(d, inputType == null ? "" : inputType);
         return new CacheKeys(d);
     }
 

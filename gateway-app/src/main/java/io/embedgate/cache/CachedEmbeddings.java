@@ -228,7 +228,8 @@ public class CachedEmbeddings {
             }
         });
         CacheKeys k = CacheKeys.forRequest(space, job.model().model().id(), job.outputDimensions(job.model().model().capabilities()),
-                job.dtype().wireName(), job.normalize(), relevant.isEmpty() ? null : relevant.toString(), null);
+                job.dtype().wireName(), job.normalize(), relevant.isEmpty() ? null : relevant.toString(),
+                job.inputType().map(t -> "input_type=" + t.wireName()).orElse(null));
         List<ByteBuffer> keys = new ArrayList<>(job.inputs().size());
         if (job.inputs() instanceof EmbeddingInputs.Texts t) {
             for (String s : t.values()) {

@@ -1,6 +1,7 @@
 package io.embedgate.catalog;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,9 @@ import org.jboss.logging.Logger;
 
 import io.embedgate.api.ApiException;
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.spi.InputType;
 import io.embedgate.spi.InstanceSettings;
+import io.embedgate.spi.Matryoshka;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.ProviderAdapter;
 import io.quarkus.runtime.Startup;
@@ -68,8 +71,7 @@ public class Catalog {
             disabled.put(name, "disabled in configuration");
             return;
         }
-        InstanceSettings settings = new InstanceSettings(name, p.type(), p.baseUrl(), p.apiKey(), p.headers(),
-                p.connectTimeout(), p.maxConnections());
+        InstanceSettings settings = settings(name, p);
         List<String> problems = adapter.validate(settings);
         if (!problems.isEmpty()) {
             String why = String.join("; ", problems);
@@ -83,10 +85,18 @@ public class Catalog {
         instances.put(name, new ProviderInstance(name, p.type(), p.alpha(), p.weight(), p.priority(), adapter.connect(settings)));
     }
 
+    private static InstanceSettings settings(String name, GatewayConfig.Provider p) {
+        return new InstanceSettings(name, p.type(), p.baseUrl(), p.apiKey(), p.headers(), p.connectTimeout(), p.maxConnections(),
+                p.preset(), p.settings());
+    }
+
     private CatalogModel buildModel(String id, GatewayConfig.Model m, Map<String, ProviderAdapter> adapters, GatewayConfig config) {
         String key = "gateway.models." + id;
         List<Candidate> candidates = new ArrayList<>();
         List<String> unavailable = new ArrayList<>();
+        Optional<Matryoshka> matryoshka = m.matryoshka().map(r -> Matryoshka.fromWireName(r).orElseThrow(
+                () -> new IllegalStateException(key + ".matryoshka=" + r + " is not a recipe; known: truncate, layer-norm")));
+        Map<InputType, String> prefixes = inputPrefixes(key, m);
         ModelCapabilities first = null;
         for (String name : m.providers()) {
             GatewayConfig.Provider p = config.providers().get(name);
@@ -94,7 +104,7 @@ public class Catalog {
                 throw new IllegalStateException(key + ".providers names '" + name + "', which is not configured under gateway.providers");
             }
             String upstream = m.upstreamModels().getOrDefault(name, m.upstreamModel().orElse(id));
-            ModelCapabilities caps = capabilities(key, upstream, m, adapters.get(p.type()));
+            ModelCapabilities caps = capabilities(key, upstream, m, adapters.get(p.type()), settings(name, p));
             if (first == null) {
                 first = caps;
             } else if (caps.nativeDimensions() != first.nativeDimensions()) {
@@ -105,18 +115,29 @@ public class Catalog {
             if (instance == null) {
                 unavailable.add(name + ": " + disabled.getOrDefault(name, "not connected"));
             } else {
-                candidates.add(new Candidate(instance, upstream, caps));
+                boolean ownKnob = adapters.get(p.type()).inputTypeOption().isPresent();
+                candidates.add(new Candidate(instance, upstream, caps, matryoshka, ownKnob ? Map.of() : prefixes));
             }
         }
         if (first == null) {
             throw new IllegalStateException(key + ".providers must name at least one provider instance");
         }
-        return new CatalogModel(id, List.copyOf(candidates), List.copyOf(unavailable), first);
+        return new CatalogModel(id, List.copyOf(candidates), List.copyOf(unavailable), first, prefixes);
+    }
+
+    private static Map<InputType, String> inputPrefixes(String key, GatewayConfig.Model m) {
+        Map<InputType, String> prefixes = new EnumMap<>(InputType.class);
+        m.inputPrefixes().forEach((type, prefix) -> prefixes.put(InputType.fromWireName(type).orElseThrow(
+                () -> new IllegalStateException(
+                        key + ".input-prefixes." + type + " is not an input type; known: " + InputType.wireNames())),
+                prefix));
+        return Map.copyOf(prefixes);
     }
 
     /** The adapter's knowledge of the model, overridden by whatever the catalogue entry sets. */
-    private static ModelCapabilities capabilities(String key, String upstream, GatewayConfig.Model m, ProviderAdapter adapter) {
-        ModelCapabilities caps = adapter.knownModel(upstream).orElse(null);
+    private static ModelCapabilities capabilities(String key, String upstream, GatewayConfig.Model m, ProviderAdapter adapter,
+            InstanceSettings instance) {
+        ModelCapabilities caps = adapter.knownModel(instance, upstream).orElse(null);
         if (caps == null) {
             if (m.dimensions().isEmpty()) {
                 throw new IllegalStateException(key + ": provider type '" + adapter.type() + "' does not know model '" + upstream
@@ -137,6 +158,10 @@ public class Catalog {
         }
         if (m.tokenIdInput().isPresent()) {
             caps = caps.withTokenIdInput(m.tokenIdInput().get());
+        }
+        if (m.matryoshka().isPresent()) {
+            // The gateway shortens: any size from min-dimensions up to the native one.
+            caps = caps.withReducible(true).withMinDimensions(m.minDimensions().orElse(1));
         }
         return caps;
     }

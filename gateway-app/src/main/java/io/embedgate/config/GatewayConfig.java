@@ -105,6 +105,15 @@ public interface GatewayConfig {
         /** Connection pool size per event loop (each loop keeps its own connections; see UpstreamHttp). */
         @WithDefault("64")
         int maxConnections();
+
+        /**
+         * A named bundle of defaults the adapter knows, e.g. {@code together} for {@code type=openai}:
+         * base URL, auth style, known models, limits and quirks. What is set explicitly wins.
+         */
+        Optional<String> preset();
+
+        /** The adapter's own settings, e.g. Azure OpenAI's {@code api-version} and {@code deployment}. */
+        Map<String, String> settings();
     }
 
     interface Model {
@@ -129,6 +138,20 @@ public interface GatewayConfig {
         OptionalInt maxInputsPerCall();
 
         Optional<Boolean> tokenIdInput();
+
+        /**
+         * The model is Matryoshka-trained and the gateway shortens its vectors itself with this recipe
+         * ({@code truncate} or {@code layer-norm}), for servers that cannot (TEI, Ollama): requests may
+         * then ask for any size from {@code min-dimensions} (default 1) up to the native one.
+         */
+        Optional<String> matryoshka();
+
+        /**
+         * Text prefixes by {@code embedding_options.input_type} ({@code query}, {@code document}, ...) for
+         * models that expect one in the text (E5 {@code "query: "}, Nomic {@code "search_query: "}).
+         * Added only where the serving provider has no input-type option of its own.
+         */
+        Map<String, String> inputPrefixes();
     }
 
     interface Auth {

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.embedgate.catalog.Candidate;
 import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
+import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.ReplySize;
@@ -30,12 +31,13 @@ final class ChunkedCall {
     Uni<EmbeddingResult> call(Candidate c, EmbeddingJob job) {
         ModelCapabilities caps = c.capabilities();
         Map<String, Object> options = job.providerOptions().getOrDefault(c.instance().type(), Map.of());
-        int size = job.outputDimensions(caps);
-        EmbeddingCall base = new EmbeddingCall(c.upstreamModel(), job.inputs(), job.dimensions(), job.dtype(), options,
-                job.user(), job.deadline()).sized(size);
-        ReplySize replies = c.instance().client().replySize(job.dtype());
-        int values = ModelCapabilities.vectorLength(size, job.dtype());
-        List<int[]> ranges = RouterChunks.of(job.inputs(), caps.maxInputsPerCall(), caps.maxTokensPerCall());
+        CallShape shape = CallShape.of(c, job);
+        EmbeddingInputs inputs = shape.inputs(job.inputs());
+        EmbeddingCall base = new EmbeddingCall(c.upstreamModel(), inputs, shape.dimensions(), shape.dtype(), options,
+                job.user(), job.deadline()).sized(shape.size());
+        ReplySize replies = c.instance().client().replySize(shape.dtype());
+        int values = ModelCapabilities.vectorLength(shape.size(), shape.dtype());
+        List<int[]> ranges = RouterChunks.of(inputs, caps.maxInputsPerCall(), caps.maxTokensPerCall());
         if (ranges.size() == 1) {
             EmbeddingCall one = base.withAllowance(job.memory().forReply(replies.typical(job.inputs().size(), values)));
             return attempts.call(c, one, job.policy().retry(), job.trace(), 0, 0);
@@ -43,7 +45,7 @@ final class ChunkedCall {
         List<Uni<EmbeddingResult>> calls = new ArrayList<>(ranges.size());
         for (int i = 0; i < ranges.size(); i++) {
             int[] r = ranges.get(i);
-            EmbeddingCall chunk = base.withInputs(job.inputs().slice(r[0], r[1]))
+            EmbeddingCall chunk = base.withInputs(inputs.slice(r[0], r[1]))
                     .withAllowance(job.memory().forReply(replies.typical(r[1] - r[0], values)));
             calls.add(attempts.call(c, chunk, job.policy().retry(), job.trace(), i, r[0]));
         }

@@ -11,6 +11,7 @@ import io.embedgate.debug.Trace;
 import io.embedgate.limits.RequestMemory;
 import io.embedgate.spi.Deadline;
 import io.embedgate.spi.EmbeddingInputs;
+import io.embedgate.spi.InputType;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OutputDtype;
 
@@ -21,6 +22,8 @@ import io.embedgate.spi.OutputDtype;
  *                        option); empty for the model's default
  * @param dtype           output element type (from a provider's dtype option)
  * @param normalize       return unit-length float vectors even where the provider does not
+ * @param inputType       what the texts are for ({@code embedding_options.input_type}): already mapped
+ *                        onto providers' own options; a text prefix for models that need one
  * @param providerOptions {@code embedding_options} by provider type, without the size and dtype keys
  *                        (already folded into the fields above); a call gets only its own type's
  * @param cacheTtl        present when this request uses the embedding cache, with the entries' time to live
@@ -35,6 +38,7 @@ public record EmbeddingJob(
         OptionalInt dimensions,
         OutputDtype dtype,
         boolean normalize,
+        Optional<InputType> inputType,
         Map<String, Map<String, Object>> providerOptions,
         Optional<String> user,
         Deadline deadline,
@@ -63,26 +67,30 @@ public record EmbeddingJob(
 
     /** The same job, its memory accounted to {@code m}. */
     public EmbeddingJob withMemory(RequestMemory m) {
-        return new EmbeddingJob(model, inputs, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl,
+        return new EmbeddingJob(model, inputs, dimensions, dtype, normalize, inputType, providerOptions, user, deadline, policy,
+                attribution, cacheTtl,
                 trace, base64Output, m);
     }
 
     /** The same job for another model (a fallback or a load-balancer pick) at the given size. */
     public EmbeddingJob forModel(ResolvedModel other, OptionalInt otherDimensions) {
-        return new EmbeddingJob(other, inputs, otherDimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution,
+        return new EmbeddingJob(other, inputs, otherDimensions, dtype, normalize, inputType, providerOptions, user, deadline, policy,
+                attribution,
                 cacheTtl, trace, base64Output, memory);
     }
 
     /** The same job for some of its inputs, routed without fallbacks or load balancing (see the cache). */
     public EmbeddingJob forInputsOnThisModel(EmbeddingInputs subset) {
         RoutingPolicy primaryOnly = new RoutingPolicy(policy.preferences(), policy.retry(), List.of(), List.of());
-        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, primaryOnly, attribution,
+        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, inputType, providerOptions, user, deadline, primaryOnly,
+                attribution,
                 cacheTtl, trace, base64Output, memory);
     }
 
     /** The same job for some of its inputs, with its full routing policy. */
     public EmbeddingJob forInputs(EmbeddingInputs subset) {
-        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, providerOptions, user, deadline, policy, attribution, cacheTtl,
+        return new EmbeddingJob(model, subset, dimensions, dtype, normalize, inputType, providerOptions, user, deadline, policy,
+                attribution, cacheTtl,
                 trace, base64Output, memory);
     }
 }

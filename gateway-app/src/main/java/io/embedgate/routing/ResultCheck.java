@@ -9,6 +9,7 @@ import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.Float32;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OutputDtype;
+import io.embedgate.spi.Quantization;
 import io.embedgate.spi.UpstreamException;
 
 /**
@@ -21,12 +22,32 @@ final class ResultCheck {
     private ResultCheck() {
     }
 
-    /** The candidate's whole answer, checked and, where the provider does not normalise, made unit length. */
+    /**
+     * The candidate's whole answer, checked against what it was asked for ({@link CallShape}), then
+     * given the shape the client asked for: shortened by the model's Matryoshka recipe, made unit
+     * length where the provider does not, quantised where the provider cannot.
+     */
     static EmbeddingResult checked(EmbeddingResult r, Candidate c, EmbeddingJob job) {
         ModelCapabilities caps = c.capabilities();
-        check(r, job.inputs().size(), job.outputDimensions(caps), job.dtype(), !job.base64Output(), c.instance().name());
-        boolean normalize = job.normalize() && job.dtype() == OutputDtype.FLOAT && !caps.normalized();
-        return normalize ? normalized(r) : r;
+        CallShape shape = CallShape.of(c, job);
+        boolean gatewayWork = shape.shorten().isPresent() || shape.quantize();
+        check(r, job.inputs().size(), shape.size(), shape.dtype(), !job.base64Output() || gatewayWork, c.instance().name());
+        boolean normalize = job.normalize() && shape.dtype() == OutputDtype.FLOAT && !caps.normalized();
+        if (!gatewayWork) {
+            return normalize ? normalized(r) : r;
+        }
+        int size = job.outputDimensions(caps);
+        List<Embedding> out = new ArrayList<>(r.embeddings().size());
+        for (Embedding e : r.embeddings()) {
+            float[] v = ((Embedding.Floats) e).values();
+            if (shape.shorten().isPresent()) {
+                v = shape.shorten().get().reduce(v, size);
+            } else if (normalize && !shape.quantize()) { // quantising ignores a vector's length
+                v = Float32.normalizeInPlace(v.clone());
+            }
+            out.add(shape.quantize() && job.dtype() != OutputDtype.FLOAT ? Quantization.quantize(v, job.dtype()) : Embedding.Floats.of(v));
+        }
+        return new EmbeddingResult(out, r.usage(), r.upstreamModel());
     }
 
     /**

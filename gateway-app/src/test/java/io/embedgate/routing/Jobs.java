@@ -45,7 +45,8 @@ final class Jobs {
 
     static EmbeddingJob job(ResolvedModel model, int texts, OptionalInt dimensions, OutputDtype dtype, RoutingPolicy policy) {
         EmbeddingInputs inputs = new EmbeddingInputs.Texts(Collections.nCopies(texts, "text"));
-        return new EmbeddingJob(model, inputs, dimensions, dtype, true, Map.of(), Optional.empty(), Deadline.after(Duration.ofSeconds(30)),
+        return new EmbeddingJob(model, inputs, dimensions, dtype, true, Optional.empty(), Map.of(), Optional.empty(),
+                Deadline.after(Duration.ofSeconds(30)),
                 policy, EmbeddingJob.Attribution.NONE, Optional.empty(), Trace.OFF, false, RequestMemory.NONE);
     }
 }

@@ -21,13 +21,28 @@ public interface ProviderAdapter {
     Optional<ModelCapabilities> knownModel(String upstreamModel);
 
     /**
-     * Checks this provider's own {@code embedding_options.<type>} object (plain JSON values). Called
-     * for every request that carries it, whichever provider ends up serving the request.
+     * What the adapter knows about a model at one configured instance: an instance may bring its own
+     * catalogue (an OpenAI-compatible host's preset). By default the type's {@link #knownModel(String)}.
      */
-    default List<OptionProblem> validateOptions(Map<String, Object> options) {
-        return options.isEmpty() ? List.of()
-                : List.of(new OptionProblem(options.keySet().iterator().next(),
-                        "provider type '" + type() + "' takes no embedding_options"));
+    default Optional<ModelCapabilities> knownModel(InstanceSettings instance, String upstreamModel) {
+        return knownModel(upstreamModel);
+    }
+
+    /**
+     * This provider's own options ({@code embedding_options.<type>}), declared as data: validation,
+     * the OpenAPI schema and the docs page come from this list.
+     */
+    default List<OptionSpec> options() {
+        return List.of();
+    }
+
+    /**
+     * Checks this provider's own {@code embedding_options.<type>} object (plain JSON values). Called
+     * for every request that carries it, whichever provider ends up serving the request. By default
+     * against {@link #options()}; adapters add rules that span several options.
+     */
+    default List<OptionProblem> validateOptions(Map<String, Object> given) {
+        return OptionSpec.validate(options(), given);
     }
 
     /**
@@ -35,12 +50,32 @@ public interface ProviderAdapter {
      * folds it into {@link EmbeddingCall#dimensions()}, so adapters read the size from one place.
      */
     default Optional<String> dimensionsOption() {
-        return Optional.empty();
+        return folding(OptionSpec.Fold.DIMENSIONS);
     }
 
     /** The option that selects the output element type (e.g. Mistral's {@code output_dtype}); folded into {@link EmbeddingCall#dtype()}. */
     default Optional<String> dtypeOption() {
+        return folding(OptionSpec.Fold.DTYPE);
+    }
+
+    /**
+     * The option that says what a text is for (Cohere's {@code input_type}, Jina's {@code task}); the
+     * gateway sets it from {@code embedding_options.input_type} through {@link #inputTypeValue}.
+     */
+    default Optional<String> inputTypeOption() {
+        return folding(OptionSpec.Fold.INPUT_TYPE);
+    }
+
+    /**
+     * The value of {@link #inputTypeOption()} for the gateway's input type on a model; empty when the
+     * provider has no equivalent (its own default then applies).
+     */
+    default Optional<String> inputTypeValue(InputType type, String upstreamModel) {
         return Optional.empty();
+    }
+
+    private Optional<String> folding(OptionSpec.Fold fold) {
+        return options().stream().filter(o -> o.fold() == fold).map(OptionSpec::name).findFirst();
     }
 
     /** Problems that make an instance unusable (e.g. a missing API key); empty when fine. */

@@ -1,0 +1,53 @@
+package io.embedgate.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.embedgate.catalog.Candidate;
+import io.embedgate.spi.EmbeddingInputs;
+import io.embedgate.spi.Matryoshka;
+import io.embedgate.spi.ModelCapabilities;
+import io.embedgate.spi.OutputDtype;
+
+/**
+ * What one candidate is asked for, and what the gateway does with its answer to give the client what it
+ * asked for: the vectors at full size when the gateway shortens them itself (a Matryoshka model on a
+ * server without a size parameter), floats when the provider cannot return the element type (the
+ * gateway quantises), and the texts with the model's prefix for the input type when the provider has no
+ * input-type option of its own.
+ *
+ * @param dimensions the size to ask the provider for; empty for the model's default
+ * @param size       the size the provider's vectors must have
+ * @param dtype      the element type the provider is asked for
+ * @param shorten    the recipe the gateway shortens with, when it does
+ * @param quantize   true when the gateway turns the provider's floats into the client's element type
+ * @param prefix     the text prefix added to every input, when there is one
+ */
+record CallShape(OptionalInt dimensions, int size, OutputDtype dtype, Optional<Matryoshka> shorten, boolean quantize,
+        Optional<String> prefix) {
+
+    static CallShape of(Candidate c, EmbeddingJob job) {
+        ModelCapabilities caps = c.capabilities();
+        int wanted = job.outputDimensions(caps);
+        Optional<Matryoshka> shorten = c.shortenedByGateway().filter(m -> wanted != caps.nativeDimensions());
+        boolean nativeType = caps.dtypes().contains(job.dtype());
+        Optional<String> prefix = job.inputType().map(t -> c.inputPrefixes().get(t));
+        return new CallShape(c.shortenedByGateway().isPresent() ? OptionalInt.empty() : job.dimensions(),
+                shorten.isPresent() ? caps.nativeDimensions() : wanted, nativeType ? job.dtype() : OutputDtype.FLOAT, shorten,
+                !nativeType, prefix);
+    }
+
+    /** The inputs as sent: with the prefix on every text (token ids are sent as they are). */
+    EmbeddingInputs inputs(EmbeddingInputs inputs) {
+        if (prefix.isEmpty() || !(inputs instanceof EmbeddingInputs.Texts t)) {
+            return inputs;
+        }
+        List<String> out = new ArrayList<>(t.values().size());
+        for (String s : t.values()) {
+            out.add(prefix.get() + s);
+        }
+        return new EmbeddingInputs.Texts(out);
+    }
+}
