@@ -1,11 +1,13 @@
 package io.embedgate.api;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.embedgate.catalog.Candidate;
 import io.embedgate.spi.InputType;
 import io.embedgate.spi.OptionProblem;
 import io.embedgate.spi.OutputDtype;
@@ -135,13 +137,10 @@ final class EmbeddingOptions {
     }
 
     /**
-     * What adapters receive: their object without the size and dtype keys, which travel as call
-     * fields, and with the unified input type mapped onto their own option. A provider option that
-     * contradicts the unified input type is a 400.
-     *
-     * @param servingModels the upstream model of each provider type serving the request
+     * What adapters receive: their object without the size and dtype keys, which travel as call fields.
+     * The unified input type is added per candidate when it is called (see {@code CallShape}).
      */
-    Map<String, Map<String, Object>> forwarded(Map<String, String> servingModels) {
+    Map<String, Map<String, Object>> forwarded() {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         byType.forEach((type, o) -> {
             Map<String, Object> copy = new LinkedHashMap<>(o);
@@ -149,28 +148,32 @@ final class EmbeddingOptions {
                 a.dimensionsOption().ifPresent(copy::remove);
                 a.dtypeOption().ifPresent(copy::remove);
             });
-            out.put(type, copy);
+            out.put(type, Map.copyOf(copy));
         });
-        if (inputType.isPresent()) {
-            servingModels.forEach((type, upstreamModel) -> adapters.apply(type).ifPresent(a -> {
-                Optional<String> option = a.inputTypeOption();
-                Optional<String> mapped = a.inputTypeValue(inputType.get(), upstreamModel);
-                if (option.isEmpty() || mapped.isEmpty()) {
-                    return; // the provider has no such knob, or no value for this type: its default applies
-                }
-                Map<String, Object> o = out.computeIfAbsent(type, t -> new LinkedHashMap<>());
-                Object own = o.get(option.get());
-                if (own != null && !own.equals(mapped.get())) {
-                    String param = "embedding_options." + type + "." + option.get();
-                    throw ApiException.invalid(param, "embedding_options.input_type '" + inputType.get().wireName() + "' means " + param
-                            + " '" + mapped.get() + "' for model '" + upstreamModel + "', but " + param + " is '" + own
-                            + "'; send one of them, or values that agree.");
-                }
-                o.put(option.get(), mapped.get());
-            }));
+        return out;
+    }
+
+    /**
+     * A 400 when a serving provider's own input-type option contradicts {@code embedding_options.input_type}
+     * (e.g. input_type query with cohere.input_type search_document).
+     */
+    void requireInputTypeAgrees(List<Candidate> candidates) {
+        if (inputType.isEmpty()) {
+            return;
         }
-        Map<String, Map<String, Object>> frozen = new LinkedHashMap<>();
-        out.forEach((type, o) -> frozen.put(type, Map.copyOf(o)));
-        return frozen;
+        for (Candidate c : candidates) {
+            Optional<String> mapped = c.inputTypes().value(inputType.get());
+            Map<String, Object> own = byType.get(c.instance().type());
+            if (mapped.isEmpty() || own == null || !own.containsKey(c.inputTypes().option().get())) {
+                continue;
+            }
+            Object given = own.get(c.inputTypes().option().get());
+            if (!given.equals(mapped.get())) {
+                String param = "embedding_options." + c.instance().type() + "." + c.inputTypes().option().get();
+                throw ApiException.invalid(param, "embedding_options.input_type '" + inputType.get().wireName() + "' means " + param + " '"
+                        + mapped.get() + "' for model '" + c.upstreamModel() + "', but " + param + " is '" + given
+                        + "'; send one of them, or values that agree.");
+            }
+        }
     }
 }

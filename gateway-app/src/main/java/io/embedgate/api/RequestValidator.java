@@ -1,8 +1,6 @@
 package io.embedgate.api;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,10 +49,9 @@ public class RequestValidator {
         RoutingPolicy policy = routing.policy(model, shape.size(), request.provider(), request.orq());
         Optional<Duration> cacheTtl = cacheAndDeadline.cacheTtl(request.orq());
         Deadline deadline = cacheAndDeadline.deadline(request.orq());
-        Map<String, String> servingModels = new LinkedHashMap<>();
-        model.candidates().forEach(c -> servingModels.putIfAbsent(c.instance().type(), c.upstreamModel()));
+        options.requireInputTypeAgrees(model.candidates());
         return new EmbeddingJob(model, inputs, shape.dimensions(), shape.dtype(), options.normalize(), options.inputType(),
-                options.forwarded(servingModels),
+                options.forwarded(),
                 Optional.ofNullable(request.user()), deadline, policy, attribution(request.orq()), cacheTtl, trace,
                 "base64".equals(request.encodingFormat()), RequestMemory.NONE);
     }

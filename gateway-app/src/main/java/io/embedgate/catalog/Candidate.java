@@ -1,9 +1,7 @@
 package io.embedgate.catalog;
 
-import java.util.Map;
 import java.util.Optional;
 
-import io.embedgate.spi.InputType;
 import io.embedgate.spi.Matryoshka;
 import io.embedgate.spi.ModelCapabilities;
 
@@ -12,13 +10,12 @@ import io.embedgate.spi.ModelCapabilities;
  *
  * @param shortenedByGateway present when the gateway, not the provider, shortens the model's vectors
  *                           to a requested size (a Matryoshka model on a server without a size parameter)
- * @param inputPrefixes      the model's text prefixes by input type, when this provider has no input-type
- *                           option of its own (never both: a doubled prompt hurts quality)
+ * @param inputTypes         how this candidate takes {@code embedding_options.input_type}
  */
 public record Candidate(ProviderInstance instance, String upstreamModel, ModelCapabilities capabilities,
-        Optional<Matryoshka> shortenedByGateway, Map<InputType, String> inputPrefixes) {
+        Optional<Matryoshka> shortenedByGateway, InputTypes inputTypes) {
 
     public Candidate(ProviderInstance instance, String upstreamModel, ModelCapabilities capabilities) {
-        this(instance, upstreamModel, capabilities, Optional.empty(), Map.of());
+        this(instance, upstreamModel, capabilities, Optional.empty(), InputTypes.NONE);
     }
 }

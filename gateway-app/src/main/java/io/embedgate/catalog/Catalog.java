@@ -115,14 +115,25 @@ public class Catalog {
             if (instance == null) {
                 unavailable.add(name + ": " + disabled.getOrDefault(name, "not connected"));
             } else {
-                boolean ownKnob = adapters.get(p.type()).inputTypeOption().isPresent();
-                candidates.add(new Candidate(instance, upstream, caps, matryoshka, ownKnob ? Map.of() : prefixes));
+                candidates.add(new Candidate(instance, upstream, caps, matryoshka,
+                        inputTypes(adapters.get(p.type()), settings(name, p), upstream, prefixes)));
             }
         }
         if (first == null) {
             throw new IllegalStateException(key + ".providers must name at least one provider instance");
         }
         return new CatalogModel(id, List.copyOf(candidates), List.copyOf(unavailable), first, prefixes);
+    }
+
+    private static InputTypes inputTypes(ProviderAdapter adapter, InstanceSettings instance, String upstream,
+            Map<InputType, String> prefixes) {
+        Map<InputType, String> values = new EnumMap<>(InputType.class);
+        if (adapter.inputTypeOption().isPresent()) {
+            for (InputType t : InputType.values()) {
+                adapter.inputTypeValue(instance, t, upstream).ifPresent(v -> values.put(t, v));
+            }
+        }
+        return new InputTypes(adapter.inputTypeOption(), values, prefixes);
     }
 
     private static Map<InputType, String> inputPrefixes(String key, GatewayConfig.Model m) {

@@ -1,7 +1,9 @@
 package io.embedgate.routing;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -33,10 +35,22 @@ record CallShape(OptionalInt dimensions, int size, OutputDtype dtype, Optional<M
         int wanted = job.outputDimensions(caps);
         Optional<Matryoshka> shorten = c.shortenedByGateway().filter(m -> wanted != caps.nativeDimensions());
         boolean nativeType = caps.dtypes().contains(job.dtype());
-        Optional<String> prefix = job.inputType().map(t -> c.inputPrefixes().get(t));
+        Optional<String> prefix = job.inputType().flatMap(t -> c.inputTypes().prefix(t));
         return new CallShape(c.shortenedByGateway().isPresent() ? OptionalInt.empty() : job.dimensions(),
                 shorten.isPresent() ? caps.nativeDimensions() : wanted, nativeType ? job.dtype() : OutputDtype.FLOAT, shorten,
                 !nativeType, prefix);
+    }
+
+    /** This provider type's options as sent: the client's, plus the provider's value for the input type. */
+    static Map<String, Object> options(Candidate c, EmbeddingJob job) {
+        Map<String, Object> own = job.providerOptions().getOrDefault(c.instance().type(), Map.of());
+        Optional<String> mapped = job.inputType().flatMap(t -> c.inputTypes().value(t));
+        if (mapped.isEmpty() || own.containsKey(c.inputTypes().option().get())) {
+            return own;
+        }
+        Map<String, Object> out = new HashMap<>(own);
+        out.put(c.inputTypes().option().get(), mapped.get());
+        return Map.copyOf(out);
     }
 
     /** The inputs as sent: with the prefix on every text (token ids are sent as they are). */

@@ -30,7 +30,7 @@ final class ChunkedCall {
     /** All chunks of the job at this candidate, bounded by the request's deadline. */
     Uni<EmbeddingResult> call(Candidate c, EmbeddingJob job) {
         ModelCapabilities caps = c.capabilities();
-        Map<String, Object> options = job.providerOptions().getOrDefault(c.instance().type(), Map.of());
+        Map<String, Object> options = CallShape.options(c, job);
         CallShape shape = CallShape.of(c, job);
         EmbeddingInputs inputs = shape.inputs(job.inputs());
         EmbeddingCall base = new EmbeddingCall(c.upstreamModel(), inputs, shape.dimensions(), shape.dtype(), options,

@@ -42,7 +42,7 @@ class OutputShapeTest {
     void aServingProvidersOptionsBecomeCallFieldsAndAreNotForwarded() {
         EmbeddingOptions o = options(Map.of("mistral", Map.of("output_dimension", 512, "output_dtype", "int8"), "normalize", false));
         assertEquals(new OutputShape(512, OptionalInt.of(512), OutputDtype.INT8), OutputShape.of(null, o, model(CODESTRAL, "mistral")));
-        assertEquals(Map.of("mistral", Map.of()), o.forwarded(java.util.Map.of()));
+        assertEquals(Map.of("mistral", Map.of()), o.forwarded());
         assertEquals(false, o.normalize());
     }
 
@@ -50,7 +50,7 @@ class OutputShapeTest {
     void optionsOfProvidersNotServingTheModelAreIgnored() {
         EmbeddingOptions o = options(Map.of("google", Map.of("output_dimensionality", 256, "task_type", "CLUSTERING")));
         assertEquals(new OutputShape(1536, OptionalInt.empty(), OutputDtype.FLOAT), OutputShape.of(null, o, model(CODESTRAL, "mistral")));
-        assertEquals(Map.of("google", Map.of("task_type", "CLUSTERING")), o.forwarded(java.util.Map.of()));
+        assertEquals(Map.of("google", Map.of("task_type", "CLUSTERING")), o.forwarded());
     }
 
     @Test

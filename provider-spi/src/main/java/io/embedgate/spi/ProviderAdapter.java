@@ -74,6 +74,14 @@ public interface ProviderAdapter {
         return Optional.empty();
     }
 
+    /**
+     * {@link #inputTypeValue(InputType, String)} at one configured instance, for types whose instances
+     * differ (an OpenAI-compatible host's preset decides whether it takes an input type at all).
+     */
+    default Optional<String> inputTypeValue(InstanceSettings instance, InputType type, String upstreamModel) {
+        return inputTypeValue(type, upstreamModel);
+    }
+
     private Optional<String> folding(OptionSpec.Fold fold) {
         return options().stream().filter(o -> o.fold() == fold).map(OptionSpec::name).findFirst();
     }

@@ -51,8 +51,11 @@ final class GeminiWire {
     static byte[] request(EmbeddingCall call) {
         List<String> texts = ((EmbeddingInputs.Texts) call.inputs()).values();
         String model = "models/" + call.upstreamModel();
-        Object taskType = call.options().get(GoogleAdapter.TASK_TYPE);
         Object title = call.options().get(GoogleAdapter.TITLE);
+        Object taskType = call.options().getOrDefault(GoogleAdapter.TASK_TYPE, title != null ? "RETRIEVAL_DOCUMENT" : null);
+        if (!"RETRIEVAL_DOCUMENT".equals(taskType)) {
+            title = null; // a title only describes a document (the input type asked for something else)
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + texts.size() * 96);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();

@@ -96,7 +96,10 @@ public class GoogleAdapter implements ProviderAdapter {
     @Override
     public List<OptionProblem> validateOptions(Map<String, Object> options) {
         List<OptionProblem> problems = new ArrayList<>(OptionSpec.validate(OPTIONS, options));
-        if (options.get(TITLE) != null && !"RETRIEVAL_DOCUMENT".equals(options.get(TASK_TYPE))) {
+        // Without a task_type, a title makes the text a retrieval document (embedding_options.input_type
+        // "document" says the same); with another task_type it is an error at Google, so here too.
+        Object task = options.get(TASK_TYPE);
+        if (options.get(TITLE) != null && task != null && !"RETRIEVAL_DOCUMENT".equals(task)) {
             problems.add(new OptionProblem(TITLE, "title is only valid with task_type RETRIEVAL_DOCUMENT."));
         }
         return problems;
