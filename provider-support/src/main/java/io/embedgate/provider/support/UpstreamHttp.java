@@ -106,15 +106,21 @@ public final class UpstreamHttp implements AutoCloseable {
 
     /** What a remote instance cannot do without: a base URL and a key (for {@code ProviderAdapter.validate}). */
     public static List<String> problems(InstanceSettings settings) {
+        List<String> problems = urlProblems(settings);
+        if (settings.apiKey().isEmpty()) {
+            problems.add("no api-key configured");
+        }
+        return problems;
+    }
+
+    /** The base URL's problems only, for servers that need no key (Ollama, TEI, a local vLLM). */
+    public static List<String> urlProblems(InstanceSettings settings) {
         List<String> problems = new ArrayList<>(2);
         if (settings.baseUrl().isEmpty()) {
             problems.add("no base-url configured");
         } else if (!List.of("http", "https").contains(String.valueOf(settings.baseUrl().get().getScheme()).toLowerCase(Locale.ROOT))
                 || settings.baseUrl().get().getHost() == null) {
             problems.add("base-url must be an absolute http(s) URL");
-        }
-        if (settings.apiKey().isEmpty()) {
-            problems.add("no api-key configured");
         }
         return problems;
     }
