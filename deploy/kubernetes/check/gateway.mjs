@@ -1,7 +1,7 @@
 // What the manifests must agree with, read from the repository itself: the gateway's configuration
 // keys (its @ConfigMapping interface and its properties files), the image (Dockerfile.jvm), the
 // health and metrics endpoints (gateway-app's dependencies), and the Secret the docs tell users to make.
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 /** Quarkus' own keys the manifests may set. Quarkus warns at start-up about an unknown quarkus.* key,
@@ -124,9 +124,12 @@ function read(root, rel) {
 export function loadGatewayFacts(root) {
   const propertiesFiles = {
     "gateway-app/src/main/resources/application.properties": read(root, "gateway-app/src/main/resources/application.properties"),
-    "provider-local/src/main/resources/META-INF/microprofile-config.properties":
-      read(root, "provider-local/src/main/resources/META-INF/microprofile-config.properties"),
   };
+  // Each provider module brings its own defaults (instance, key variables, models).
+  for (const module of readdirSync(join(root, "providers")).sort()) {
+    const rel = `providers/${module}/src/main/resources/META-INF/microprofile-config.properties`;
+    if (existsSync(join(root, rel))) propertiesFiles[rel] = read(root, rel);
+  }
   const builtIn = new Map();
   const variables = new Set();
   for (const text of Object.values(propertiesFiles)) {

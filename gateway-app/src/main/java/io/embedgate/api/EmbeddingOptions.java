@@ -65,8 +65,7 @@ final class EmbeddingOptions {
                 continue;
             }
             if (key.equals(INPUT_TYPE)) {
-                inputType = Optional.of(value instanceof String str ? InputType.fromWireName(str).orElse(null) : null)
-                        .filter(java.util.Objects::nonNull);
+                inputType = value instanceof String str ? InputType.fromWireName(str) : Optional.empty();
                 if (inputType.isEmpty()) {
                     throw ApiException.invalid(param, param + " must be one of " + InputType.wireNames() + "; got " + value + ".");
                 }

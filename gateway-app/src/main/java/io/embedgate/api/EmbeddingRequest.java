@@ -32,12 +32,12 @@ public record EmbeddingRequest(
         @Schema(description = "Output size, within the model's range; mapped to each provider's own size field.", minimum = "1", examples = "256") @Min(value = 1, message = "dimensions must be at least 1") Integer dimensions,
         @Schema(description = "End-user id, passed to providers that take one (OpenAI).") String user,
         /**
-         * Provider knobs by provider type ({@code google}, {@code mistral}), plus the gateway's own
-         * {@code normalize} (default true). Checked by each provider's adapter; only the serving
-         * provider's options are sent upstream.
+         * The gateway's own knobs ({@code normalize}, {@code input_type}, {@code output_dtype}) and each
+         * provider type's own options, checked by its adapter; only the serving provider's are sent
+         * upstream. The schema of each provider's object is generated from its declarations
+         * ({@link EmbeddingOptionsSchema}).
          */
-        @Schema(description = "Provider knobs: {\"normalize\": true|false, \"google\": {\"task_type\", \"title\", \"output_dimensionality\"}, "
-                + "\"mistral\": {\"output_dimension\", \"output_dtype\": float|int8|uint8|binary|ubinary}}. Only the serving provider's options are forwarded.", examples = "{\"google\": {\"task_type\": \"RETRIEVAL_DOCUMENT\", \"title\": \"Manual\"}, \"normalize\": true}") @JsonProperty("embedding_options") Map<String, Object> embeddingOptions,
+        @Schema(description = "The gateway's knobs (normalize, input_type, output_dtype) and one object of options per provider type; only the serving provider's options are forwarded.", examples = "{\"input_type\": \"query\", \"output_dtype\": \"binary\", \"google\": {\"title\": \"Manual\"}}") @JsonProperty("embedding_options") Map<String, Object> embeddingOptions,
         /** Provider routing preferences. */
         @Schema(description = "Provider routing preferences (instance names or provider types).") RoutingFields.ProviderPreferences provider,
         /** Fallbacks, retries, load balancing, timeout, cache and attribution. */

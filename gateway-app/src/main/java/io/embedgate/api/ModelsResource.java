@@ -1,6 +1,7 @@
 package io.embedgate.api;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -16,6 +17,7 @@ import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.Catalog;
 import io.embedgate.catalog.CatalogModel;
 import io.embedgate.catalog.ResolvedModel;
+import io.embedgate.spi.InputType;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OutputDtype;
 
@@ -49,6 +51,8 @@ public class ModelsResource {
             @JsonProperty("max_tokens_per_input") int maxTokensPerInput,
             @JsonProperty("token_id_input") boolean tokenIdInput,
             @JsonProperty("output_dtypes") List<String> outputDtypes,
+            @JsonProperty("provider_output_dtypes") List<String> providerOutputDtypes,
+            @JsonProperty("input_prefixes") List<String> inputPrefixes,
             List<ServedBy> providers) {
     }
 
@@ -82,7 +86,10 @@ public class ModelsResource {
                 candidates.stream().mapToInt(c -> c.capabilities().maxInputsPerCall()).min().orElse(caps.maxInputsPerCall()),
                 candidates.stream().mapToInt(c -> c.capabilities().maxTokensPerInput()).filter(t -> t > 0).min().orElse(0),
                 candidates.stream().anyMatch(c -> c.capabilities().tokenIdInput()),
+                // Every float model gives every element type: what the provider cannot, the gateway computes.
+                Arrays.stream(OutputDtype.values()).map(OutputDtype::wireName).toList(),
                 caps.dtypes().stream().sorted().map(OutputDtype::wireName).toList(),
+                m.inputPrefixes().keySet().stream().sorted().map(InputType::wireName).toList(),
                 candidates.stream().map(c -> new ServedBy(c.instance().name(), c.instance().type(),
                         c.instance().name() + "/" + m.id(), c.upstreamModel(), c.instance().alpha())).toList());
     }

@@ -55,6 +55,11 @@ class ModelsApiTest {
                 .body("data.find { it.id == 'codestral-embed' }.dimensions", equalTo(1536))
                 .body("data.find { it.id == 'codestral-embed' }.max_dimensions", equalTo(3072))
                 .body("data.find { it.id == 'codestral-embed' }.output_dtypes", hasItems("float", "int8", "uint8", "binary", "ubinary"))
+                .body("data.find { it.id == 'codestral-embed' }.provider_output_dtypes",
+                        hasItems("float", "int8", "uint8", "binary", "ubinary"))
+                .body("data.find { it.id == 'mistral-embed' }.provider_output_dtypes", equalTo(java.util.List.of("float")))
+                .body("data.find { it.id == 'mistral-embed' }.output_dtypes", hasItems("float", "int8", "binary"))
+                .body("data.find { it.id == 'ada-prefixed' }.input_prefixes", equalTo(java.util.List.of("query", "document")))
                 .body("data.find { it.id == 'codestral-embed' }.providers[0].model", equalTo("mistral/codestral-embed"));
     }
 

@@ -31,7 +31,12 @@ class OpenApiTest {
                 "debug"}) {
             assertTrue(props.has(field), field);
         }
-        assertTrue(props.get("embedding_options").get("description").asText().contains("output_dtype"));
+        // Generated from the adapters' option declarations: the gateway's knobs and each provider's own.
+        JsonNode options = props.get("embedding_options").get("properties");
+        assertTrue(options.get("input_type").get("enum").toString().contains("code_query"), options.toString());
+        assertTrue(options.get("output_dtype").get("enum").toString().contains("ubinary"), options.toString());
+        assertTrue(options.get("google").get("properties").get("task_type").get("enum").toString().contains("RETRIEVAL_QUERY"));
+        assertTrue(options.get("mistral").get("properties").get("output_dimension").get("maximum").asInt() == 3072);
         JsonNode schemas = doc.get("components").get("schemas");
         assertTrue(schemas.get("Orq").get("properties").has("load_balancer"));
         assertTrue(schemas.get("ProviderPreferences").get("properties").has("include_alpha"));

@@ -105,7 +105,6 @@ class MistralProviderTest {
     @CsvSource(delimiter = '|', textBlock = """
             mistral-embed, another output_dimension | {"model":"mistral-embed","input":"x","embedding_options":{"mistral":{"output_dimension":512}}} | embedding_options.mistral.output_dimension |
             mistral-embed, other dimensions         | {"model":"mistral-embed","input":"x","dimensions":512} | dimensions |
-            mistral-embed, an integer dtype         | {"model":"mistral-embed","input":"x","embedding_options":{"mistral":{"output_dtype":"int8"}}} | embedding_options.mistral.output_dtype | does not support
             unknown dtype                           | {"model":"codestral-embed","input":"x","embedding_options":{"mistral":{"output_dtype":"int4"}}} | embedding_options.mistral.output_dtype | float, int8, uint8, binary, ubinary
             two sizes that differ                   | {"model":"codestral-embed","input":"x","dimensions":512,"embedding_options":{"mistral":{"output_dimension":1024}}} | embedding_options.mistral.output_dimension | differ
             dimensions above the maximum            | {"model":"codestral-embed","input":"x","dimensions":4096} | dimensions | between 1 and 3072
@@ -117,6 +116,22 @@ class MistralProviderTest {
             r.body("error.message", containsString(message));
         }
         assertEquals(0, mistral.callCount(), "nothing may reach the provider");
+    }
+
+    @Test
+    void mistralEmbedsIntegerTypesAreComputedByTheGatewayFromItsFloats() {
+        JsonNode r = json(embed("""
+                {"model":"mistral-embed","input":"x","embedding_options":{"mistral":{"output_dtype":"int8"}}}""").then().statusCode(200)
+                .extract().response());
+        // mistral-embed has no output_dtype: the provider is asked for floats, the gateway quantises them.
+        assertFalse(mistral.requests().get(0).body().contains("output_dtype"));
+        byte[] expected = io.embedgate.spi.Quantization
+                .quantize(FakeMistral.expectedFloats("mistral-embed", "x", null), io.embedgate.spi.OutputDtype.INT8).values();
+        JsonNode got = r.get("data").get(0).get("embedding");
+        assertEquals(1024, got.size());
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], got.get(i).asInt());
+        }
     }
 
     @Test

@@ -106,6 +106,20 @@ public class FakeUpstreamsResource implements QuarkusTestResourceLifecycleManage
         c.put("gateway.providers.openai-down.api-key", "sk-down-0000000000");
         c.put("gateway.models.text-embedding-3-large.providers", "openai-down,openai");
 
+        // Models that need the gateway's help (served by the fake's fixed 1536-dimension ada-002): a text
+        // prefix per input type, and Matryoshka shortening by each recipe.
+        c.put("gateway.models.ada-prefixed.providers", "openai");
+        c.put("gateway.models.ada-prefixed.upstream-model", "text-embedding-ada-002");
+        c.put("gateway.models.ada-prefixed.input-prefixes.query", "query: ");
+        c.put("gateway.models.ada-prefixed.input-prefixes.document", "passage: ");
+        c.put("gateway.models.ada-layer-norm.providers", "openai");
+        c.put("gateway.models.ada-layer-norm.upstream-model", "text-embedding-ada-002");
+        c.put("gateway.models.ada-layer-norm.matryoshka", "layer-norm");
+        c.put("gateway.models.ada-layer-norm.min-dimensions", "64");
+        c.put("gateway.models.ada-truncate.providers", "openai");
+        c.put("gateway.models.ada-truncate.upstream-model", "text-embedding-ada-002");
+        c.put("gateway.models.ada-truncate.matryoshka", "truncate");
+
         // A model the adapter does not know, configured entirely in the catalogue.
         c.put("gateway.models.unknown-upstream.providers", "openai");
         c.put("gateway.models.unknown-upstream.dimensions", "64");

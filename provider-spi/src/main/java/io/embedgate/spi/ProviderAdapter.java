@@ -20,6 +20,16 @@ public interface ProviderAdapter {
      */
     Optional<ModelCapabilities> knownModel(String upstreamModel);
 
+    /** Every model the adapter knows by name, for the documentation; {@link #knownModel(String)} agrees with it. */
+    default Map<String, ModelCapabilities> knownModels() {
+        return Map.of();
+    }
+
+    /** One line for the documentation: the provider and the API the adapter speaks, e.g. "Cohere v2 POST /v2/embed". */
+    default String describe() {
+        return type();
+    }
+
     /**
      * What the adapter knows about a model at one configured instance: an instance may bring its own
      * catalogue (an OpenAI-compatible host's preset). By default the type's {@link #knownModel(String)}.

@@ -9,7 +9,7 @@ package io.embedgate.spi;
  * bit first; the last byte padded with 0 bits. {@code ubinary} is that byte (0..255), {@code binary}
  * is offset binary, {@code ubinary - 128} (-128..127), not a two's-complement reading of it. These are
  * exactly what those providers return for the same float vector.</li>
- * <li><b>int8 / uint8</b> use per-vector symmetric scaling: {@code int8 = round(127 * x / max|x|)},
+ * <li><b>int8 / uint8</b> use per-vector symmetric scaling: {@code int8 = rint(127 * x / max|x|)} (half to even),
  * {@code uint8 = int8 + 128}. Providers calibrate their own int8 on data they do not publish, so no
  * gateway can reproduce theirs; this method needs no calibration, keeps the vector's direction (cosine
  * similarity) up to rounding, and is the same for every provider.</li>
@@ -58,7 +58,7 @@ public final class Quantization {
         }
         float scale = 127f / max;
         for (int i = 0; i < v.length; i++) {
-            int q = Math.round(v[i] * scale);
+            int q = (int) Math.rint(v[i] * scale); // half to even, as numpy rounds
             q = Math.max(-127, Math.min(127, q));
             out[i] = (byte) (unsigned ? q + 128 : q);
         }

@@ -61,6 +61,16 @@ public class GoogleAdapter implements ProviderAdapter {
     }
 
     @Override
+    public Map<String, ModelCapabilities> knownModels() {
+        return KNOWN;
+    }
+
+    @Override
+    public String describe() {
+        return "Google Gemini API, POST {base}/v1beta/models/{model}:batchEmbedContents";
+    }
+
+    @Override
     public Optional<ModelCapabilities> knownModel(String upstreamModel) {
         return Optional.ofNullable(KNOWN.get(upstreamModel));
     }

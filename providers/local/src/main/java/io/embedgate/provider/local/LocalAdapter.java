@@ -1,5 +1,6 @@
 package io.embedgate.provider.local;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -40,6 +41,16 @@ public class LocalAdapter implements ProviderAdapter {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public Map<String, ModelCapabilities> knownModels() {
+        return Map.of(MODEL, CAPABILITIES);
+    }
+
+    @Override
+    public String describe() {
+        return "sentence-transformers all-MiniLM-L6-v2 run in-process on ONNX Runtime (JVM builds only; no upstream, no key)";
     }
 
     @Override

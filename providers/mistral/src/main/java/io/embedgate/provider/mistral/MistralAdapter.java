@@ -59,6 +59,16 @@ public class MistralAdapter implements ProviderAdapter {
     }
 
     @Override
+    public Map<String, ModelCapabilities> knownModels() {
+        return KNOWN;
+    }
+
+    @Override
+    public String describe() {
+        return "Mistral AI embeddings API, POST {base}/embeddings (OpenAI-shaped, with output_dimension and output_dtype)";
+    }
+
+    @Override
     public Optional<ModelCapabilities> knownModel(String upstreamModel) {
         return Optional.ofNullable(KNOWN.get(upstreamModel));
     }

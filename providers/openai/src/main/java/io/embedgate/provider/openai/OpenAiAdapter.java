@@ -49,6 +49,16 @@ public class OpenAiAdapter implements ProviderAdapter {
     }
 
     @Override
+    public Map<String, ModelCapabilities> knownModels() {
+        return KNOWN;
+    }
+
+    @Override
+    public String describe() {
+        return "OpenAI embeddings API, POST {base}/embeddings, and any server that speaks it";
+    }
+
+    @Override
     public Optional<ModelCapabilities> knownModel(String upstreamModel) {
         return Optional.ofNullable(KNOWN.get(upstreamModel));
     }
