@@ -108,7 +108,8 @@ public class TeiAdapter implements ProviderAdapter {
                     .describe("Which end is cut when truncating (sent as TEI's Right or Left)."),
             OptionSpec.text(PROMPT_NAME).describe("A prompt of the model's sentence-transformers configuration, added by TEI; "
                     + "not together with embedding_options.input_type on a model with input prefixes (the prompt would be doubled)."),
-            OptionSpec.bool(NORMALIZE).describe("Return unit-length vectors (TEI's default: true)."));
+            OptionSpec.bool(NORMALIZE)
+                    .describe("Unit-length vectors (TEI's default: true); false returns TEI's raw pooled vectors as they are."));
 
     @Override
     public List<OptionSpec> options() {

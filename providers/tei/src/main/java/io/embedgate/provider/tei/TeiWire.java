@@ -3,6 +3,7 @@ package io.embedgate.provider.tei;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,7 +130,7 @@ final class TeiWire {
                 }
             }
         } catch (IOException notJson) {
-            // e.g. a proxy's HTML page, or axum's plain-text 413: keep the status
+            message = plainText(body);
         }
         message = Secrets.redact(JsonVectors.clip(message, status), apiKey);
         type = Secrets.token(type, apiKey);
@@ -138,6 +139,15 @@ final class TeiWire {
                     null);
         }
         return UpstreamException.fromStatus(provider, status, type, null, message, retryAfter, null);
+    }
+
+    /**
+     * axum answers a body it cannot deserialise (e.g. an unknown {@code truncation_direction}) with a
+     * plain-text 422 that says what was wrong: worth passing on. An HTML page (a proxy's) is not.
+     */
+    private static String plainText(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 2000), StandardCharsets.UTF_8).strip();
+        return text.isEmpty() || text.startsWith("<") ? null : text;
     }
 
     private static UpstreamException invalid(String provider, String what) {

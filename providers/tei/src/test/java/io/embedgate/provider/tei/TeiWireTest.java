@@ -84,6 +84,12 @@ class TeiWireTest {
                 utf8("{\"error\":\"batch size 33 > maximum allowed batch size 32\",\"error_type\":\"Validation\"}"), null, "tei", "");
         assertTrue(batch.getMessage().contains("batch size 33"));
         assertEquals(UpstreamException.Kind.AUTHENTICATION, TeiWire.error(401, utf8(""), null, "tei", "tei-secret-key-0000").kind());
+        UpstreamException axum = TeiWire.error(422, utf8("Failed to deserialize the JSON body into the target type: truncation_direction: "
+                + "unknown variant `left`, expected `Left` or `Right`"), null, "tei", "");
+        assertEquals(UpstreamException.Kind.BAD_REQUEST, axum.kind());
+        assertTrue(axum.getMessage().contains("unknown variant `left`"));
+        assertEquals("HTTP 502 without a readable error body",
+                TeiWire.error(502, utf8("<html>bad gateway</html>"), null, "tei", "").getMessage());
         UpstreamException echoed = TeiWire.error(422, utf8("{\"error\":\"bad tei-secret-key-0000\",\"error_type\":\"Validation\"}"), null,
                 "tei", "tei-secret-key-0000");
         assertFalse(echoed.getMessage().contains("tei-secret-key-0000"));
