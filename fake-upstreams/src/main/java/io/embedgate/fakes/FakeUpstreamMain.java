@@ -5,8 +5,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs a fake upstream as a standalone server, e.g. for the benchmark:
  * {@code java -cp ... io.embedgate.fakes.FakeUpstreamMain --provider openai --port 9100 --event-loops 1 --memoize}
- * ({@code --provider} is {@code openai}, {@code google} or {@code mistral}; {@code --key} defaults to
- * the fake's {@code DEFAULT_KEY}).
+ * ({@code --provider} is {@code openai}, {@code google}, {@code mistral}, {@code jina}, {@code ollama} or
+ * {@code tei}; {@code --key} defaults to the fake's {@code DEFAULT_KEY}, none for ollama and tei; tei
+ * serves {@code --model} of {@code --dimensions}, by default BAAI/bge-base-en-v1.5 at 768).
  * With {@code --memoize} each distinct request body is answered once and then from memory, so the
  * fake costs next to nothing per request and the measurement is of the client or the gateway.
  */
@@ -21,6 +22,8 @@ public final class FakeUpstreamMain {
         int loops = 1;
         boolean memoize = false;
         String key = null;
+        String model = null;
+        int dims = 768;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--provider" -> provider = args[++i];
@@ -28,6 +31,8 @@ public final class FakeUpstreamMain {
                 case "--event-loops" -> loops = Integer.parseInt(args[++i]);
                 case "--memoize" -> memoize = true;
                 case "--key" -> key = args[++i];
+                case "--model" -> model = args[++i];
+                case "--dimensions" -> dims = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -36,6 +41,9 @@ public final class FakeUpstreamMain {
             case "openai" -> FakeOpenAi.start(options, key == null ? FakeOpenAi.DEFAULT_KEY : key);
             case "google" -> FakeGemini.start(options, key == null ? FakeGemini.DEFAULT_KEY : key);
             case "mistral" -> FakeMistral.start(options, key == null ? FakeMistral.DEFAULT_KEY : key);
+            case "jina" -> FakeJina.start(options, key == null ? FakeJina.DEFAULT_KEY : key);
+            case "ollama" -> FakeOllama.start(options, key);
+            case "tei" -> FakeTei.start(options, key, model == null ? "BAAI/bge-base-en-v1.5" : model, dims);
             default -> throw new IllegalArgumentException("unknown provider " + provider);
         };
         System.out.println("fake " + provider + " listening on 127.0.0.1:" + fake.port() + (memoize ? " (memoized)" : "")
