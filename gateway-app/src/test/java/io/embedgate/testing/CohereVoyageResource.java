@@ -37,6 +37,9 @@ public class CohereVoyageResource implements QuarkusTestResourceLifecycleManager
         c.put("gateway.providers.voyage.base-url", voyage.baseUrl());
         c.put("gateway.providers.voyage.api-key", voyage.apiKey());
 
+        // An older model outside the default catalogue: 4K context, for truncation.
+        c.put("gateway.models.voyage-2.providers", "voyage");
+
         c.put("gateway.providers.cohere-wrongkey.type", "cohere");
         c.put("gateway.providers.cohere-wrongkey.base-url", cohere.baseUrl());
         c.put("gateway.providers.cohere-wrongkey.api-key", WRONG_COHERE_KEY);
