@@ -10,9 +10,12 @@ import io.embedgate.provider.support.OpenAiError;
 import io.embedgate.provider.support.OpenAiShapedCodec;
 import io.embedgate.provider.support.OpenAiShapedRequest;
 import io.embedgate.spi.EmbeddingCall;
+import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.ReplySize;
+import io.embedgate.spi.TokenEstimate;
 import io.embedgate.spi.UpstreamException;
+import io.embedgate.spi.Usage;
 
 /**
  * The OpenAI embeddings wire format (https://platform.openai.com/docs/api-reference/embeddings), as a
@@ -36,8 +39,30 @@ final class OpenAiWire {
     /** {@code POST /embeddings} as {@code preset}'s host takes it. */
     static HttpProviderClient.Wire wire(OpenAiPreset preset) {
         return HttpProviderClient.Wire.of("/embeddings", call -> request(call, preset),
-                (body, call, provider) -> response(body, call.inputs().size(), call.dimensions(), provider, call.upstreamModel()),
+                (body, call, provider) -> estimatedWhenMissing(
+                        response(body, call.inputs().size(), call.dimensions(), provider, call.upstreamModel()), call.inputs()),
                 OpenAiWire::error, preset.base64() ? REPLY : NUMBER_REPLY);
+    }
+
+    /**
+     * The result with estimated usage when the host reported none, or zero (Gemini's compatible endpoint):
+     * no input embeds in zero tokens.
+     */
+    static EmbeddingResult estimatedWhenMissing(EmbeddingResult r, EmbeddingInputs inputs) {
+        if (r.usage().promptTokens() > 0 || r.usage().totalTokens() > 0) {
+            return r;
+        }
+        long tokens = 0;
+        if (inputs instanceof EmbeddingInputs.Texts t) {
+            for (String s : t.values()) {
+                tokens += TokenEstimate.usage(s);
+            }
+        } else {
+            for (int[] ids : ((EmbeddingInputs.TokenIds) inputs).values()) {
+                tokens += ids.length;
+            }
+        }
+        return new EmbeddingResult(r.embeddings(), new Usage(tokens, tokens, true), r.upstreamModel());
     }
 
     /**

@@ -213,4 +213,19 @@ class OpenAiWireTest {
         assertEquals(UpstreamException.Kind.BAD_REQUEST, credits.kind());
         assertEquals("Insufficient credits", credits.getMessage());
     }
+
+    @Test
+    void missingOrZeroUsageIsEstimated() {
+        byte[] body = utf8("{\"data\":[{\"index\":0,\"embedding\":[1,2]},{\"index\":1,\"embedding\":[3,4]}],\"model\":\"m\"}");
+        EmbeddingCall call = new EmbeddingCall("m", new EmbeddingInputs.Texts(List.of("abcdefgh", "abcd")), OptionalInt.empty(),
+                OutputDtype.FLOAT, Map.of(), Optional.empty(), Deadline.after(Duration.ofSeconds(1)));
+        EmbeddingResult r = OpenAiWire.wire(preset("gemini-openai")).response().decode(body, call, "gemini-openai");
+        assertEquals(3, r.usage().promptTokens()); // 8 bytes -> 2 tokens, 4 bytes -> 1
+        assertTrue(r.usage().estimated());
+        byte[] reported = utf8("{\"data\":[{\"index\":0,\"embedding\":[1,2]},{\"index\":1,\"embedding\":[3,4]}],"
+                + "\"usage\":{\"prompt_tokens\":9,\"total_tokens\":9}}");
+        EmbeddingResult real = OpenAiWire.wire(preset("gemini-openai")).response().decode(reported, call, "gemini-openai");
+        assertEquals(9, real.usage().promptTokens());
+        assertFalse(real.usage().estimated());
+    }
 }
