@@ -97,6 +97,9 @@ public class AzurePresetsResource implements QuarkusTestResourceLifecycleManager
         c.put("gateway.models.vllm-unserved.providers", "vllm");
         c.put("gateway.models.vllm-unserved.upstream-model", "not/served");
         c.put("gateway.models.vllm-unserved.dimensions", "8");
+        // Configured by the operator but without its key: disabled with a warning, unlike the modules' defaults.
+        c.put("gateway.providers.explicit-nokey.type", "openai");
+        c.put("gateway.providers.explicit-nokey.preset", "fireworks");
         return c;
     }
 
