@@ -28,10 +28,14 @@ import io.vertx.core.http.HttpServerRequest;
  * (ends in {@code /v1}, like the SDKs' base URL).
  *
  * <p>Models: {@code text-embedding-3-small} (1536, reducible), {@code text-embedding-3-large}
- * (3072, reducible), {@code text-embedding-ada-002} (1536, fixed). Vectors are
- * {@link FakeVectors#unit} of the full size, shortened per OpenAI's rule.
+ * (3072, reducible), {@code text-embedding-ada-002} (1536, fixed), and any added with {@link #model}. Vectors
+ * are {@link FakeVectors#unit} of the full size, shortened per OpenAI's rule.
+ *
+ * <p>OpenAI-compatible hosts differ from OpenAI; each difference is a switch (default: OpenAI's behaviour),
+ * see {@link #base64}, {@link #dimensionsMode}, {@link #requireInputType}, {@link #errorShape},
+ * {@link #usage}, {@link #requireAuth} and {@link #maxInputs}.
  */
-public final class FakeOpenAi extends FakeUpstream {
+public class FakeOpenAi extends FakeUpstream {
 
     public static final String DEFAULT_KEY = "sk-fake-openai-0123456789abcdef";
     public static final int MAX_INPUTS = 2048;
@@ -51,8 +55,105 @@ public final class FakeOpenAi extends FakeUpstream {
             "text-embedding-3-large", new Model(3072, true),
             "text-embedding-ada-002", new Model(1536, false));
 
-    private FakeOpenAi(Options options, String apiKey) {
+    /** What a host answers to {@code dimensions} on a model that cannot change its size. */
+    public enum DimensionsMode {
+        /** OpenAI's 400 "This model does not support specifying dimensions." */
+        OPENAI,
+        /** vLLM's 400: the model does not support Matryoshka representation [U exact text] */
+        VLLM_REJECT,
+        /** OpenRouter with {@code require_parameters: false}: the parameter is dropped, the full size returned */
+        IGNORE
+    }
+
+    /** The envelope of error bodies. */
+    public enum ErrorShape {
+        /** {@code {"error":{message,type,param,code}}}: OpenAI, Azure, newer vLLM */
+        OPENAI,
+        /** {@code {"object":"error",message,type,param,code}}: older vLLM */
+        VLLM_FLAT,
+        /** {@code [{"error":{code,message,status}}]}: Gemini's OpenAI-compatible endpoint [U] */
+        GEMINI_ARRAY
+    }
+
+    private final Map<String, Model> models = new java.util.concurrent.ConcurrentHashMap<>(MODELS);
+    private volatile boolean base64 = true;
+    private volatile DimensionsMode dimensionsMode = DimensionsMode.OPENAI;
+    private volatile boolean requireInputType;
+    private volatile ErrorShape errorShape = ErrorShape.OPENAI;
+    private volatile boolean usage = true;
+    private volatile boolean requireAuth = true;
+    private volatile int maxInputs = MAX_INPUTS;
+
+    protected FakeOpenAi(Options options, String apiKey) {
         super(options, apiKey);
+    }
+
+    /** Serves {@code name} too: {@code dims} values, Matryoshka-reducible or not. */
+    public FakeOpenAi model(String name, int dims, boolean reducible) {
+        models.put(name, new Model(dims, reducible));
+        return this;
+    }
+
+    /** false: {@code encoding_format} is ignored and vectors are always JSON numbers (LM Studio, Together [U]). */
+    public FakeOpenAi base64(boolean supported) {
+        this.base64 = supported;
+        return this;
+    }
+
+    public FakeOpenAi dimensionsMode(DimensionsMode mode) {
+        this.dimensionsMode = mode;
+        return this;
+    }
+
+    /**
+     * NVIDIA NIM's asymmetric models: {@code input_type} ({@code query}|{@code passage}) is required, else
+     * 400 {@code {"detail":"'input_type' parameter is required for asymmetric models"}}.
+     */
+    public FakeOpenAi requireInputType(boolean required) {
+        this.requireInputType = required;
+        return this;
+    }
+
+    public FakeOpenAi errorShape(ErrorShape shape) {
+        this.errorShape = shape;
+        return this;
+    }
+
+    /** false: answers carry no {@code usage} (Gemini's compatible endpoint [U]). */
+    public FakeOpenAi usage(boolean reported) {
+        this.usage = reported;
+        return this;
+    }
+
+    /** false: no key is checked (vLLM, Ollama, TEI, LM Studio, a self-hosted NIM). */
+    public FakeOpenAi requireAuth(boolean required) {
+        this.requireAuth = required;
+        return this;
+    }
+
+    /** The most inputs one request may carry (OpenAI 2048, legacy Azure deployments 16). */
+    public FakeOpenAi maxInputs(int max) {
+        this.maxInputs = max;
+        return this;
+    }
+
+    /** Back to OpenAI's behaviour (quirks off, models and limits as shipped); recorded requests are kept. */
+    public FakeOpenAi openAiBehaviour() {
+        models.keySet().retainAll(MODELS.keySet());
+        base64 = true;
+        dimensionsMode = DimensionsMode.OPENAI;
+        requireInputType = false;
+        errorShape = ErrorShape.OPENAI;
+        usage = true;
+        requireAuth = true;
+        maxInputs = MAX_INPUTS;
+        return this;
+    }
+
+    /** The vector this fake returns for a text input of any model it serves, including added ones. */
+    public float[] vector(String model, String text, Integer dimensions) {
+        float[] full = FakeVectors.unit(model, text, models.get(model).dims());
+        return dimensions == null ? full : FakeVectors.shortened(full, dimensions);
     }
 
     public static FakeOpenAi start() {
@@ -174,11 +275,15 @@ public final class FakeOpenAi extends FakeUpstream {
         return respond(request, body, true);
     }
 
-    private Answer respond(HttpServerRequest request, Buffer body, boolean dropLast) {
+    /** The route and auth checks of the host, then {@link #embed}. */
+    protected Answer respond(HttpServerRequest request, Buffer body, boolean dropLast) {
         if (request.method() != HttpMethod.POST || !"/v1/embeddings".equals(request.path())) {
             return error(404, "Invalid URL (" + request.method() + " " + request.path() + ")", "invalid_request_error", null, null);
         }
         String auth = request.getHeader("authorization");
+        if (!requireAuth) {
+            return embed(body, null, dropLast);
+        }
         if (auth == null || !auth.startsWith("Bearer ") || auth.length() == 7) {
             return error(401,
                     "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth "
@@ -195,6 +300,15 @@ public final class FakeOpenAi extends FakeUpstream {
                             + ". You can find your API key at https://platform.openai.com/account/api-keys.",
                     "invalid_request_error", null, "invalid_api_key");
         }
+        return embed(body, null, dropLast);
+    }
+
+    /**
+     * The embeddings answer to a request that passed the host's checks.
+     *
+     * @param servedModel the model to embed with (Azure: the deployment's), or null for the body's {@code model}
+     */
+    protected final Answer embed(Buffer body, String servedModel, boolean dropLast) {
         JsonNode req;
         try {
             req = JSON.readTree(body.getBytes());
@@ -209,11 +323,11 @@ public final class FakeOpenAi extends FakeUpstream {
                     "invalid_request_error", null, null);
         }
         JsonNode modelNode = req.get("model");
-        if (modelNode == null || !modelNode.isTextual()) {
+        if (servedModel == null && (modelNode == null || !modelNode.isTextual())) {
             return error(400, "you must provide a model parameter", "invalid_request_error", null, null);
         }
-        String modelName = modelNode.asText();
-        Model model = MODELS.get(modelName);
+        String modelName = servedModel != null ? servedModel : modelNode.asText();
+        Model model = models.get(modelName);
         if (model == null) {
             return error(404, "The model '" + modelName + "' does not exist or you do not have access to it.", "invalid_request_error",
                     "model", "model_not_found");
@@ -227,8 +341,8 @@ public final class FakeOpenAi extends FakeUpstream {
         if (input.isTextual()) {
             inputs.add(input.asText());
         } else if (input.isArray() && !input.isEmpty()) {
-            if (input.size() > MAX_INPUTS) {
-                return error(400, INVALID_INPUT, "invalid_request_error", null, null);
+            if (input.size() > maxInputs) {
+                return tooManyInputs(maxInputs);
             }
             if (input.get(0).isInt()) {
                 int[] tokens = tokens(input);
@@ -250,6 +364,16 @@ public final class FakeOpenAi extends FakeUpstream {
         } else {
             return error(400, INVALID_INPUT, "invalid_request_error", null, null);
         }
+        if (requireInputType) {
+            JsonNode it = req.get("input_type");
+            if (it == null || it.isNull()) {
+                return Answer.json(400, "{\"detail\":\"'input_type' parameter is required for asymmetric models\"}", Map.of());
+            }
+            if (!it.isTextual() || !(it.asText().equals("query") || it.asText().equals("passage"))) {
+                return Answer.json(422, "{\"detail\":[{\"type\":\"enum\",\"loc\":[\"body\",\"input_type\"],\"msg\":"
+                        + quote("Input should be 'query' or 'passage'") + ",\"input\":" + it + "}]}", Map.of());
+            }
+        }
         JsonNode enc = req.get("encoding_format");
         boolean base64 = false;
         if (enc != null && !enc.isNull()) {
@@ -257,12 +381,16 @@ public final class FakeOpenAi extends FakeUpstream {
                 return error(400, "'" + enc.asText() + "' is not one of ['float', 'base64'] - 'encoding_format'", "invalid_request_error",
                         null, null);
             }
-            base64 = enc.asText().equals("base64");
+            base64 = this.base64 && enc.asText().equals("base64");
         }
         Integer dims = null;
         JsonNode dimsNode = req.get("dimensions");
         if (dimsNode != null && !dimsNode.isNull()) {
-            if (!model.reducible()) {
+            if (!model.reducible() && dimensionsMode == DimensionsMode.VLLM_REJECT) {
+                return error(400, "Model \"" + modelName + "\" does not support matryoshka representation, changing output dimensions "
+                        + "will lead to poor results.", "BadRequestError", null, "400");
+            }
+            if (!model.reducible() && dimensionsMode == DimensionsMode.OPENAI) {
                 return error(400, "This model does not support specifying dimensions.", "invalid_request_error", null, null);
             }
             if (!dimsNode.isInt() || dimsNode.asInt() < 1) {
@@ -274,7 +402,7 @@ public final class FakeOpenAi extends FakeUpstream {
                 return error(400, "This model does not support dimensions greater than " + model.dims() + ".", "invalid_request_error",
                         "dimensions", null);
             }
-            dims = dimsNode.asInt();
+            dims = model.reducible() || dimensionsMode != DimensionsMode.IGNORE ? dimsNode.asInt() : null;
         }
         long total = 0;
         for (Object in : inputs) {
@@ -298,7 +426,9 @@ public final class FakeOpenAi extends FakeUpstream {
             g.writeArrayFieldStart("data");
             for (int i = 0; i < count; i++) {
                 Object in = inputs.get(i);
-                float[] v = in instanceof String s ? expectedVector(modelName, s, dims) : expectedVector(modelName, (int[]) in, dims);
+                float[] full = in instanceof String s ? FakeVectors.unit(modelName, s, model.dims())
+                        : FakeVectors.unit(modelName, (int[]) in, model.dims());
+                float[] v = dims == null ? full : FakeVectors.shortened(full, dims);
                 g.writeStartObject();
                 g.writeStringField("object", "embedding");
                 g.writeNumberField("index", i);
@@ -318,10 +448,12 @@ public final class FakeOpenAi extends FakeUpstream {
             }
             g.writeEndArray();
             g.writeStringField("model", modelName);
-            g.writeObjectFieldStart("usage");
-            g.writeNumberField("prompt_tokens", total);
-            g.writeNumberField("total_tokens", total);
-            g.writeEndObject();
+            if (usage) {
+                g.writeObjectFieldStart("usage");
+                g.writeNumberField("prompt_tokens", total);
+                g.writeNumberField("total_tokens", total);
+                g.writeEndObject();
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -341,7 +473,13 @@ public final class FakeOpenAi extends FakeUpstream {
         return t;
     }
 
-    private static Map<String, String> okHeaders() {
+    /** The answer to a request over {@link #maxInputs}: OpenAI's 400 on {@code $.input}. */
+    protected Answer tooManyInputs(int max) {
+        return error(400, INVALID_INPUT, "invalid_request_error", null, null);
+    }
+
+    /** Headers of a 200. */
+    protected Map<String, String> okHeaders() {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("x-request-id", "req_" + UUID.randomUUID().toString().replace("-", ""));
         h.put("openai-processing-ms", "12");
@@ -356,9 +494,29 @@ public final class FakeOpenAi extends FakeUpstream {
         return h;
     }
 
-    private static Answer error(int status, String message, String type, String param, String code) {
+    /** An error in this host's envelope ({@link #errorShape}). */
+    protected Answer error(int status, String message, String type, String param, String code) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("x-request-id", "req_" + UUID.randomUUID().toString().replace("-", ""));
-        return Answer.json(status, errorBody(message, type, param, code), h);
+        String body = switch (errorShape) {
+            case OPENAI -> errorBody(message, type, param, code);
+            case VLLM_FLAT -> "{\"object\":\"error\",\"message\":" + quote(message) + ",\"type\":" + quote(type == null ? "BadRequestError"
+                    : type) + ",\"param\":" + (param == null ? "null" : quote(param)) + ",\"code\":" + status + "}";
+            case GEMINI_ARRAY -> geminiArrayError(status, message);
+        };
+        return Answer.json(status, body, h);
+    }
+
+    /** Gemini's OpenAI-compatible endpoint: the Google error object inside an array [U]. */
+    public static String geminiArrayError(int status, String message) {
+        String state = switch (status) {
+            case 400 -> "INVALID_ARGUMENT";
+            case 401 -> "UNAUTHENTICATED";
+            case 403 -> "PERMISSION_DENIED";
+            case 404 -> "NOT_FOUND";
+            case 429 -> "RESOURCE_EXHAUSTED";
+            default -> "INTERNAL";
+        };
+        return "[{\"error\":{\"code\":" + status + ",\"message\":" + quote(message) + ",\"status\":\"" + state + "\"}}]";
     }
 }

@@ -14,6 +14,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.embedgate.api.ApiException;
@@ -37,6 +38,8 @@ public class Catalog {
 
     private final Map<String, ProviderInstance> instances = new LinkedHashMap<>();
     private final Map<String, String> disabled = new LinkedHashMap<>();
+    /** Disabled instances that only a provider module's defaults configure: not worth a warning each. */
+    private final List<String> unconfigured = new ArrayList<>();
     private final Map<String, CatalogModel> models = new TreeMap<>();
     private final GatewayConfig config;
     private final Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
@@ -48,9 +51,12 @@ public class Catalog {
             adapters.put(a.type(), a);
         }
         config.providers().forEach((name, p) -> connect(name, p, adapters));
+        if (!unconfigured.isEmpty()) {
+            LOG.infof("Provider instances of the modules' defaults without a key or endpoint, not enabled: %s", unconfigured);
+        }
         config.models().forEach((id, m) -> models.put(id, buildModel(id, m, adapters, config)));
         for (CatalogModel m : models.values()) {
-            if (!m.available()) {
+            if (!m.available() && !m.unavailable().stream().allMatch(u -> unconfigured.contains(u.substring(0, u.indexOf(':'))))) {
                 LOG.warnf("Model '%s' has no usable provider (%s): requests for it get 404", m.id(), String.join(", ", m.unavailable()));
             }
         }
@@ -76,13 +82,32 @@ public class Catalog {
         if (!problems.isEmpty()) {
             String why = String.join("; ", problems);
             disabled.put(name, why);
-            LOG.warnf("Provider instance '%s' (%s) is disabled: %s", name, p.type(), why);
+            if (fromModuleDefaults(name)) {
+                unconfigured.add(name);
+            } else {
+                LOG.warnf("Provider instance '%s' (%s) is disabled: %s", name, p.type(), why);
+            }
             return;
         }
         if (p.weight() <= 0) {
             throw new IllegalStateException("gateway.providers." + name + ".weight must be > 0");
         }
         instances.put(name, new ProviderInstance(name, p.type(), p.alpha(), p.weight(), p.priority(), adapter.connect(settings)));
+    }
+
+    /**
+     * True when nothing but a provider module's microprofile-config.properties (ordinal 100) configures the
+     * instance: a default the operator never touched, such as a hosted preset waiting for its key variable.
+     */
+    private static boolean fromModuleDefaults(String name) {
+        var config = ConfigProvider.getConfig();
+        for (String key : List.of("type", "base-url", "api-key", "preset")) {
+            var value = config.getConfigValue("gateway.providers." + name + "." + key);
+            if (value.getRawValue() != null && value.getSourceOrdinal() > 100) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static InstanceSettings settings(String name, GatewayConfig.Provider p) {

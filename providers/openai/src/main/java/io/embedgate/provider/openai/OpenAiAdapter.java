@@ -1,5 +1,6 @@
 package io.embedgate.provider.openai;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,15 +11,18 @@ import jakarta.inject.Inject;
 import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.UpstreamEndpoint;
 import io.embedgate.provider.support.UpstreamHttp;
+import io.embedgate.spi.InputType;
 import io.embedgate.spi.InstanceSettings;
 import io.embedgate.spi.ModelCapabilities;
+import io.embedgate.spi.OptionSpec;
 import io.embedgate.spi.ProviderAdapter;
 import io.embedgate.spi.ProviderClient;
 import io.vertx.core.Vertx;
 
 /**
- * The OpenAI embeddings API, and any server speaking it (Azure's v1 route, vLLM, TEI, Ollama's
- * {@code /v1}). Base URL as in the SDKs, e.g. {@code https://api.openai.com/v1}.
+ * The OpenAI embeddings API, and any server speaking it. Base URL as in the SDKs, e.g.
+ * {@code https://api.openai.com/v1}. An instance's {@code preset} (together, vllm, nvidia-nim, ...)
+ * brings an OpenAI-compatible host's URL, auth, known models and quirks; see {@link OpenAiPresets}.
  */
 @ApplicationScoped
 public class OpenAiAdapter implements ProviderAdapter {
@@ -28,20 +32,19 @@ public class OpenAiAdapter implements ProviderAdapter {
     Vertx vertx;
 
     public static final String TYPE = "openai";
+    static final String INPUT_TYPE = "input_type";
+    static final String TRUNCATE = "truncate";
 
-    /**
-     * 2048 inputs and 300k tokens per request, 8192 tokens per input, token ids accepted
-     * (https://platform.openai.com/docs/api-reference/embeddings).
-     */
-    private static final Map<String, ModelCapabilities> KNOWN = Map.of(
-            "text-embedding-3-small", openAiModel(1536).reducibleFrom(1).build(),
-            "text-embedding-3-large", openAiModel(3072).reducibleFrom(1).build(),
-            "text-embedding-ada-002", openAiModel(1536).build());
+    private static final OpenAiPresets PRESETS = OpenAiPresets.load();
+    private static final OpenAiPreset OPENAI = PRESETS.openAi();
 
-    private static ModelCapabilities.Builder openAiModel(int dimensions) {
-        return ModelCapabilities.builder(dimensions).maxInputsPerCall(2048).maxTokensPerCall(300_000).maxTokensPerInput(8192)
-                .tokenIdInput();
-    }
+    /** Options only some hosts take; an instance whose preset does not take one does not send it. */
+    static final List<OptionSpec> OPTIONS = List.of(
+            OptionSpec.text(INPUT_TYPE).foldsInto(OptionSpec.Fold.INPUT_TYPE)
+                    .describe("What the text is for, in the host's words (NVIDIA NIM: query or passage; OpenRouter: passed on); "
+                            + "sent only to hosts that take it (presets nvidia-nim, openrouter)."),
+            OptionSpec.oneOf(TRUNCATE, "NONE", "START", "END")
+                    .describe("How NVIDIA NIM shortens an over-long input (default NONE: an error); sent only to nvidia-nim."));
 
     @Override
     public String type() {
@@ -60,18 +63,40 @@ public class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public Optional<ModelCapabilities> knownModel(String upstreamModel) {
-        return Optional.ofNullable(KNOWN.get(upstreamModel));
+        return OPENAI.model(upstreamModel);
+    }
+
+    @Override
+    public Optional<ModelCapabilities> knownModel(InstanceSettings instance, String upstreamModel) {
+        return PRESETS.resolve(instance).model(upstreamModel);
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public Optional<String> inputTypeValue(InstanceSettings instance, InputType type, String upstreamModel) {
+        return PRESETS.resolve(instance).inputTypeValue(type);
     }
 
     @Override
     public List<String> validate(InstanceSettings settings) {
-        return UpstreamHttp.problems(settings);
+        OpenAiPreset preset = PRESETS.resolve(settings);
+        InstanceSettings resolved = preset.applyTo(settings);
+        List<String> problems = new ArrayList<>(
+                preset.keyRequired() ? UpstreamHttp.problems(resolved) : UpstreamHttp.urlProblems(resolved));
+        problems.addAll(OpenAiPresets.unknownSettings(settings));
+        return problems;
     }
 
     @Override
     public ProviderClient connect(InstanceSettings settings) {
+        OpenAiPreset preset = PRESETS.resolve(settings);
         String key = settings.apiKey().orElse("");
-        UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, key.isEmpty() ? Map.of() : Map.of("Authorization", "Bearer " + key));
-        return new HttpProviderClient(UpstreamHttp.connect(vertx, settings, endpoint), key, OpenAiWire.WIRE);
+        UpstreamEndpoint endpoint = UpstreamEndpoint.of(preset.applyTo(settings),
+                key.isEmpty() ? Map.of() : Map.of("Authorization", "Bearer " + key));
+        return new HttpProviderClient(UpstreamHttp.connect(vertx, preset.applyTo(settings), endpoint), key, OpenAiWire.wire(preset));
     }
 }

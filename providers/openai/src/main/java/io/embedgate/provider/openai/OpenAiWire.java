@@ -1,103 +1,129 @@
 package io.embedgate.provider.openai;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalInt;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.OpenAiError;
 import io.embedgate.provider.support.OpenAiShapedCodec;
+import io.embedgate.provider.support.OpenAiShapedRequest;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.ReplySize;
+import io.embedgate.spi.TokenEstimate;
 import io.embedgate.spi.UpstreamException;
+import io.embedgate.spi.Usage;
 
-/** The OpenAI embeddings wire format (https://platform.openai.com/docs/api-reference/embeddings), as a streaming codec. */
+/**
+ * The OpenAI embeddings wire format (https://platform.openai.com/docs/api-reference/embeddings), as a
+ * streaming codec, with an OpenAI-compatible host's differences from its {@link OpenAiPreset}.
+ */
 final class OpenAiWire {
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-
     /**
-     * Replies are base64 float32 (asked for in every request); servers that ignore
-     * {@code encoding_format} answer JSON numbers, up to ~24 characters each with separators (and
-     * more when pretty-printed), which the cap allows.
+     * Replies are base64 float32 when asked for; servers that ignore {@code encoding_format} answer JSON
+     * numbers, up to ~24 characters each with separators (and more when pretty-printed), which the cap allows.
      */
     static final ReplySize REPLY = new ReplySize(ReplySize.BASE64_FLOAT32, 40);
+    /** A host that is not asked for base64 answers numbers: ~12 characters each, typically. */
+    static final ReplySize NUMBER_REPLY = new ReplySize(12, 40);
 
-    /** {@code POST /embeddings}, one reply size for every dtype. */
-    static final HttpProviderClient.Wire WIRE = HttpProviderClient.Wire.of("/embeddings", OpenAiWire::request,
-            (body, call, provider) -> response(body, call.inputs().size(), call.dimensions(), provider, call.upstreamModel()),
-            OpenAiWire::error, REPLY);
+    private static final OpenAiPreset OPENAI = OpenAiPresets.load().openAi();
 
     private OpenAiWire() {
     }
 
-    /** The request body. Always asks for base64: 4 bytes per value instead of ~11 JSON characters. */
-    static byte[] request(EmbeddingCall call) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + estimateInputBytes(call.inputs()));
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("model", call.upstreamModel());
-            g.writeArrayFieldStart("input");
-            if (call.inputs() instanceof EmbeddingInputs.Texts t) {
-                for (String s : t.values()) {
-                    g.writeString(s);
-                }
-            } else {
-                for (int[] tokens : ((EmbeddingInputs.TokenIds) call.inputs()).values()) {
-                    g.writeArray(tokens, 0, tokens.length);
-                }
-            }
-            g.writeEndArray();
-            g.writeStringField("encoding_format", "base64");
-            if (call.dimensions().isPresent()) {
-                g.writeNumberField("dimensions", call.dimensions().getAsInt());
-            }
-            if (call.user().isPresent()) {
-                g.writeStringField("user", call.user().get());
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+    /** {@code POST /embeddings} as {@code preset}'s host takes it. */
+    static HttpProviderClient.Wire wire(OpenAiPreset preset) {
+        return HttpProviderClient.Wire.of("/embeddings", call -> request(call, preset),
+                (body, call, provider) -> estimatedWhenMissing(
+                        response(body, call.inputs().size(), call.dimensions(), provider, call.upstreamModel()), call.inputs()),
+                OpenAiWire::error, preset.base64() ? REPLY : NUMBER_REPLY);
     }
 
-    private static int estimateInputBytes(EmbeddingInputs inputs) {
-        long n = 0;
+    /**
+     * The result with estimated usage when the host reported none, or zero (Gemini's compatible endpoint):
+     * no input embeds in zero tokens.
+     */
+    static EmbeddingResult estimatedWhenMissing(EmbeddingResult r, EmbeddingInputs inputs) {
+        if (r.usage().promptTokens() > 0 || r.usage().totalTokens() > 0) {
+            return r;
+        }
+        long tokens = 0;
         if (inputs instanceof EmbeddingInputs.Texts t) {
             for (String s : t.values()) {
-                n += s.length() + 3;
+                tokens += TokenEstimate.usage(s);
             }
         } else {
-            for (int[] tokens : ((EmbeddingInputs.TokenIds) inputs).values()) {
-                n += tokens.length * 6L + 3;
+            for (int[] ids : ((EmbeddingInputs.TokenIds) inputs).values()) {
+                tokens += ids.length;
             }
         }
-        return (int) Math.min(n, 64 << 20);
+        return new EmbeddingResult(r.embeddings(), new Usage(tokens, tokens, true), r.upstreamModel());
+    }
+
+    /**
+     * The request body: base64 where the host has it (4 bytes per value instead of ~11 JSON characters),
+     * and of {@code embedding_options.openai} only the members the host takes; others are not sent.
+     */
+    static byte[] request(EmbeddingCall call, OpenAiPreset preset) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        for (String field : preset.extraFields()) {
+            Object v = call.options().get(field);
+            if (v instanceof String s) {
+                extra.put(field, s);
+            }
+        }
+        return OpenAiShapedRequest.encode(call, call.upstreamModel(), preset.base64(), preset.user(), extra);
+    }
+
+    /** The plain OpenAI API's request body. */
+    static byte[] request(EmbeddingCall call) {
+        return request(call, OPENAI);
     }
 
     /**
      * Decodes a 200 body. Accepts base64 strings and, from OpenAI-compatible servers that ignore
      * {@code encoding_format}, number arrays. Places vectors by their {@code index} and insists on
-     * exactly one vector per input, all of one size (the requested one, when given).
+     * exactly one vector per input, all of one size (the requested one, when given: a host that drops a
+     * {@code dimensions} it cannot honour is caught here).
      */
     static EmbeddingResult response(byte[] body, int expected, OptionalInt dimensions, String provider, String requestedModel) {
         return OpenAiShapedCodec.decode(body, expected, dimensions, provider, requestedModel, OpenAiShapedCodec.BASE64_OR_FLOATS);
     }
 
     /**
-     * Maps an error response. Understands OpenAI's {@code {"error":{message,type,param,code}}}, Azure's
-     * variant with a string {@code code}, and the flat {@code {"message"}}/{@code {"detail"}}/
-     * {@code {"error":"..."}} bodies of OpenAI-compatible servers. Provider text is redacted.
+     * Maps an error response: OpenAI's {@code {"error":{message,type,param,code}}} (Azure's and OpenRouter's
+     * variants), the flat {@code {"object":"error",message,type,code}} of older vLLM, FastAPI's
+     * {@code {"detail":...}} (NIM), and Gemini's compatible endpoint wrapping its error in an array
+     * ({@code [{"error":{...}}]}). Provider text is redacted.
      */
     static UpstreamException error(int status, byte[] body, Duration retryAfter, Boolean shouldRetry, String provider, String apiKey) {
-        return OpenAiError.parse(body).toException(provider, status, retryAfter, shouldRetry, apiKey);
+        byte[] unwrapped = firstOfArray(body);
+        OpenAiError e = OpenAiError.parse(unwrapped);
+        if (e.type() == null && e.code() == null) {
+            OpenAiError flat = OpenAiError.parseFlat(unwrapped);
+            if (flat.type() != null || flat.code() != null || e.message() == null) {
+                e = flat;
+            }
+        }
+        return e.toException(provider, status, retryAfter, shouldRetry, apiKey);
+    }
+
+    /** The body without an enclosing JSON array (its first element is what is read), else the body itself. */
+    static byte[] firstOfArray(byte[] body) {
+        int i = 0;
+        while (i < body.length && Character.isWhitespace(body[i])) {
+            i++;
+        }
+        if (i == body.length || body[i] != '[') {
+            return body;
+        }
+        byte[] rest = new byte[body.length - i - 1];
+        System.arraycopy(body, i + 1, rest, 0, rest.length);
+        return rest;
     }
 }

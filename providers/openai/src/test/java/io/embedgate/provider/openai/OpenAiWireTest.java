@@ -155,4 +155,77 @@ class OpenAiWireTest {
         assertTrue(html.retryable());
         assertFalse(OpenAiWire.error(500, utf8("{}"), null, false, "p", key).retryable());
     }
+
+    static OpenAiPreset preset(String name) {
+        return OpenAiPresetsTest.PRESETS.resolve(OpenAiPresetsTest.instance(name, null, "k", Map.of()));
+    }
+
+    @Test
+    void presetRequestsSendOnlyWhatTheHostTakes() {
+        Map<String, Object> options = Map.of("input_type", "passage", "truncate", "END");
+        EmbeddingCall call = new EmbeddingCall("nvidia/nv-embedqa-e5-v5", new EmbeddingInputs.Texts(List.of("a")), OptionalInt.empty(),
+                OutputDtype.FLOAT, options, Optional.of("u-1"), Deadline.after(Duration.ofSeconds(1)));
+        assertEquals("{\"model\":\"nvidia/nv-embedqa-e5-v5\",\"input\":[\"a\"],\"encoding_format\":\"base64\",\"user\":\"u-1\","
+                + "\"input_type\":\"passage\",\"truncate\":\"END\"}",
+                new String(OpenAiWire.request(call, preset("nvidia-nim")),
+                        StandardCharsets.UTF_8));
+        // OpenRouter takes input_type but not truncate; Together neither, nor base64 nor user; Ollama no user.
+        assertEquals("{\"model\":\"nvidia/nv-embedqa-e5-v5\",\"input\":[\"a\"],\"encoding_format\":\"base64\",\"user\":\"u-1\","
+                + "\"input_type\":\"passage\"}", new String(OpenAiWire.request(call, preset("openrouter")), StandardCharsets.UTF_8));
+        assertEquals("{\"model\":\"nvidia/nv-embedqa-e5-v5\",\"input\":[\"a\"]}",
+                new String(OpenAiWire.request(call, preset("together")), StandardCharsets.UTF_8));
+        assertEquals("{\"model\":\"nvidia/nv-embedqa-e5-v5\",\"input\":[\"a\"],\"encoding_format\":\"base64\"}",
+                new String(OpenAiWire.request(call, preset("ollama-openai")), StandardCharsets.UTF_8));
+        assertEquals("{\"model\":\"nvidia/nv-embedqa-e5-v5\",\"input\":[\"a\"],\"encoding_format\":\"base64\",\"user\":\"u-1\"}",
+                new String(OpenAiWire.request(call), StandardCharsets.UTF_8), "plain OpenAI takes neither");
+        assertEquals(OpenAiWire.NUMBER_REPLY, OpenAiWire.wire(preset("together")).replySize().apply(OutputDtype.FLOAT));
+        assertEquals(OpenAiWire.REPLY, OpenAiWire.wire(preset("vllm")).replySize().apply(OutputDtype.FLOAT));
+    }
+
+    @Test
+    void mapsTheErrorShapesOfCompatibleHosts() {
+        String key = "nvapi-secret-abcdefghijklmnop";
+        UpstreamException gemini = OpenAiWire.error(400, utf8("[{\"error\":{\"code\":400,\"message\":\"API key not valid: " + key
+                + "\",\"status\":\"INVALID_ARGUMENT\"}}]"), null, null, "gemini-openai", key);
+        assertEquals(UpstreamException.Kind.BAD_REQUEST, gemini.kind());
+        assertEquals("API key not valid: [REDACTED]", gemini.getMessage());
+        assertEquals("400", gemini.errorCode().orElseThrow());
+
+        UpstreamException oldVllm = OpenAiWire.error(400, utf8("{\"object\":\"error\",\"message\":\"Model does not support matryoshka "
+                + "representation\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}"), null, null, "vllm", "");
+        assertEquals("BadRequestError", oldVllm.errorType().orElseThrow());
+        assertTrue(oldVllm.getMessage().contains("matryoshka"));
+        UpstreamException newVllm = OpenAiWire.error(400, utf8("{\"error\":{\"message\":\"Model does not support matryoshka "
+                + "representation\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}"), null, null, "vllm", "");
+        assertEquals(oldVllm.getMessage(), newVllm.getMessage());
+        assertEquals("BadRequestError", newVllm.errorType().orElseThrow());
+
+        UpstreamException nim = OpenAiWire.error(400, utf8("{\"detail\":\"'input_type' parameter is required for asymmetric models\"}"),
+                null, null, "nvidia-nim", key);
+        assertEquals(UpstreamException.Kind.BAD_REQUEST, nim.kind());
+        assertEquals("'input_type' parameter is required for asymmetric models", nim.getMessage());
+        UpstreamException nim422 = OpenAiWire.error(422, utf8("{\"detail\":[{\"loc\":[\"body\",\"truncate\"],\"msg\":\"bad value\"}]}"),
+                null, null, "nvidia-nim", key);
+        assertEquals("bad value", nim422.getMessage());
+
+        UpstreamException credits = OpenAiWire.error(402, utf8("{\"error\":{\"code\":402,\"message\":\"Insufficient credits\","
+                + "\"metadata\":{\"x\":1}}}"), null, null, "openrouter", key);
+        assertEquals(UpstreamException.Kind.BAD_REQUEST, credits.kind());
+        assertEquals("Insufficient credits", credits.getMessage());
+    }
+
+    @Test
+    void missingOrZeroUsageIsEstimated() {
+        byte[] body = utf8("{\"data\":[{\"index\":0,\"embedding\":[1,2]},{\"index\":1,\"embedding\":[3,4]}],\"model\":\"m\"}");
+        EmbeddingCall call = new EmbeddingCall("m", new EmbeddingInputs.Texts(List.of("abcdefgh", "abcd")), OptionalInt.empty(),
+                OutputDtype.FLOAT, Map.of(), Optional.empty(), Deadline.after(Duration.ofSeconds(1)));
+        EmbeddingResult r = OpenAiWire.wire(preset("gemini-openai")).response().decode(body, call, "gemini-openai");
+        assertEquals(3, r.usage().promptTokens()); // 8 bytes -> 2 tokens, 4 bytes -> 1
+        assertTrue(r.usage().estimated());
+        byte[] reported = utf8("{\"data\":[{\"index\":0,\"embedding\":[1,2]},{\"index\":1,\"embedding\":[3,4]}],"
+                + "\"usage\":{\"prompt_tokens\":9,\"total_tokens\":9}}");
+        EmbeddingResult real = OpenAiWire.wire(preset("gemini-openai")).response().decode(reported, call, "gemini-openai");
+        assertEquals(9, real.usage().promptTokens());
+        assertFalse(real.usage().estimated());
+    }
 }

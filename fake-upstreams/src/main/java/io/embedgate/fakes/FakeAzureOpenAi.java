@@ -1,0 +1,142 @@
+package io.embedgate.fakes;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * A fake Azure OpenAI resource ({@code https://{resource}.openai.azure.com}), per providers.md section 2:
+ * the classic route {@code POST /openai/deployments/{deployment}/embeddings?api-version=..} (api-version
+ * mandatory) and the v1 route {@code POST /openai/v1/embeddings} (body {@code model} = deployment), the
+ * {@code api-key} header (a Bearer token gets the Entra ID gateway's {@code {"statusCode":401}} body),
+ * Azure's error bodies ({@code code} a string), {@code apim-request-id} and the remaining-only rate-limit
+ * headers. Embeddings are {@link FakeOpenAi}'s, by the deployment's model. The legacy 16-input cap is
+ * {@link #maxInputs}{@code (16)}.
+ */
+public final class FakeAzureOpenAi extends FakeOpenAi {
+
+    public static final String DEFAULT_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    public static final String ACCESS_DENIED = "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a "
+            + "valid key for an active subscription and use a correct regional API endpoint for your resource.";
+
+    private final Map<String, String> deployments = new ConcurrentHashMap<>();
+
+    private FakeAzureOpenAi(Options options, String apiKey) {
+        super(options, apiKey);
+        for (String model : new String[]{"text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"}) {
+            deployments.put(model, model);
+        }
+    }
+
+    /** A resource with one deployment per OpenAI embedding model, each named after its model. */
+    public static FakeAzureOpenAi start() {
+        return start(Options.defaults(), DEFAULT_KEY);
+    }
+
+    public static FakeAzureOpenAi start(Options options, String apiKey) {
+        FakeAzureOpenAi fake = new FakeAzureOpenAi(options, apiKey);
+        fake.listen();
+        return fake;
+    }
+
+    /** Adds a deployment of {@code model}. */
+    public FakeAzureOpenAi deploy(String deployment, String model) {
+        deployments.put(deployment, model);
+        return this;
+    }
+
+    /** The resource endpoint, e.g. {@code http://127.0.0.1:PORT} (no path, like {@code AZURE_OPENAI_ENDPOINT}). */
+    @Override
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Azure's 429, with {@code retry-after} (seconds) and {@code retry-after-ms}. */
+    public static Fault rateLimited(int retryAfterSeconds) {
+        return Fault.respond(429, azureError("429", "Requests to the Embeddings_Create Operation under Azure OpenAI API version 2024-06-01 "
+                + "have exceeded call rate limit of your current OpenAI S0 pricing tier. Please retry after " + retryAfterSeconds
+                + " seconds. Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit."),
+                Map.of("retry-after", Integer.toString(retryAfterSeconds), "retry-after-ms", Integer.toString(retryAfterSeconds * 1000),
+                        "apim-request-id", UUID.randomUUID().toString(), "x-ratelimit-remaining-requests", "0",
+                        "x-ratelimit-remaining-tokens", "0"));
+    }
+
+    /** {@code {"error":{"code":"<code>","message":...}}}: Azure's own envelope, {@code code} a string. */
+    public static String azureError(String code, String message) {
+        return "{\"error\":{\"code\":" + quote(code) + ",\"message\":" + quote(message) + "}}";
+    }
+
+    @Override
+    protected Answer respond(HttpServerRequest request, Buffer body, boolean dropLast) {
+        String path = request.path();
+        boolean v1 = "/openai/v1/embeddings".equals(path);
+        boolean classic = path.startsWith("/openai/deployments/") && path.endsWith("/embeddings");
+        String version = request.getParam("api-version");
+        if (request.method() != HttpMethod.POST || !(v1 || classic) || classic && (version == null || version.isBlank())) {
+            return azure(404, "404", "Resource not found");
+        }
+        String key = request.getHeader("api-key");
+        if (key == null || !key.equals(apiKey())) {
+            String auth = request.getHeader("authorization");
+            if (key == null && auth != null && auth.startsWith("Bearer ")) {
+                return new Answer(401, Buffer.buffer("{\"statusCode\":401,\"message\":\"Unauthorized. Access token is missing, invalid, "
+                        + "audience is incorrect (https://cognitiveservices.azure.com), or have expired.\"}"), headers());
+            }
+            return azure(401, "401", ACCESS_DENIED);
+        }
+        String deployment = classic ? decode(path.substring("/openai/deployments/".length(), path.length() - "/embeddings".length()))
+                : bodyModel(body);
+        if (deployment == null) {
+            return embed(body, null, dropLast); // OpenAI's 400 for a body without a model
+        }
+        String model = deployments.get(deployment);
+        if (model == null) {
+            return azure(404, "DeploymentNotFound", "The API deployment for this resource does not exist. If you created the deployment "
+                    + "within the last 5 minutes, please wait a moment and try again.");
+        }
+        return embed(body, model, dropLast);
+    }
+
+    @Override
+    protected Answer tooManyInputs(int max) {
+        return error(400, "Too many inputs. The max number of inputs is " + max + ".  We hope to increase the number of inputs per request "
+                + "soon. Please contact us through an Azure support request at: https://go.microsoft.com/fwlink/?linkid=2213926 for further "
+                + "questions.", "invalid_request_error", null, null);
+    }
+
+    @Override
+    protected Map<String, String> okHeaders() {
+        Map<String, String> h = headers();
+        h.put("x-ratelimit-remaining-requests", "119");
+        h.put("x-ratelimit-remaining-tokens", "119000");
+        return h;
+    }
+
+    private static Map<String, String> headers() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("apim-request-id", UUID.randomUUID().toString());
+        return h;
+    }
+
+    private static Answer azure(int status, String code, String message) {
+        return new Answer(status, Buffer.buffer(azureError(code, message)), headers());
+    }
+
+    private static String decode(String segment) {
+        return java.net.URLDecoder.decode(segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String bodyModel(Buffer body) {
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body.getBytes()).get("model");
+            return node != null && node.isTextual() ? node.asText() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+}
