@@ -59,8 +59,10 @@ record OutputShape(int size, OptionalInt dimensions, OutputDtype dtype) {
                     + "' does not support specifying dimensions; it always returns " + caps.nativeDimensions() + ".");
         }
         if (!caps.allowsDimensions(dims)) {
-            throw ApiException.invalid(dimsParam, "dimensions must be between " + caps.minDimensions() + " and "
-                    + caps.maxDimensions() + " for model '" + model.model().id() + "', got " + dims + ".");
+            throw ApiException.invalid(dimsParam, (caps.sizes().isEmpty()
+                    ? "dimensions must be between " + caps.minDimensions() + " and " + caps.maxDimensions()
+                    : "dimensions must be one of " + new java.util.TreeSet<>(caps.sizes()))
+                    + " for model '" + model.model().id() + "', got " + dims + ".");
         }
         return dims;
     }

@@ -179,7 +179,7 @@ public class Catalog {
                 throw new IllegalStateException(key + ": provider type '" + adapter.type() + "' does not know model '" + upstream
                         + "'; set " + key + ".dimensions (and max-inputs-per-call, reducible-dimensions as needed)");
             }
-            caps = ModelCapabilities.fixed(m.dimensions().getAsInt(), 2048);
+            caps = ModelCapabilities.fixed(m.dimensions().getAsInt(), adapter.maxInputsPerCall(instance).orElse(2048));
         } else if (m.dimensions().isPresent()) {
             caps = caps.withNativeDimensions(m.dimensions().getAsInt());
         }

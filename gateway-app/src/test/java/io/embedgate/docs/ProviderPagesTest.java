@@ -118,7 +118,10 @@ class ProviderPagesTest {
                     "| model | dimensions | sizes | inputs per call | tokens per call | tokens per input | token ids | element types from the provider |\n");
             b.append("|---|---|---|---|---|---|---|---|\n");
             new TreeMap<>(a.knownModels()).forEach((name, c) -> b.append("| `").append(name).append("` | ").append(c.nativeDimensions())
-                    .append(" | ").append(c.reducible() ? c.minDimensions() + "–" + c.maxDimensions() : "fixed").append(" | ")
+                    .append(" | ").append(!c.reducible() ? "fixed"
+                            : c.sizes().isEmpty() ? c.minDimensions() + "–" + c.maxDimensions()
+                                    : c.sizes().stream().sorted().map(String::valueOf).collect(Collectors.joining(", ")))
+                    .append(" | ")
                     .append(c.maxInputsPerCall()).append(" | ").append(c.maxTokensPerCall() == 0 ? "—" : c.maxTokensPerCall())
                     .append(" | ").append(c.maxTokensPerInput() == 0 ? "—" : c.maxTokensPerInput()).append(" | ")
                     .append(c.tokenIdInput() ? "yes" : "no").append(" | ")

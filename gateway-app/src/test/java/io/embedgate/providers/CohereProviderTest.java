@@ -139,7 +139,7 @@ class CohereProviderTest {
         cohere.reset();
         // 700 is inside the model's range (256-1536) but not one of its sizes: refused before any call.
         embed("{\"model\":\"embed-v4.0\",\"input\":\"x\",\"dimensions\":700}").then().statusCode(400)
-                .body("error.message", containsString("256, 512, 1024, 1536")).body("error.code", equalTo("unsupported_dimensions"));
+                .body("error.message", containsString("[256, 512, 1024, 1536]")).body("error.param", equalTo("dimensions"));
         embed("{\"model\":\"embed-v4.0\",\"input\":\"x\",\"embedding_options\":{\"cohere\":{\"output_dimension\":700}}}").then()
                 .statusCode(400).body("error.param", equalTo("embedding_options.cohere.output_dimension"));
         embed("{\"model\":\"embed-v4.0\",\"input\":\"x\",\"dimensions\":2048}").then().statusCode(400).body("error.param",

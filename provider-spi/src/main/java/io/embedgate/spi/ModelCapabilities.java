@@ -18,6 +18,8 @@ import java.util.Set;
  * @param tokenIdInput      whether token-id arrays are accepted as input
  * @param dtypes            supported output element types (always contains FLOAT)
  * @param normalized        whether the provider returns unit-length vectors at every size
+ * @param sizes             the only sizes the provider takes within [min, max] (e.g. Cohere embed-v4.0:
+ *                          256, 512, 1024, 1536); empty when any size in the range is fine
  */
 public record ModelCapabilities(
         int nativeDimensions,
@@ -29,7 +31,14 @@ public record ModelCapabilities(
         int maxTokensPerInput,
         boolean tokenIdInput,
         Set<OutputDtype> dtypes,
-        boolean normalized) {
+        boolean normalized,
+        Set<Integer> sizes) {
+
+    public ModelCapabilities(int nativeDimensions, int minDimensions, int maxDimensions, boolean reducible, int maxInputsPerCall,
+            int maxTokensPerCall, int maxTokensPerInput, boolean tokenIdInput, Set<OutputDtype> dtypes, boolean normalized) {
+        this(nativeDimensions, minDimensions, maxDimensions, reducible, maxInputsPerCall, maxTokensPerCall, maxTokensPerInput, tokenIdInput,
+                dtypes, normalized, Set.of());
+    }
 
     public ModelCapabilities {
         if (nativeDimensions < 1) {
@@ -50,6 +59,7 @@ public record ModelCapabilities(
             all.addAll(dtypes);
         }
         dtypes = Set.copyOf(all);
+        sizes = sizes == null || !reducible ? Set.of() : Set.copyOf(sizes);
     }
 
     /**
@@ -72,37 +82,38 @@ public record ModelCapabilities(
     }
 
     public boolean allowsDimensions(int requested) {
-        return requested >= minDimensions && requested <= maxDimensions;
+        return requested >= minDimensions && requested <= maxDimensions && (sizes.isEmpty() || sizes.contains(requested));
     }
 
     public ModelCapabilities withNativeDimensions(int v) {
         return new ModelCapabilities(v, minDimensions, Math.max(maxDimensions, v), reducible, maxInputsPerCall, maxTokensPerCall,
-                maxTokensPerInput, tokenIdInput, dtypes, normalized);
+                maxTokensPerInput, tokenIdInput, dtypes, normalized, sizes);
     }
 
     public ModelCapabilities withMinDimensions(int v) {
         return new ModelCapabilities(nativeDimensions, v, maxDimensions, reducible, maxInputsPerCall, maxTokensPerCall,
-                maxTokensPerInput, tokenIdInput, dtypes, normalized);
+                maxTokensPerInput, tokenIdInput, dtypes, normalized, sizes);
     }
 
     public ModelCapabilities withMaxDimensions(int v) {
         return new ModelCapabilities(nativeDimensions, minDimensions, v, reducible, maxInputsPerCall, maxTokensPerCall,
-                maxTokensPerInput, tokenIdInput, dtypes, normalized);
+                maxTokensPerInput, tokenIdInput, dtypes, normalized, sizes);
     }
 
+    /** Reducible (any size from 1 to the native one) or not; a set of {@link #sizes()} no longer applies. */
     public ModelCapabilities withReducible(boolean v) {
         return new ModelCapabilities(nativeDimensions, v ? 1 : nativeDimensions, nativeDimensions, v, maxInputsPerCall,
-                maxTokensPerCall, maxTokensPerInput, tokenIdInput, dtypes, normalized);
+                maxTokensPerCall, maxTokensPerInput, tokenIdInput, dtypes, normalized, Set.of());
     }
 
     public ModelCapabilities withMaxInputsPerCall(int v) {
         return new ModelCapabilities(nativeDimensions, minDimensions, maxDimensions, reducible, v, maxTokensPerCall,
-                maxTokensPerInput, tokenIdInput, dtypes, normalized);
+                maxTokensPerInput, tokenIdInput, dtypes, normalized, sizes);
     }
 
     public ModelCapabilities withTokenIdInput(boolean v) {
         return new ModelCapabilities(nativeDimensions, minDimensions, maxDimensions, reducible, maxInputsPerCall, maxTokensPerCall,
-                maxTokensPerInput, v, dtypes, normalized);
+                maxTokensPerInput, v, dtypes, normalized, sizes);
     }
 
     /** Length of one returned vector for a size and element type (bit-packed types: one byte per 8 values). */
@@ -123,6 +134,7 @@ public record ModelCapabilities(
         private boolean tokenIdInput;
         private Set<OutputDtype> dtypes = Set.of();
         private boolean normalized = true;
+        private Set<Integer> sizes = Set.of();
 
         private Builder(int nativeDimensions) {
             this.nativeDimensions = nativeDimensions;
@@ -140,6 +152,22 @@ public record ModelCapabilities(
             this.reducible = true;
             this.minDimensions = min;
             this.maxDimensions = max;
+            return this;
+        }
+
+        /**
+         * The provider takes only these sizes (e.g. 256, 512, 1024, 1536); the smallest and largest
+         * bound the range. A request for another size is a 400 before any upstream call.
+         */
+        public Builder sizes(int... allowed) {
+            java.util.TreeSet<Integer> set = new java.util.TreeSet<>();
+            for (int a : allowed) {
+                set.add(a);
+            }
+            this.reducible = true;
+            this.minDimensions = set.first();
+            this.maxDimensions = set.last();
+            this.sizes = set;
             return this;
         }
 
@@ -179,7 +207,7 @@ public record ModelCapabilities(
 
         public ModelCapabilities build() {
             return new ModelCapabilities(nativeDimensions, minDimensions, maxDimensions, reducible, maxInputsPerCall, maxTokensPerCall,
-                    maxTokensPerInput, tokenIdInput, dtypes, normalized);
+                    maxTokensPerInput, tokenIdInput, dtypes, normalized, sizes);
         }
     }
 }

@@ -39,6 +39,15 @@ public interface ProviderAdapter {
     }
 
     /**
+     * The instance's cap on inputs per call for a model it does not know (the catalogue gives that
+     * model's size): a host's documented batch limit, e.g. TEI's {@code --max-client-batch-size}. Empty
+     * for the gateway's default (2048); a catalogue entry's {@code max-inputs-per-call} wins.
+     */
+    default java.util.OptionalInt maxInputsPerCall(InstanceSettings instance) {
+        return java.util.OptionalInt.empty();
+    }
+
+    /**
      * This provider's own options ({@code embedding_options.<type>}), declared as data: validation,
      * the OpenAPI schema and the docs page come from this list.
      */

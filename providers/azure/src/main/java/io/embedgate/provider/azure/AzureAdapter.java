@@ -60,6 +60,16 @@ public class AzureAdapter implements ProviderAdapter {
 
     /** A deployment named after its model. */
     @Override
+    public Map<String, ModelCapabilities> knownModels() {
+        return KNOWN;
+    }
+
+    @Override
+    public String describe() {
+        return "Azure OpenAI: POST {base}/openai/deployments/{deployment}/embeddings?api-version=... (settings.api=deployments, the default) or POST {base}/openai/v1/embeddings (settings.api=v1), key in the api-key header";
+    }
+
+    @Override
     public Optional<ModelCapabilities> knownModel(String deployment) {
         return Optional.ofNullable(KNOWN.get(deployment));
     }

@@ -11,7 +11,6 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.embedgate.provider.support.AllowedSizesClient;
 import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.UpstreamEndpoint;
 import io.embedgate.provider.support.UpstreamHttp;
@@ -67,7 +66,7 @@ public class CohereAdapter implements ProviderAdapter {
         ModelCapabilities v3 = cohereModel(1024, 512).build();
         ModelCapabilities v3light = cohereModel(384, 512).build();
         KNOWN = Map.of(
-                "embed-v4.0", cohereModel(1536, 128_000).reducibleBetween(256, 1536).build(),
+                "embed-v4.0", cohereModel(1536, 128_000).sizes(256, 512, 1024, 1536).build(),
                 "embed-english-v3.0", v3,
                 "embed-multilingual-v3.0", v3,
                 "embed-english-light-v3.0", v3light,
@@ -112,6 +111,16 @@ public class CohereAdapter implements ProviderAdapter {
     }
 
     @Override
+    public Map<String, ModelCapabilities> knownModels() {
+        return KNOWN;
+    }
+
+    @Override
+    public String describe() {
+        return "Cohere v2: POST {base}/v2/embed, with input_type, embedding_types, output_dimension and truncate";
+    }
+
+    @Override
     public Optional<ModelCapabilities> knownModel(String upstreamModel) {
         return Optional.ofNullable(KNOWN.get(upstreamModel));
     }
@@ -149,8 +158,6 @@ public class CohereAdapter implements ProviderAdapter {
     public ProviderClient connect(InstanceSettings settings) {
         String key = settings.apiKey().orElse("");
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, Map.of("Authorization", "Bearer " + key));
-        HttpProviderClient http = new HttpProviderClient(UpstreamHttp.connect(vertx, settings, endpoint), key, CohereWire.WIRE);
-        return new AllowedSizesClient(http, settings.name(),
-                model -> model.equals("embed-v4.0") ? Optional.of(V4_SIZES) : Optional.empty());
+        return new HttpProviderClient(UpstreamHttp.connect(vertx, settings, endpoint), key, CohereWire.WIRE);
     }
 }

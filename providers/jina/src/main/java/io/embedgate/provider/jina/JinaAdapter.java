@@ -74,6 +74,16 @@ public class JinaAdapter implements ProviderAdapter {
     }
 
     @Override
+    public Map<String, ModelCapabilities> knownModels() {
+        return KNOWN;
+    }
+
+    @Override
+    public String describe() {
+        return "Jina AI: POST {base}/v1/embeddings, with task, dimensions, embedding_type and late_chunking";
+    }
+
+    @Override
     public Optional<ModelCapabilities> knownModel(String upstreamModel) {
         return Optional.ofNullable(KNOWN.get(upstreamModel));
     }

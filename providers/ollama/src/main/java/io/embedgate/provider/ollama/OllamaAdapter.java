@@ -68,6 +68,16 @@ public class OllamaAdapter implements ProviderAdapter {
     }
 
     @Override
+    public Map<String, ModelCapabilities> knownModels() {
+        return KNOWN;
+    }
+
+    @Override
+    public String describe() {
+        return "Ollama native API: POST {base}/api/embed (no key locally; Bearer for ollama.com); Ollama has no input-type option, so models use text prefixes";
+    }
+
+    @Override
     public Optional<ModelCapabilities> knownModel(String upstreamModel) {
         String name = upstreamModel.endsWith(":latest") ? upstreamModel.substring(0, upstreamModel.length() - ":latest".length())
                 : upstreamModel;

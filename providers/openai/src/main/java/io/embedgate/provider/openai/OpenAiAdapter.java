@@ -53,7 +53,7 @@ public class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public Map<String, ModelCapabilities> knownModels() {
-        return KNOWN;
+        return OPENAI.models();
     }
 
     @Override
@@ -69,6 +69,11 @@ public class OpenAiAdapter implements ProviderAdapter {
     @Override
     public Optional<ModelCapabilities> knownModel(InstanceSettings instance, String upstreamModel) {
         return PRESETS.resolve(instance).model(upstreamModel);
+    }
+
+    @Override
+    public java.util.OptionalInt maxInputsPerCall(InstanceSettings instance) {
+        return java.util.OptionalInt.of(PRESETS.resolve(instance).maxInputs());
     }
 
     @Override

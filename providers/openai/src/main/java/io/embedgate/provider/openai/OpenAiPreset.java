@@ -21,9 +21,10 @@ import io.embedgate.spi.ModelCapabilities;
  * @param extraFields request members beyond OpenAI's that the host takes ({@code input_type}, {@code truncate})
  * @param inputTypes  the host's {@code input_type} value for each gateway input type it has one for
  * @param models      the host's known models
+ * @param maxInputs   the host's cap on inputs per call, also for models it does not list
  */
 record OpenAiPreset(String name, Optional<URI> baseUrl, boolean keyRequired, boolean base64, boolean user, List<String> extraFields,
-        Map<InputType, String> inputTypes, Map<String, ModelCapabilities> models) {
+        Map<InputType, String> inputTypes, Map<String, ModelCapabilities> models, int maxInputs) {
 
     OpenAiPreset {
         extraFields = List.copyOf(extraFields);

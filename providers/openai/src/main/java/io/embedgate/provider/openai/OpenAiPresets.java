@@ -105,10 +105,10 @@ final class OpenAiPresets {
         List<String> extra = v.text("extra-fields").map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(f -> !f.isEmpty())
                 .toList()).orElse(List.of());
         return new OpenAiPreset(name, v.text("base-url").map(URI::create), auth.equals("bearer"), v.bool("base64"), v.bool("user"), extra,
-                inputTypes, models);
+                inputTypes, models, maxInputs);
     }
 
-    /** {@code <dims> [reducible=<min>-<max>] [tokens=<n>] [call-tokens=<n>]}. */
+    /** {@code <dims> [reducible=<min>-<max> | sizes=<a>,<b>,...] [tokens=<n>] [call-tokens=<n>]}. */
     private static ModelCapabilities model(String key, String spec, boolean dimensionsTaken, boolean tokenIds, int maxInputs) {
         String[] parts = spec.split("\\s+");
         try {
@@ -122,6 +122,11 @@ final class OpenAiPresets {
                             b.reducibleBetween(Integer.parseInt(range[0]), Integer.parseInt(range[1]));
                         }
                     }
+                    case "sizes" -> {
+                        if (dimensionsTaken) {
+                            b.sizes(java.util.Arrays.stream(kv[1].split(",")).mapToInt(Integer::parseInt).toArray());
+                        }
+                    }
                     case "tokens" -> b.maxTokensPerInput(Integer.parseInt(kv[1]));
                     case "call-tokens" -> b.maxTokensPerCall(Integer.parseInt(kv[1]));
                     default -> throw new IllegalArgumentException("unknown attribute " + kv[0]);
@@ -132,8 +137,10 @@ final class OpenAiPresets {
             }
             return b.build();
         } catch (RuntimeException e) {
-            throw new IllegalStateException(RESOURCE + ": " + key + "=" + spec + " is not '<dims> [reducible=<min>-<max>] [tokens=<n>]"
-                    + " [call-tokens=<n>]' (" + e.getMessage() + ")", e);
+            throw new IllegalStateException(
+                    RESOURCE + ": " + key + "=" + spec + " is not '<dims> [reducible=<min>-<max> | sizes=<a>,<b>,...] [tokens=<n>]"
+                            + " [call-tokens=<n>]' (" + e.getMessage() + ")",
+                    e);
         }
     }
 

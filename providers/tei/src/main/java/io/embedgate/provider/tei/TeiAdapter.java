@@ -69,6 +69,18 @@ public class TeiAdapter implements ProviderAdapter {
     }
 
     @Override
+    public Map<String, ModelCapabilities> knownModels() {
+        Map<String, ModelCapabilities> all = new java.util.TreeMap<>();
+        KNOWN.keySet().forEach(name -> knownModel(DEFAULT_BATCH, name).ifPresent(c -> all.put(name, c)));
+        return all;
+    }
+
+    @Override
+    public String describe() {
+        return "Hugging Face Text Embeddings Inference, native API: POST {base}/embed, with truncate, truncation_direction, prompt_name and normalize";
+    }
+
+    @Override
     public Optional<ModelCapabilities> knownModel(String upstreamModel) {
         return knownModel(DEFAULT_BATCH, upstreamModel);
     }
@@ -86,6 +98,11 @@ public class TeiAdapter implements ProviderAdapter {
     }
 
     /** The instance's setting, or TEI's default when it is absent or unusable ({@link #validate} reports the latter). */
+    @Override
+    public java.util.OptionalInt maxInputsPerCall(InstanceSettings instance) {
+        return java.util.OptionalInt.of(batchSize(instance));
+    }
+
     static int batchSize(InstanceSettings instance) {
         int n = parsedBatchSize(instance);
         return n < 1 ? DEFAULT_BATCH : n;

@@ -11,7 +11,6 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.embedgate.provider.support.AllowedSizesClient;
 import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.UpstreamEndpoint;
 import io.embedgate.provider.support.UpstreamHttp;
@@ -79,7 +78,7 @@ public class VoyageAdapter implements ProviderAdapter {
     }
 
     private static ModelCapabilities flexible(int tokensPerCall) {
-        return ModelCapabilities.builder(1024).reducibleBetween(256, 2048).maxInputsPerCall(1000).maxTokensPerCall(tokensPerCall)
+        return ModelCapabilities.builder(1024).sizes(256, 512, 1024, 2048).maxInputsPerCall(1000).maxTokensPerCall(tokensPerCall)
                 .maxTokensPerInput(32_000).dtypes(EnumSet.allOf(OutputDtype.class)).build();
     }
 
@@ -101,6 +100,16 @@ public class VoyageAdapter implements ProviderAdapter {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public Map<String, ModelCapabilities> knownModels() {
+        return KNOWN;
+    }
+
+    @Override
+    public String describe() {
+        return "Voyage AI: POST {base}/embeddings, with input_type, output_dimension, output_dtype and truncation";
     }
 
     @Override
@@ -138,8 +147,6 @@ public class VoyageAdapter implements ProviderAdapter {
     public ProviderClient connect(InstanceSettings settings) {
         String key = settings.apiKey().orElse("");
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, Map.of("Authorization", "Bearer " + key));
-        HttpProviderClient http = new HttpProviderClient(UpstreamHttp.connect(vertx, settings, endpoint), key, VoyageWire.WIRE);
-        return new AllowedSizesClient(http, settings.name(),
-                model -> KNOWN.containsKey(model) && KNOWN.get(model).reducible() ? Optional.of(FLEXIBLE_SIZES) : Optional.empty());
+        return new HttpProviderClient(UpstreamHttp.connect(vertx, settings, endpoint), key, VoyageWire.WIRE);
     }
 }
