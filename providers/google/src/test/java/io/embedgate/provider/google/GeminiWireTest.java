@@ -90,7 +90,8 @@ class GeminiWireTest {
         assertTrue(a.validateOptions(Map.of("task_type", "RETRIEVAL_DOCUMENT", "title", "t")).isEmpty());
         assertTrue(a.validateOptions(Map.of("task_type", "NOPE")).get(0).message().contains("FACT_VERIFICATION"));
         assertEquals("title", a.validateOptions(Map.of("task_type", "RETRIEVAL_QUERY", "title", "t")).get(0).field());
-        assertEquals("title", a.validateOptions(Map.of("title", "t")).get(0).field());
+        // A title alone makes the text a retrieval document (the wire sends task type RETRIEVAL_DOCUMENT).
+        assertTrue(a.validateOptions(Map.of("title", "t")).isEmpty());
         assertEquals("output_dimensionality", a.validateOptions(Map.of("output_dimensionality", "768")).get(0).field());
         assertEquals("foo", a.validateOptions(Map.of("foo", 1)).get(0).field());
     }
