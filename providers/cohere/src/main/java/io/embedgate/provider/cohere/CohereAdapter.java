@@ -6,7 +6,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -52,9 +51,6 @@ public class CohereAdapter implements ProviderAdapter {
     static final String DEFAULT_INPUT_TYPE = "search_document";
 
     static final List<String> INPUT_TYPES = List.of("search_document", "search_query", "classification", "clustering");
-
-    /** embed-v4.0's sizes; the gateway's range check lets 257..1535 through, the client wrapper refuses them. */
-    static final Set<Integer> V4_SIZES = Set.of(256, 512, 1024, 1536);
 
     /**
      * 96 texts per call, every quantised type native on v3 and v4 (https://docs.cohere.com/reference/embed).

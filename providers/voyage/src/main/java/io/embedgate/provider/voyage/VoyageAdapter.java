@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -46,9 +45,6 @@ public class VoyageAdapter implements ProviderAdapter {
     static final String OUTPUT_DTYPE = "output_dtype";
     static final String VOYAGE_HOST = "api.voyageai.com";
     static final String ATLAS_BASE_URL = "https://ai.mongodb.com/v1";
-
-    /** The sizes of the flexible models; the gateway's range check lets others through, the client wrapper refuses them. */
-    static final Set<Integer> FLEXIBLE_SIZES = Set.of(256, 512, 1024, 2048);
 
     /**
      * 1,000 inputs per call and a per-model token cap per call (https://docs.voyageai.com/docs/embeddings).
