@@ -73,6 +73,20 @@ class UnifiedOptionsTest {
     }
 
     @Test
+    void theDebugTraceShowsWhatWasSent() {
+        JsonNode r = json(embed("""
+                {"model":"gemini-embedding-001","input":"a","embedding_options":{"input_type":"similarity"},
+                 "debug":{"enabled":true,"return_upstream_request":true}}""").then().statusCode(200).extract().response());
+        JsonNode sent = r.get("debug").get("attempts").get(0).get("request").get("body").get("requests").get(0);
+        assertEquals("SEMANTIC_SIMILARITY", sent.get("taskType").asText());
+        JsonNode prefixed = json(embed("""
+                {"model":"ada-prefixed","input":"bread","embedding_options":{"input_type":"document"},
+                 "debug":{"enabled":true,"return_upstream_request":true}}""").then().statusCode(200).extract().response());
+        assertEquals("passage: bread",
+                prefixed.get("debug").get("attempts").get(0).get("request").get("body").get("input").get(0).asText());
+    }
+
+    @Test
     void inputTypeAndTheProvidersOwnOptionMustAgree() {
         embed("""
                 {"model":"gemini-embedding-001","input":"a","embedding_options":{"input_type":"document",

@@ -166,6 +166,44 @@ class PresetsProviderTest {
         assertFalse(bad.asString().contains(AzurePresetsResource.GEMINI_KEY));
     }
 
+    /** OpenRouter takes an input type (in Cohere's and Nomic's words) and token ids; a dropped size is caught. */
+    @Test
+    void openRouterTakesTheInputTypeAndADroppedSizeIsCaught() {
+        JsonNode r = json(embed("""
+                {"model":"or-small","input":"x","dimensions":256,"embedding_options":{"input_type":"query"}}""").then().statusCode(200)
+                .extract().response());
+        JsonNode sent = parse(fakes.openrouter().requests().get(0).body());
+        assertEquals("search_query", sent.get("input_type").asText());
+        assertEquals(256, sent.get("dimensions").asInt());
+        assertEquals("Bearer " + AzurePresetsResource.OPENROUTER_KEY, fakes.openrouter().requests().get(0).header("authorization"));
+        assertArrayEquals(fakes.openrouter().vector("openai/text-embedding-3-small", "x", 256), vector(r, 0), 1e-6f);
+        embed("{\"model\":\"or-small\",\"input\":[[1,2,3]]}").then().statusCode(200);
+        assertEquals(3, parse(fakes.openrouter().requests().get(1).body()).get("input").get(0).size());
+        // The routed model cannot shorten and OpenRouter drops the parameter: 1536 values come back for
+        // 256 asked, which the gateway refuses as the provider's error, never passing on a wrong size.
+        embed("{\"model\":\"or-ada\",\"input\":\"x\",\"dimensions\":256}").then().statusCode(502)
+                .body("error.message", containsString("openrouter")).body("error.message", containsString("1536"));
+    }
+
+    /** LM Studio on the desktop: no key, numbers only, no dimensions; its nomic model gets Nomic's prefix. */
+    @Test
+    void lmStudioIsKeylessAndGetsTheModelsPrefix() {
+        JsonNode r = json(embed("""
+                {"model":"nomic-lmstudio","input":"bread","embedding_options":{"input_type":"query"}}""").then().statusCode(200)
+                .extract().response());
+        var req = fakes.lmstudio().requests().get(0);
+        JsonNode sent = parse(req.body());
+        assertEquals("search_query: bread", sent.get("input").get(0).asText());
+        assertFalse(sent.has("encoding_format"));
+        assertFalse(sent.has("input_type"));
+        assertNull(req.header("authorization"));
+        assertArrayEquals(fakes.lmstudio().vector("text-embedding-nomic-embed-text-v1.5", "search_query: bread", null), vector(r, 0),
+                1e-6f);
+        embed("{\"model\":\"nomic-lmstudio\",\"input\":\"x\",\"dimensions\":256}").then().statusCode(400)
+                .body("error.param", equalTo("dimensions"));
+        assertEquals(1, fakes.lmstudio().callCount());
+    }
+
     /** A host without base64 answers numbers; a base64 client still gets base64 of the same floats. */
     @Test
     void noBase64HostIsAskedForNumbersAndDecoded() {

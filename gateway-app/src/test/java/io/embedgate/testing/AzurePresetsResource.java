@@ -17,6 +17,7 @@ public class AzurePresetsResource implements QuarkusTestResourceLifecycleManager
 
     public static final String WRONG_AZURE_KEY = "ffffeeeeddddccccbbbbaaaa99998888";
     public static final String NIM_KEY = "nvapi-fake-0123456789abcdefghij";
+    public static final String OPENROUTER_KEY = "sk-or-v1-fake0123456789abcdef0123456789abcdef";
     public static final String GEMINI_KEY = "AIzaFakeGeminiCompat0123456789abcdefgh";
     public static final String TOGETHER_KEY = "together-fake-0123456789abcdefghij";
 
@@ -25,6 +26,8 @@ public class AzurePresetsResource implements QuarkusTestResourceLifecycleManager
     private FakeOpenAi vllm;
     private FakeOpenAi gemini;
     private FakeOpenAi together;
+    private FakeOpenAi openrouter;
+    private FakeOpenAi lmstudio;
 
     @Override
     public Map<String, String> start() {
@@ -38,6 +41,12 @@ public class AzurePresetsResource implements QuarkusTestResourceLifecycleManager
         gemini = FakeOpenAi.start(FakeUpstream.Options.defaults(), GEMINI_KEY);
         gemini.errorShape(FakeOpenAi.ErrorShape.GEMINI_ARRAY).usage(false).base64(false).model("gemini-embedding-001", 3072, true);
         together = FakeOpenAi.start(FakeUpstream.Options.defaults(), TOGETHER_KEY);
+        // OpenRouter drops a parameter the routed provider does not take (require_parameters: false).
+        openrouter = FakeOpenAi.start(FakeUpstream.Options.defaults(), OPENROUTER_KEY);
+        openrouter.model("openai/text-embedding-3-small", 1536, true).model("openai/text-embedding-ada-002", 1536, false)
+                .dimensionsMode(FakeOpenAi.DimensionsMode.IGNORE);
+        lmstudio = FakeOpenAi.start();
+        lmstudio.requireAuth(false).base64(false).model("text-embedding-nomic-embed-text-v1.5", 768, false);
         together.base64(false).model("BAAI/bge-large-en-v1.5", 1024, false);
 
         Map<String, String> c = new HashMap<>();
@@ -86,6 +95,21 @@ public class AzurePresetsResource implements QuarkusTestResourceLifecycleManager
         c.put("gateway.providers.together.api-key", TOGETHER_KEY);
         c.put("gateway.models.bge-large-together.providers", "together");
         c.put("gateway.models.bge-large-together.upstream-model", "BAAI/bge-large-en-v1.5");
+        c.put("gateway.providers.openrouter.base-url", openrouter.baseUrl());
+        c.put("gateway.providers.openrouter.api-key", OPENROUTER_KEY);
+        c.put("gateway.models.or-small.providers", "openrouter");
+        c.put("gateway.models.or-small.upstream-model", "openai/text-embedding-3-small");
+        // Declared reducible here, though the routed provider drops dimensions: the gateway's size check catches it.
+        c.put("gateway.models.or-ada.providers", "openrouter");
+        c.put("gateway.models.or-ada.upstream-model", "openai/text-embedding-ada-002");
+        c.put("gateway.models.or-ada.reducible-dimensions", "true");
+        // LM Studio on the desktop: no key, numbers only, its nomic model with Nomic's prefixes.
+        c.put("gateway.providers.lmstudio.type", "openai");
+        c.put("gateway.providers.lmstudio.preset", "lmstudio");
+        c.put("gateway.providers.lmstudio.base-url", lmstudio.baseUrl());
+        c.put("gateway.models.nomic-lmstudio.providers", "lmstudio");
+        c.put("gateway.models.nomic-lmstudio.upstream-model", "text-embedding-nomic-embed-text-v1.5");
+        c.put("gateway.models.nomic-lmstudio.input-prefixes.query", "search_query: ");
         // A local vLLM: no key.
         c.put("gateway.providers.vllm.type", "openai");
         c.put("gateway.providers.vllm.preset", "vllm");
@@ -106,13 +130,13 @@ public class AzurePresetsResource implements QuarkusTestResourceLifecycleManager
     @Override
     public void inject(TestInjector injector) {
         injector.injectIntoFields(azure, new TestInjector.AnnotatedAndMatchesType(InjectFake.class, FakeAzureOpenAi.class));
-        injector.injectIntoFields(new PresetFakes(nim, vllm, gemini, together),
+        injector.injectIntoFields(new PresetFakes(nim, vllm, gemini, together, openrouter, lmstudio),
                 new TestInjector.AnnotatedAndMatchesType(InjectFake.class, PresetFakes.class));
     }
 
     @Override
     public void stop() {
-        for (AutoCloseable f : new AutoCloseable[]{azure, nim, vllm, gemini, together}) {
+        for (AutoCloseable f : new AutoCloseable[]{azure, nim, vllm, gemini, together, openrouter, lmstudio}) {
             try {
                 if (f != null) {
                     f.close();
