@@ -87,4 +87,18 @@ class CohereVoyageSdkClientTest {
         assertEquals(FakeVectors.tokens("fourth"), r.usage().totalTokens());
         assertEquals(1, voyage.callCount());
     }
+
+    /** The official SDK's models list, then the gateway's own fields for one of them. */
+    @Test
+    void theModelsAreListed() {
+        List<String> ids = client.models().list().data().stream().map(com.openai.models.models.Model::id).toList();
+        for (String id : new String[]{"embed-v4.0", "embed-english-v3.0", "voyage-3.5", "voyage-code-3", "voyage-2"}) {
+            assertTrue(ids.contains(id), id + " in " + ids);
+        }
+        io.restassured.RestAssured.given().header("Authorization", TestKeys.BEARER).get("/v1/models").then().statusCode(200)
+                .body("data.find { it.id == 'embed-v4.0' }.owned_by", org.hamcrest.Matchers.equalTo("cohere"))
+                .body("data.find { it.id == 'embed-v4.0' }.max_inputs_per_call", org.hamcrest.Matchers.equalTo(96))
+                .body("data.find { it.id == 'voyage-3.5' }.provider_output_dtypes", org.hamcrest.Matchers.hasItem("ubinary"))
+                .body("data.find { it.id == 'voyage-2' }.provider_output_dtypes", org.hamcrest.Matchers.equalTo(List.of("float")));
+    }
 }

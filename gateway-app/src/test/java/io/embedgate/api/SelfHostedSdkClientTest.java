@@ -1,6 +1,7 @@
 package io.embedgate.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.util.List;
@@ -78,5 +79,19 @@ class SelfHostedSdkClientTest {
                 64), r.data().get(0).embedding());
         org.junit.jupiter.api.Assertions.assertThrows(BadRequestException.class, () -> client.embeddings()
                 .create(EmbeddingCreateParams.builder().model("bge-tei").input("hi").dimensions(64).build()));
+    }
+
+    /** The official SDK's models list, then the gateway's own fields for one of them. */
+    @Test
+    void theModelsAreListed() {
+        List<String> ids = client.models().list().data().stream().map(com.openai.models.models.Model::id).toList();
+        for (String id : new String[]{"jina-embeddings-v3", "jina-embeddings-v4", "nomic-embed-text-v1.5", "nomic-tei", "bge-tei"}) {
+            assertTrue(ids.contains(id), id + " in " + ids);
+        }
+        io.restassured.RestAssured.given().header("Authorization", TestKeys.BEARER).get("/v1/models").then().statusCode(200)
+                .body("data.find { it.id == 'jina-embeddings-v3' }.owned_by", org.hamcrest.Matchers.equalTo("jina"))
+                .body("data.find { it.id == 'nomic-tei' }.min_dimensions", org.hamcrest.Matchers.equalTo(64))
+                .body("data.find { it.id == 'nomic-tei' }.reducible_dimensions", org.hamcrest.Matchers.equalTo(true))
+                .body("data.find { it.id == 'nomic-tei' }.input_prefixes", org.hamcrest.Matchers.equalTo(List.of("query", "document")));
     }
 }
