@@ -53,6 +53,28 @@ record CallShape(OptionalInt dimensions, int size, OutputDtype dtype, Optional<M
         return Map.copyOf(out);
     }
 
+    /** For the debug trace: what the gateway does for this candidate beyond passing the request on. */
+    List<String> explain(Candidate c, EmbeddingJob job) {
+        List<String> notes = new ArrayList<>(3);
+        String who = c.instance().name();
+        job.inputType().ifPresent(t -> {
+            Optional<String> mapped = c.inputTypes().value(t);
+            if (mapped.isPresent()) {
+                notes.add(who + ": input_type " + t.wireName() + " sent as " + c.inputTypes().option().get() + "=" + mapped.get());
+            } else if (prefix.isPresent()) {
+                notes.add(who + ": input_type " + t.wireName() + " sent as the model's text prefix '" + prefix.get() + "'");
+            } else {
+                notes.add(who + ": input_type " + t.wireName() + " has no equivalent at this provider; its default applies");
+            }
+        });
+        shorten.ifPresent(m -> notes.add(who + ": " + size + " dimensions asked for, shortened by the gateway to "
+                + job.outputDimensions(c.capabilities()) + " (Matryoshka, " + m.wireName() + ")"));
+        if (quantize && job.dtype() != OutputDtype.FLOAT) {
+            notes.add(who + ": floats asked for, quantised by the gateway to " + job.dtype().wireName());
+        }
+        return notes;
+    }
+
     /** The inputs as sent: with the prefix on every text (token ids are sent as they are). */
     EmbeddingInputs inputs(EmbeddingInputs inputs) {
         if (prefix.isEmpty() || !(inputs instanceof EmbeddingInputs.Texts t)) {

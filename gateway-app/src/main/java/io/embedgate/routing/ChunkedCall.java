@@ -32,6 +32,9 @@ final class ChunkedCall {
         ModelCapabilities caps = c.capabilities();
         Map<String, Object> options = CallShape.options(c, job);
         CallShape shape = CallShape.of(c, job);
+        if (job.trace().active()) {
+            shape.explain(c, job).forEach(job.trace()::note);
+        }
         EmbeddingInputs inputs = shape.inputs(job.inputs());
         EmbeddingCall base = new EmbeddingCall(c.upstreamModel(), inputs, shape.dimensions(), shape.dtype(), options,
                 job.user(), job.deadline()).sized(shape.size());

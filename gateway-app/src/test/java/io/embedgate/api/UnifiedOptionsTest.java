@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
 
@@ -84,6 +85,16 @@ class UnifiedOptionsTest {
                  "debug":{"enabled":true,"return_upstream_request":true}}""").then().statusCode(200).extract().response());
         assertEquals("passage: bread",
                 prefixed.get("debug").get("attempts").get(0).get("request").get("body").get("input").get(0).asText());
+        // The routing notes say what the gateway did for the provider, with or without the upstream request.
+        assertTrue(r.get("debug").toString().contains("input_type similarity sent as task_type=SEMANTIC_SIMILARITY"),
+                r.get("debug").toString());
+        assertTrue(prefixed.get("debug").toString().contains("sent as the model's text prefix 'passage: '"));
+        JsonNode shortened = json(embed("""
+                {"model":"ada-layer-norm","input":"x","dimensions":128,"embedding_options":{"output_dtype":"binary"},
+                 "debug":{"enabled":true}}""").then().statusCode(200).extract().response());
+        assertTrue(shortened.get("debug").toString().contains("1536 dimensions asked for, shortened by the gateway to 128"),
+                shortened.get("debug").toString());
+        assertTrue(shortened.get("debug").toString().contains("quantised by the gateway to binary"));
     }
 
     @Test

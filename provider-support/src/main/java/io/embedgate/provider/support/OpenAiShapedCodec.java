@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 
 import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingResult;
+import io.embedgate.spi.OutputDtype;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
 
@@ -55,7 +56,33 @@ public final class OpenAiShapedCodec {
         return Embedding.Floats.of(c.floats(JSON));
     };
 
+    /** Per quantised type, built once: no reader is made per vector. */
+    private static final VectorReader[] INTEGERS = new VectorReader[OutputDtype.values().length];
+
+    static {
+        for (OutputDtype dtype : OutputDtype.values()) {
+            JsonCursor.ValueReader<Embedding> bytes = p -> JsonVectors.bytes(p, dtype);
+            INTEGERS[dtype.ordinal()] = (c, body, provider) -> {
+                if (c.peek() != '[') {
+                    throw invalid(provider, dtype.wireName() + " embedding is not an array");
+                }
+                return c.array(JSON, bytes);
+            };
+        }
+    }
+
     private OpenAiShapedCodec() {
+    }
+
+    /**
+     * An integer array of a quantised type (Mistral's and Jina's int8, uint8, binary and ubinary), kept
+     * as raw bytes by {@link JsonVectors#bytes}.
+     */
+    public static VectorReader integers(OutputDtype dtype) {
+        if (dtype == OutputDtype.FLOAT) {
+            throw new IllegalArgumentException("floats are read by FLOATS or BASE64_OR_FLOATS");
+        }
+        return INTEGERS[dtype.ordinal()];
     }
 
     /**

@@ -4,21 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 
 import io.embedgate.provider.support.HttpProviderClient;
-import io.embedgate.provider.support.JsonCursor;
 import io.embedgate.provider.support.JsonVectors;
 import io.embedgate.provider.support.OpenAiError;
 import io.embedgate.provider.support.OpenAiShapedCodec;
-import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
@@ -87,46 +82,7 @@ final class JinaWire {
                     OpenAiShapedCodec.BASE64_OR_FLOATS);
         }
         return OpenAiShapedCodec.decode(body, call.inputs().size(), OptionalInt.empty(), provider, call.upstreamModel(),
-                dtype == OutputDtype.BINARY ? BINARY : UBINARY);
-    }
-
-    private static final OpenAiShapedCodec.VectorReader BINARY = packed(OutputDtype.BINARY);
-    private static final OpenAiShapedCodec.VectorReader UBINARY = packed(OutputDtype.UBINARY);
-
-    private static OpenAiShapedCodec.VectorReader packed(OutputDtype dtype) {
-        JsonCursor.ValueReader<Embedding> ints = p -> integers(p, dtype);
-        return (c, body, provider) -> {
-            if (c.peek() != '[') {
-                throw OpenAiShapedCodec.invalid(provider, dtype.wireName() + " embedding is not an array");
-            }
-            return c.array(JSON, ints);
-        };
-    }
-
-    /** binary: signed bytes -128..127 (offset binary, as Jina's peers); ubinary: 0..255. */
-    private static Embedding integers(JsonParser p, OutputDtype dtype) throws IOException {
-        int min = dtype == OutputDtype.BINARY ? -128 : 0;
-        int max = dtype == OutputDtype.BINARY ? 127 : 255;
-        byte[] buf = new byte[256];
-        int n = 0;
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t != JsonToken.VALUE_NUMBER_INT) {
-                throw new IOException(dtype.wireName() + " vector holds a non-integer");
-            }
-            int v = p.getIntValue();
-            if (v < min || v > max) {
-                throw new IOException(dtype.wireName() + " value " + v + " out of range");
-            }
-            if (n == buf.length) {
-                buf = Arrays.copyOf(buf, n * 2);
-            }
-            buf[n++] = (byte) v;
-        }
-        if (n == 0) {
-            throw new IOException("empty vector");
-        }
-        return new Embedding.Bytes(Arrays.copyOf(buf, n), dtype);
+                OpenAiShapedCodec.integers(dtype));
     }
 
     /**

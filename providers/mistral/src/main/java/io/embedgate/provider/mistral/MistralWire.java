@@ -4,20 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 
 import io.embedgate.provider.support.HttpProviderClient;
-import io.embedgate.provider.support.JsonCursor;
 import io.embedgate.provider.support.OpenAiError;
 import io.embedgate.provider.support.OpenAiShapedCodec;
-import io.embedgate.spi.Embedding;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
@@ -78,49 +73,8 @@ final class MistralWire {
      */
     static EmbeddingResult response(byte[] body, EmbeddingCall call, String provider) {
         OutputDtype dtype = call.dtype();
-        OpenAiShapedCodec.VectorReader reader = dtype == OutputDtype.FLOAT ? OpenAiShapedCodec.FLOATS : INTEGER_READERS[dtype.ordinal()];
+        OpenAiShapedCodec.VectorReader reader = dtype == OutputDtype.FLOAT ? OpenAiShapedCodec.FLOATS : OpenAiShapedCodec.integers(dtype);
         return OpenAiShapedCodec.decode(body, call.inputs().size(), OptionalInt.empty(), provider, call.upstreamModel(), reader);
-    }
-
-    /** Per dtype, built once: no reader is made per vector. */
-    private static final OpenAiShapedCodec.VectorReader[] INTEGER_READERS = new OpenAiShapedCodec.VectorReader[OutputDtype.values().length];
-
-    static {
-        for (OutputDtype dtype : OutputDtype.values()) {
-            JsonCursor.ValueReader<Embedding> integers = p -> integers(p, dtype);
-            INTEGER_READERS[dtype.ordinal()] = (c, body, provider) -> {
-                if (c.peek() != '[') {
-                    throw OpenAiShapedCodec.invalid(provider, "embedding is not an array");
-                }
-                return c.array(JSON, integers);
-            };
-        }
-    }
-
-    private static Embedding integers(JsonParser p, OutputDtype dtype) throws IOException {
-        boolean signed = dtype == OutputDtype.INT8 || dtype == OutputDtype.BINARY;
-        int min = signed ? -128 : 0;
-        int max = signed ? 127 : 255;
-        byte[] buf = new byte[256];
-        int n = 0;
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t != JsonToken.VALUE_NUMBER_INT) {
-                throw new IOException(dtype.wireName() + " vector holds a non-integer");
-            }
-            int v = p.getIntValue();
-            if (v < min || v > max) {
-                throw new IOException(dtype.wireName() + " value " + v + " out of range");
-            }
-            if (n == buf.length) {
-                buf = Arrays.copyOf(buf, n * 2);
-            }
-            buf[n++] = (byte) v;
-        }
-        if (n == 0) {
-            throw new IOException("empty vector");
-        }
-        return new Embedding.Bytes(Arrays.copyOf(buf, n), dtype);
     }
 
     /**
