@@ -1,18 +1,12 @@
 package io.embedgate.fakes;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -43,7 +37,6 @@ public class FakeOpenAi extends FakeUpstream {
     public static final int MAX_TOKENS_PER_REQUEST = 300_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
     private static final String INVALID_INPUT = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.";
 
     /** Native size of each model and whether {@code dimensions} may be given. */
@@ -419,46 +412,15 @@ public class FakeOpenAi extends FakeUpstream {
                     "max_tokens_per_request", null, "max_tokens_per_request");
         }
         int count = dropLast ? inputs.size() - 1 : inputs.size();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + count * (base64 ? 8200 : 20000));
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("object", "list");
-            g.writeArrayFieldStart("data");
-            for (int i = 0; i < count; i++) {
-                Object in = inputs.get(i);
-                float[] full = in instanceof String s ? FakeVectors.unit(modelName, s, model.dims())
-                        : FakeVectors.unit(modelName, (int[]) in, model.dims());
-                float[] v = dims == null ? full : FakeVectors.shortened(full, dims);
-                g.writeStartObject();
-                g.writeStringField("object", "embedding");
-                g.writeNumberField("index", i);
-                g.writeFieldName("embedding");
-                if (base64) {
-                    ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                    bb.asFloatBuffer().put(v);
-                    g.writeBinary(bb.array());
-                } else {
-                    g.writeStartArray();
-                    for (float f : v) {
-                        g.writeNumber(f);
-                    }
-                    g.writeEndArray();
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeStringField("model", modelName);
-            if (usage) {
-                g.writeObjectFieldStart("usage");
-                g.writeNumberField("prompt_tokens", total);
-                g.writeNumberField("total_tokens", total);
-                g.writeEndObject();
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<float[]> vectors = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Object in = inputs.get(i);
+            float[] full = in instanceof String s ? FakeVectors.unit(modelName, s, model.dims())
+                    : FakeVectors.unit(modelName, (int[]) in, model.dims());
+            vectors.add(dims == null ? full : FakeVectors.shortened(full, dims));
         }
-        return new Answer(200, Buffer.buffer(out.toByteArray()), okHeaders());
+        byte[] out = OpenAiShapedReply.print(vectors, base64, modelName, usage ? total : -1);
+        return new Answer(200, Buffer.buffer(out), okHeaders());
     }
 
     private static int[] tokens(JsonNode array) {

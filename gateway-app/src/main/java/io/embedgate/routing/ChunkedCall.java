@@ -28,10 +28,9 @@ final class ChunkedCall {
     }
 
     /** All chunks of the job at this candidate, bounded by the request's deadline. */
-    Uni<EmbeddingResult> call(Candidate c, EmbeddingJob job) {
+    Uni<EmbeddingResult> call(Candidate c, EmbeddingJob job, CallShape shape) {
         ModelCapabilities caps = c.capabilities();
         Map<String, Object> options = CallShape.options(c, job);
-        CallShape shape = CallShape.of(c, job);
         if (job.trace().active()) {
             shape.explain(c, job).forEach(job.trace()::note);
         }

@@ -87,9 +87,10 @@ public class EmbeddingRouter {
             return Uni.createFrom().failure(last);
         }
         Candidate c = plan.candidates().get(i);
-        return chunkedCall.call(c, job)
+        CallShape shape = CallShape.of(c, job);
+        return chunkedCall.call(c, job, shape)
                 .map(r -> {
-                    EmbeddingResult checked = ResultCheck.checked(r, c, job);
+                    EmbeddingResult checked = ResultCheck.checked(r, c, job, shape);
                     if (job.trace().active()) {
                         job.trace().served(c.instance().name(), c.instance().type(), c.upstreamModel(), checked != r);
                     }

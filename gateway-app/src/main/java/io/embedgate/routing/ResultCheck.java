@@ -28,8 +28,12 @@ final class ResultCheck {
      * length where the provider does not, quantised where the provider cannot.
      */
     static EmbeddingResult checked(EmbeddingResult r, Candidate c, EmbeddingJob job) {
+        return checked(r, c, job, CallShape.of(c, job));
+    }
+
+    /** As above, with the shape the candidate was called with (worked out once per candidate). */
+    static EmbeddingResult checked(EmbeddingResult r, Candidate c, EmbeddingJob job, CallShape shape) {
         ModelCapabilities caps = c.capabilities();
-        CallShape shape = CallShape.of(c, job);
         boolean gatewayWork = shape.shorten().isPresent() || shape.quantize();
         check(r, job.inputs().size(), shape.size(), shape.dtype(), !job.base64Output() || gatewayWork, c.instance().name());
         boolean normalize = job.normalize() && shape.dtype() == OutputDtype.FLOAT && !caps.normalized();

@@ -70,6 +70,9 @@ final class OpenAiWire {
      * and of {@code embedding_options.openai} only the members the host takes; others are not sent.
      */
     static byte[] request(EmbeddingCall call, OpenAiPreset preset) {
+        if (preset.extraFields().isEmpty()) {
+            return OpenAiShapedRequest.encode(call, call.upstreamModel(), preset.base64(), preset.user(), Map.of());
+        }
         Map<String, String> extra = new LinkedHashMap<>();
         for (String field : preset.extraFields()) {
             Object v = call.options().get(field);
