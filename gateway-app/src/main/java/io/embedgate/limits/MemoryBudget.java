@@ -180,6 +180,20 @@ public class MemoryBudget {
         return true;
     }
 
+    /**
+     * Takes {@code bytes} more for a request that holds the whole budget alone (one admitted beyond
+     * the budget, see {@link #fits}): it may grow to the per-request cap of twice the budget, which
+     * the 413 check before admission is measured against. Without this, such a request's replies, a
+     * little larger than estimated, would fail it with a 503 that no retry can cure.
+     */
+    private boolean tryTakeAlone(Permit p, long bytes) {
+        if (used != p.admitted + p.extended || used + bytes > 2 * capacity) {
+            return false;
+        }
+        used += bytes;
+        return true;
+    }
+
     private record Waiter(long bytes, Context context, io.smallrye.mutiny.subscription.UniEmitter<? super Permit> emitter) {
     }
 
@@ -256,7 +270,7 @@ public class MemoryBudget {
                 @Override
                 public boolean tryExtend(long bytes) {
                     synchronized (MemoryBudget.this) {
-                        if (holders == 0 || !tryTake(bytes)) {
+                        if (holders == 0 || !(tryTake(bytes) || tryTakeAlone(Permit.this, bytes))) {
                             return false;
                         }
                         extended += bytes;

@@ -54,6 +54,35 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void aRequestAdmittedAloneBeyondTheBudgetMayGrowToTwiceTheBudgetButNoFurther() {
+        MemoryBudget b = budget(100, Duration.ofSeconds(1));
+        MemoryBudget.Permit big = b.tryAdmit(150); // over the budget: admitted only because nothing else runs
+        assertNotNull(big);
+        ReplyAllowance reply = big.forReply(40);
+        assertTrue(reply.tryExtend(30), "alone, a reply a little larger than estimated still fits: 180 of the 200 cap");
+        assertEquals(180, b.used());
+        assertFalse(reply.tryExtend(30), "210 would pass twice the budget");
+        assertNull(b.tryAdmit(1), "nothing else is admitted while it runs");
+        big.release();
+        big.release();
+        assertEquals(0, b.used());
+    }
+
+    @Test
+    void aRequestThatSharesTheBudgetCannotGrowBeyondIt() {
+        MemoryBudget b = budget(100, Duration.ofSeconds(1));
+        MemoryBudget.Permit one = b.tryAdmit(60);
+        MemoryBudget.Permit other = b.tryAdmit(30);
+        assertNotNull(other);
+        assertTrue(one.forReply(0).tryExtend(10));
+        assertFalse(one.forReply(0).tryExtend(1), "100 of 100 taken, and not alone: no growth past the budget");
+        other.release();
+        other.release();
+        assertTrue(one.forReply(0).tryExtend(50), "alone again: may grow past the budget");
+        assertEquals(120, b.used());
+    }
+
+    @Test
     void anExtraHolderKeepsTheShareUntilItIsDone() {
         MemoryBudget b = budget(100, Duration.ofSeconds(1));
         MemoryBudget.Permit p = b.tryAdmit(30);
@@ -82,16 +111,19 @@ class MemoryBudgetTest {
     void aReplyCanGrowPastItsReserveOnlyWhileThereIsRoom() {
         MemoryBudget b = budget(100, Duration.ofSeconds(1));
         MemoryBudget.Permit p = b.tryAdmit(50);
+        MemoryBudget.Permit other = b.tryAdmit(10); // not alone: the budget is the limit
         ReplyAllowance reply = p.forReply(20);
         assertEquals(20, reply.reserved());
         assertTrue(reply.tryExtend(30));
-        assertEquals(80, b.used());
-        assertFalse(reply.tryExtend(21), "only 20 left");
-        assertTrue(reply.tryExtend(20));
+        assertEquals(90, b.used());
+        assertFalse(reply.tryExtend(11), "only 10 left");
+        assertTrue(reply.tryExtend(10));
         p.release();
         p.release();
-        assertEquals(0, b.used(), "the extension is given back with the permit");
+        assertEquals(10, b.used(), "the extension is given back with the permit");
         assertFalse(reply.tryExtend(1), "a released permit takes nothing more");
+        other.release();
+        other.release();
     }
 
     @Test
