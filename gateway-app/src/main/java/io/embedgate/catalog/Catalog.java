@@ -92,7 +92,8 @@ public class Catalog {
         if (p.weight() <= 0) {
             throw new IllegalStateException("gateway.providers." + name + ".weight must be > 0");
         }
-        instances.put(name, new ProviderInstance(name, p.type(), p.alpha(), p.weight(), p.priority(), adapter.connect(settings)));
+        instances.put(name, new ProviderInstance(name, p.type(), p.alpha(), p.weight(), p.priority(), p.maxConcurrentCalls(),
+                adapter.connect(settings)));
     }
 
     /**

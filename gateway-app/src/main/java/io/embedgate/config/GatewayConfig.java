@@ -107,6 +107,14 @@ public interface GatewayConfig {
         int maxConnections();
 
         /**
+         * How many calls one request sends this instance at once when its inputs are split over
+         * several (Bedrock's Titan takes one text per call, Cohere 96): the rest wait for a free slot,
+         * so a 2,048-input request is not 2,048 simultaneous calls.
+         */
+        @WithDefault("16")
+        int maxConcurrentCalls();
+
+        /**
          * A named bundle of defaults the adapter knows, e.g. {@code together} for {@code type=openai}:
          * base URL, auth style, known models, limits and quirks. What is set explicitly wins.
          */

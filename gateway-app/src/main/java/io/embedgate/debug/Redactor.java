@@ -25,8 +25,8 @@ import io.embedgate.config.GatewayConfig;
 import io.embedgate.spi.Secrets;
 
 /**
- * The one place that makes upstream traffic safe to show a client: every configured provider key is
- * masked wherever it appears (headers, URL, bodies), so are headers and query parameters named like
+ * The one place that makes upstream traffic safe to show a client: every configured provider key
+ * (and every instance setting that holds a credential) is masked wherever it appears (headers, URL, bodies), so are headers and query parameters named like
  * credentials and anything shaped like a provider key; vectors and long texts are truncated with a
  * note saying how much was left out.
  */
@@ -49,7 +49,8 @@ public class Redactor {
 
     @Inject
     public Redactor(GatewayConfig config) {
-        this(config.providers().values().stream().flatMap(p -> p.apiKey().stream()).toList());
+        this(config.providers().values().stream().flatMap(p -> java.util.stream.Stream.concat(p.apiKey().stream(),
+                p.settings().entrySet().stream().filter(e -> Secrets.isSecretSetting(e.getKey())).map(Map.Entry::getValue))).toList());
     }
 
     Redactor(List<String> providerKeys) {

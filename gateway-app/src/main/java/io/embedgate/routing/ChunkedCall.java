@@ -1,8 +1,10 @@
 package io.embedgate.routing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import io.embedgate.catalog.Candidate;
 import io.embedgate.spi.Embedding;
@@ -12,11 +14,13 @@ import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.Usage;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
  * One candidate's whole answer: the request split into the chunks the model's limits allow
- * ({@link RouterChunks}), sent concurrently (each with its own retries), and merged in input order.
+ * ({@link RouterChunks}), sent concurrently, at most the instance's {@code max-concurrent-calls} at
+ * once (each with its own retries), and merged in input order.
  * The first failed chunk fails the candidate: a request moves whole.
  */
 final class ChunkedCall {
@@ -44,14 +48,28 @@ final class ChunkedCall {
             EmbeddingCall one = base.withAllowance(job.memory().forReply(replies.typical(job.inputs().size(), values)));
             return attempts.call(c, one, job.policy().retry(), job.trace(), 0, 0);
         }
-        List<Uni<EmbeddingResult>> calls = new ArrayList<>(ranges.size());
-        for (int i = 0; i < ranges.size(); i++) {
+        IntFunction<Uni<EmbeddingResult>> chunk = i -> {
             int[] r = ranges.get(i);
-            EmbeddingCall chunk = base.withInputs(inputs.slice(r[0], r[1]))
+            EmbeddingCall part = base.withInputs(inputs.slice(r[0], r[1]))
                     .withAllowance(job.memory().forReply(replies.typical(r[1] - r[0], values)));
-            calls.add(attempts.call(c, chunk, job.policy().retry(), job.trace(), i, r[0]));
+            return attempts.call(c, part, job.policy().retry(), job.trace(), i, r[0]);
+        };
+        int inFlight = c.instance().maxConcurrentCalls();
+        if (ranges.size() <= inFlight) {
+            List<Uni<EmbeddingResult>> calls = new ArrayList<>(ranges.size());
+            for (int i = 0; i < ranges.size(); i++) {
+                calls.add(chunk.apply(i));
+            }
+            return Uni.join().all(calls).andFailFast().map(ChunkedCall::merge);
         }
-        return Uni.join().all(calls).andFailFast().map(ChunkedCall::merge);
+        // More chunks than the instance takes at once (one text per call at Bedrock's Titan): a
+        // window of calls, each started when one ends; the first failure cancels the rest.
+        EmbeddingResult[] parts = new EmbeddingResult[ranges.size()];
+        return Multi.createFrom().range(0, ranges.size())
+                .onItem().transformToUni(i -> chunk.apply(i).map(result -> parts[i] = result))
+                .merge(inFlight)
+                .collect().last()
+                .map(last -> merge(Arrays.asList(parts)));
     }
 
     /** The chunks' vectors in order, their usage summed. */

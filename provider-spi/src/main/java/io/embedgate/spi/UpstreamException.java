@@ -121,6 +121,11 @@ public final class UpstreamException extends RuntimeException {
     }
 
     /** The provider instance name. */
+    /** The same error with another message (the same one, with secrets removed). */
+    public UpstreamException withMessage(String message) {
+        return new UpstreamException(provider, kind, httpStatus, errorType, errorCode, message, retryable, retryAfter, getCause());
+    }
+
     public String provider() {
         return provider;
     }

@@ -1,6 +1,7 @@
 package io.embedgate.provider.support;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -69,22 +70,51 @@ public final class HttpProviderClient implements ProviderClient {
     private final String apiKey;
     private final String name;
     private final Wire wire;
+    /** Null for an instance whose static headers carry its key. */
+    private final UpstreamAuth auth;
 
     /**
      * @param apiKey the instance's key, redacted from error messages and tokens (empty for none)
      */
     public HttpProviderClient(UpstreamHttp http, String apiKey, Wire wire) {
+        this(http, apiKey, wire, null);
+    }
+
+    /**
+     * An instance whose calls are authorised one by one: signed, or with a token that expires.
+     *
+     * @param auth what authorises each call; null for none beyond the static headers
+     */
+    public HttpProviderClient(UpstreamHttp http, String apiKey, Wire wire, UpstreamAuth auth) {
         this.http = http;
         this.apiKey = apiKey;
         this.name = http.endpoint().provider();
         this.wire = wire;
+        this.auth = auth;
     }
 
     @Override
     public Uni<EmbeddingResult> embed(EmbeddingCall call) {
-        return UpstreamCall.handle(call, http, wire.path().apply(call), wire.request().encode(call), replySize(call.dtype()),
-                body -> wire.response().decode(body, call, name),
-                (status, body, retryAfter, shouldRetry) -> wire.errors().decode(status, body, retryAfter, shouldRetry, name, apiKey));
+        String path = wire.path().apply(call);
+        byte[] body = wire.request().encode(call);
+        if (auth == null) {
+            return UpstreamCall.handle(call, http, path, body, replySize(call.dtype()),
+                    reply -> wire.response().decode(reply, call, name),
+                    (status, error, retryAfter, shouldRetry) -> wire.errors().decode(status, error, retryAfter, shouldRetry, name, apiKey));
+        }
+        UpstreamAuth.Request request = new UpstreamAuth.Request("POST", http.authority(), http.rawPath(path),
+                Map.of("content-type", http.header("Content-Type")), body);
+        return auth.headers(request).onItem().transformToUni(headers -> UpstreamCall.handle(call, http, path, body, headers,
+                replySize(call.dtype()), reply -> wire.response().decode(reply, call, name),
+                (status, error, retryAfter,
+                        shouldRetry) -> redacted(wire.errors().decode(status, error, retryAfter, shouldRetry, name, apiKey))));
+    }
+
+    /** The error without the auth's live secrets (a token the provider might echo back). */
+    private UpstreamException redacted(UpstreamException e) {
+        String message = e.getMessage();
+        String clean = auth.redact(message);
+        return clean == null || clean.equals(message) ? e : e.withMessage(clean);
     }
 
     @Override

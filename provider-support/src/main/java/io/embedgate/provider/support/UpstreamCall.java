@@ -1,6 +1,8 @@
 package io.embedgate.provider.support;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
@@ -49,6 +51,23 @@ public final class UpstreamCall {
             tap.request("POST", endpoint.url(path), endpoint.headers(), body);
         }
         return http.post(path, body, limit(call, sizes), reply -> read(reply, tap, decoder, errors, endpoint.provider()));
+    }
+
+    /**
+     * {@link #handle(EmbeddingCall, UpstreamHttp, String, byte[], ReplySize, Decoder, ErrorMapper)} with
+     * headers of this request only (an {@link UpstreamAuth}'s signature or token), shown in the debug
+     * trace with the static ones (the trace masks them by name).
+     */
+    public static Uni<EmbeddingResult> handle(EmbeddingCall call, UpstreamHttp http, String path, byte[] body, Map<String, String> headers,
+            ReplySize sizes, Decoder decoder, ErrorMapper errors) {
+        UpstreamEndpoint endpoint = http.endpoint();
+        WireTap tap = call.tap();
+        if (tap.active()) {
+            Map<String, String> all = new LinkedHashMap<>(endpoint.headers());
+            all.putAll(headers);
+            tap.request("POST", endpoint.url(path), all, body);
+        }
+        return http.post(path, body, headers, limit(call, sizes), reply -> read(reply, tap, decoder, errors, endpoint.provider()));
     }
 
     /** The cap on a reply to this call; none when the vector size is unknown (tools and tests). */

@@ -170,8 +170,37 @@ public final class UpstreamHttp implements AutoCloseable {
 
     /** {@link #post(String, byte[], Function)} with the reply body held to {@code limit}. */
     public <T> Uni<T> post(String path, byte[] body, ReplyLimit limit, Function<Reply, T> read) {
+        return post(path, body, headers, limit, read);
+    }
+
+    /**
+     * {@link #post(String, byte[], ReplyLimit, Function)} with headers of this one request (a
+     * signature, a token, another content type) set over the instance's static ones.
+     */
+    public <T> Uni<T> post(String path, byte[] body, Map<String, String> extraHeaders, ReplyLimit limit, Function<Reply, T> read) {
+        MultiMap all = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+        extraHeaders.forEach(all::set);
+        return post(path, body, all, limit, read);
+    }
+
+    /** The {@code Host} header this client sends: the port only when it is not the scheme's default, as Vert.x writes it. */
+    public String authority() {
+        return port == (ssl ? 443 : 80) ? host : host + ":" + port;
+    }
+
+    /** The path of a call as it goes on the wire: the base URL's path, then {@code path}. */
+    public String rawPath(String path) {
+        return basePath + path;
+    }
+
+    /** The static headers of every request (content type, accept, the endpoint's own), for a signer. */
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    private <T> Uni<T> post(String path, byte[] body, MultiMap requestHeaders, ReplyLimit limit, Function<Reply, T> read) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setSsl(ssl)
-                .setURI(basePath + path).setHeaders(headers);
+                .setURI(basePath + path).setHeaders(requestHeaders);
         return Uni.createFrom().emitter(emitter -> {
             ContextInternal here = PerEventLoop.current(vertx);
             if (here != null) {
