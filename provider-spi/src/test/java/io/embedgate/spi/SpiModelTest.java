@@ -55,6 +55,20 @@ class SpiModelTest {
         assertEquals("x [REDACTED] y", Secrets.redact("x AIzaSyA1234567890abcdefghijklmn y", null));
         assertEquals("[REDACTED]", Secrets.redact("Bearer abcdefghijklmnop", null));
         assertEquals("plain text", Secrets.redact("plain text", "k"));
+        // Cloud credentials, whoever echoes them: an Entra ID token (a JWT), a Google access token, an AWS
+        // access key id, Bedrock API keys, an Entra client secret, a PEM private key (as in a key file's JSON).
+        for (String secret : new String[]{"eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2NvZ25p.c2lnbmF0dXJlLXBhcnQ",
+                "ya29.a0AfH6SMBx3Kq-example_token", "AKIAIOSFODNN7EXAMPLE", "ASIAXYZ1234567890ABC",
+                "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t", "ABSKQmVkcm9ja0FQSUtleS1leGFtcGxlMTIzNDU2",
+                "abc8Q~Zx1yW2vU3tS4rQ5pO6nM7lK8jI9hG0fE1d",
+                "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----"}) {
+            assertEquals("x " + Secrets.MASK + " y", Secrets.redact("x " + secret + " y", null), secret);
+        }
+        assertEquals("ModelTimeoutException: AKIA-like words stay", Secrets.redact("ModelTimeoutException: AKIA-like words stay", null));
+        assertTrue(Secrets.isSecretSetting("secret-access-key") && Secrets.isSecretSetting("session-token")
+                && Secrets.isSecretSetting("client-secret") && Secrets.isSecretSetting("credentials-json")
+                && Secrets.isSecretSetting("access-token"));
+        assertFalse(Secrets.isSecretSetting("region") || Secrets.isSecretSetting("access-key-id") || Secrets.isSecretSetting("tenant-id"));
     }
 
     @Test
