@@ -128,7 +128,34 @@ class ProviderPagesTest {
                     .append(c.dtypes().stream().sorted().map(OutputDtype::wireName).collect(Collectors.joining(", "))).append(" |\n"));
             b.append("\nOther element types are computed by the gateway from the float vectors (see docs/api.md).\n");
         }
+        b.append("\n## Configuration\n\n");
+        b.append("What the provider's module configures by default (its `META-INF/microprofile-config.properties`): the default\n"
+                + "instance, the environment variables it reads, and its catalogue entries. Any key can be overridden in\n"
+                + "`application.properties` or by the environment, and further instances of this type are configured the same way\n"
+                + "under other names (see docs/configuration.md).\n\n");
+        b.append("```properties\n").append(moduleDefaults(a.type()).strip()).append("\n```\n");
         return b.toString();
+    }
+
+    /** The defaults file of the module whose default instance has this type. */
+    static String moduleDefaults(String type) {
+        try {
+            var files = ProviderPagesTest.class.getClassLoader().getResources("META-INF/microprofile-config.properties");
+            while (files.hasMoreElements()) {
+                String text;
+                try (var in = files.nextElement().openStream()) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                if (java.util.regex.Pattern
+                        .compile("(?m)^gateway\\.providers\\.[^.=]+\\.type=" + java.util.regex.Pattern.quote(type) + "\\s*$")
+                        .matcher(text).find()) {
+                    return text;
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new AssertionError("no module defaults file configures an instance of type " + type);
     }
 
 }
