@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -13,7 +14,8 @@ import io.vertx.core.http.HttpServerRequest;
  * A fake Azure OpenAI resource ({@code https://{resource}.openai.azure.com}), per providers.md section 2:
  * the classic route {@code POST /openai/deployments/{deployment}/embeddings?api-version=..} (api-version
  * mandatory) and the v1 route {@code POST /openai/v1/embeddings} (body {@code model} = deployment), the
- * {@code api-key} header (a Bearer token gets the Entra ID gateway's {@code {"statusCode":401}} body),
+ * {@code api-key} header or an Entra ID {@code Authorization: Bearer} token that {@link #acceptTokens} accepts (any
+ * other Bearer token gets the Entra ID gateway's {@code {"statusCode":401}} body),
  * Azure's error bodies ({@code code} a string), {@code apim-request-id} and the remaining-only rate-limit
  * headers. Embeddings are {@link FakeOpenAi}'s, by the deployment's model. The legacy 16-input cap is
  * {@link #maxInputs}{@code (16)}.
@@ -24,7 +26,12 @@ public final class FakeAzureOpenAi extends FakeOpenAi {
     public static final String ACCESS_DENIED = "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a "
             + "valid key for an active subscription and use a correct regional API endpoint for your resource.";
 
+    public static final String ENTRA_UNAUTHORIZED = "{\"statusCode\":401,\"message\":\"Unauthorized. Access token is missing, invalid, "
+            + "audience is incorrect (https://cognitiveservices.azure.com), or have expired.\"}";
+
     private final Map<String, String> deployments = new ConcurrentHashMap<>();
+    /** Which Bearer tokens are good (e.g. {@link FakeEntraId#verifier}); none by default. */
+    private volatile Predicate<String> tokens = token -> false;
 
     private FakeAzureOpenAi(Options options, String apiKey) {
         super(options, apiKey);
@@ -47,6 +54,12 @@ public final class FakeAzureOpenAi extends FakeOpenAi {
     /** Adds a deployment of {@code model}. */
     public FakeAzureOpenAi deploy(String deployment, String model) {
         deployments.put(deployment, model);
+        return this;
+    }
+
+    /** Accepts {@code Authorization: Bearer <token>} for the tokens {@code verifier} accepts, as a resource trusting Entra ID does. */
+    public FakeAzureOpenAi acceptTokens(Predicate<String> verifier) {
+        this.tokens = verifier;
         return this;
     }
 
@@ -81,12 +94,12 @@ public final class FakeAzureOpenAi extends FakeOpenAi {
             return azure(404, "404", "Resource not found");
         }
         String key = request.getHeader("api-key");
-        if (key == null || !key.equals(apiKey())) {
-            String auth = request.getHeader("authorization");
-            if (key == null && auth != null && auth.startsWith("Bearer ")) {
-                return new Answer(401, Buffer.buffer("{\"statusCode\":401,\"message\":\"Unauthorized. Access token is missing, invalid, "
-                        + "audience is incorrect (https://cognitiveservices.azure.com), or have expired.\"}"), headers());
+        String auth = request.getHeader("authorization");
+        if (key == null && auth != null && auth.startsWith("Bearer ")) {
+            if (!tokens.test(auth.substring("Bearer ".length()))) {
+                return new Answer(401, Buffer.buffer(ENTRA_UNAUTHORIZED), headers());
             }
+        } else if (key == null || !key.equals(apiKey())) {
             return azure(401, "401", ACCESS_DENIED);
         }
         String deployment = classic ? decode(path.substring("/openai/deployments/".length(), path.length() - "/embeddings".length()))

@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
  * Runs a fake upstream as a standalone server, e.g. for the benchmark:
  * {@code java -cp ... io.embedgate.fakes.FakeUpstreamMain --provider openai --port 9100 --event-loops 1 --memoize}
  * ({@code --provider} is {@code openai}, {@code azure-openai}, {@code google}, {@code mistral}, {@code cohere},
- * {@code voyage}, {@code jina}, {@code ollama} or {@code tei}; {@code --key} defaults to the fake's
+ * {@code voyage}, {@code jina}, {@code ollama}, {@code tei} or {@code entra-id}, a token endpoint; {@code --key} defaults to the fake's
  * {@code DEFAULT_KEY}, none for ollama and tei; tei serves {@code --model} of {@code --dimensions}, by
  * default BAAI/bge-base-en-v1.5 at 768).
  * With {@code --memoize} each distinct request body is answered once and then from memory, so the
@@ -48,6 +48,8 @@ public final class FakeUpstreamMain {
             case "cohere" -> FakeCohere.start(options, key == null ? FakeCohere.DEFAULT_KEY : key);
             case "voyage" -> FakeVoyage.start(options, key == null ? FakeVoyage.DEFAULT_KEY : key);
             case "azure-openai" -> FakeAzureOpenAi.start(options, key == null ? FakeAzureOpenAi.DEFAULT_KEY : key);
+            // A token endpoint only: an azure-openai fake in another process cannot check its tokens.
+            case "entra-id" -> FakeEntraId.start(options);
             default -> throw new IllegalArgumentException("unknown provider " + provider);
         };
         System.out.println("fake " + provider + " listening on 127.0.0.1:" + fake.port() + (memoize ? " (memoized)" : "")
