@@ -1,5 +1,6 @@
 package io.embedgate.provider.azure;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,10 @@ import io.vertx.core.Vertx;
  * ({@code gateway.providers.<name>.settings.*}): {@code api-version} (default {@value #DEFAULT_API_VERSION}),
  * {@code api} ({@code deployments}, the classic route, or {@code v1}), and {@code model.<deployment>} naming
  * the OpenAI model a deployment runs, so its capabilities are known (a deployment named after its model
- * needs none).
+ * needs none). Authorisation: the instance's {@code api-key} header when it has a key, else an Entra ID
+ * token ({@code Authorization: Bearer}) from the client credentials {@code tenant-id}, {@code client-id},
+ * {@code client-secret}, at {@code authority-host} (sovereign clouds), for {@code scope}: see
+ * {@link EntraCredentials}.
  */
 @ApplicationScoped
 public class AzureAdapter implements ProviderAdapter {
@@ -66,7 +70,7 @@ public class AzureAdapter implements ProviderAdapter {
 
     @Override
     public String describe() {
-        return "Azure OpenAI: POST {base}/openai/deployments/{deployment}/embeddings?api-version=... (settings.api=deployments, the default) or POST {base}/openai/v1/embeddings (settings.api=v1), key in the api-key header";
+        return "Azure OpenAI: POST {base}/openai/deployments/{deployment}/embeddings?api-version=... (settings.api=deployments, the default) or POST {base}/openai/v1/embeddings (settings.api=v1), key in the api-key header, or without a key an Entra ID token as Authorization: Bearer (client credentials: settings.tenant-id, client-id, client-secret, authority-host, scope; POST {authority-host}/{tenant-id}/oauth2/v2.0/token)";
     }
 
     @Override
@@ -81,7 +85,15 @@ public class AzureAdapter implements ProviderAdapter {
 
     @Override
     public List<String> validate(InstanceSettings settings) {
-        List<String> problems = new ArrayList<>(UpstreamHttp.problems(settings));
+        List<String> problems = new ArrayList<>(UpstreamHttp.urlProblems(settings));
+        if (settings.apiKey().isEmpty()) {
+            // Without a key, Entra ID: complete, or the instance is disabled saying what is missing.
+            if (!EntraCredentials.anySet(settings)) {
+                problems.add("no api-key or Entra ID client credentials configured");
+            } else {
+                problems.addAll(EntraCredentials.problems(settings));
+            }
+        }
         String prefix = "gateway.providers." + settings.name() + ".settings.";
         settings.settings().forEach((key, value) -> {
             if (key.startsWith(MODEL_OF)) {
@@ -89,8 +101,9 @@ public class AzureAdapter implements ProviderAdapter {
                     problems.add(prefix + key + "=" + value + " is not an OpenAI embedding model Azure deploys; known: "
                             + String.join(", ", new TreeSet<>(KNOWN.keySet())));
                 }
-            } else if (!key.equals(API) && !key.equals(API_VERSION)) {
-                problems.add(prefix + key + " is not a setting of type " + TYPE + "; known: api, api-version, model.<deployment>");
+            } else if (!key.equals(API) && !key.equals(API_VERSION) && !EntraCredentials.SETTINGS.contains(key)) {
+                problems.add(prefix + key + " is not a setting of type " + TYPE + "; known: api, api-version, model.<deployment>, "
+                        + String.join(", ", EntraCredentials.SETTINGS));
             }
         });
         AzureWire.Route.of(settings.setting(API).orElse(null)).ifPresentOrElse(r -> {
@@ -100,11 +113,16 @@ public class AzureAdapter implements ProviderAdapter {
 
     @Override
     public ProviderClient connect(InstanceSettings settings) {
-        String key = settings.apiKey().orElse("");
+        AzureWire.Route route = AzureWire.Route.of(settings.setting(API).orElse(null)).orElseThrow();
+        HttpProviderClient.Wire wire = AzureWire.wire(route, settings.setting(API_VERSION).orElse(DEFAULT_API_VERSION));
+        if (settings.apiKey().isEmpty()) {
+            // Entra ID: the key header is never sent along with the bearer token.
+            UpstreamHttp http = UpstreamHttp.connect(vertx, settings, UpstreamEndpoint.of(settings, Map.of()));
+            return new EntraClient(http, wire, new EntraToken(vertx, settings, EntraCredentials.of(settings), Clock.systemUTC()));
+        }
+        String key = settings.apiKey().get();
         // Azure's key header; never Bearer, which Azure reserves for Entra ID tokens.
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(settings, Map.of("api-key", key));
-        AzureWire.Route route = AzureWire.Route.of(settings.setting(API).orElse(null)).orElseThrow();
-        return new HttpProviderClient(UpstreamHttp.connect(vertx, settings, endpoint), key,
-                AzureWire.wire(route, settings.setting(API_VERSION).orElse(DEFAULT_API_VERSION)));
+        return new HttpProviderClient(UpstreamHttp.connect(vertx, settings, endpoint), key, wire);
     }
 }

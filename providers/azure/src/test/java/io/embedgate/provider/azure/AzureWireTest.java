@@ -144,7 +144,7 @@ class AzureWireTest {
         assertTrue(p.stream().anyMatch(s -> s.contains("settings.deployment is not a setting")), p.toString());
         InstanceSettings none = new InstanceSettings("az", AzureAdapter.TYPE, Optional.empty(), Optional.empty(), Map.of(),
                 Duration.ofSeconds(1), 1);
-        assertEquals(List.of("no base-url configured", "no api-key configured"), a.validate(none));
+        assertEquals(List.of("no base-url configured", "no api-key or Entra ID client credentials configured"), a.validate(none));
         assertEquals(List.of(), a.validate(instance(Map.of("api", "v1", "api-version", "2024-02-01"))));
     }
 }
