@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 /** Everything the gateway reads from configuration ({@code gateway.*}). */
@@ -120,8 +121,11 @@ public interface GatewayConfig {
          */
         Optional<String> preset();
 
-        /** The adapter's own settings, e.g. Azure OpenAI's {@code api-version} and {@code deployment}. */
-        Map<String, String> settings();
+        /**
+         * The adapter's own settings, e.g. Azure OpenAI's {@code api-version} and {@code deployment}; an
+         * empty one (an unset environment variable) counts as absent.
+         */
+        Map<String, @WithConverter(KeepEmpty.class) String> settings();
     }
 
     interface Model {
