@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.embedgate.provider.support.UpstreamHttp;
@@ -55,20 +56,23 @@ record VertexSettings(String project, String location, InstanceSettings instance
     }
 
     /**
-     * Reads the instance's settings. Credentials, first found wins: {@code settings.access-token}
-     * (the most specific: a token someone fetched for this instance), then {@code settings.credentials-json},
-     * then {@code settings.credentials-file} (often inherited from GOOGLE_APPLICATION_CREDENTIALS).
+     * Reads the instance's settings, falling back to the environment for what is not set (empty
+     * values cannot be configuration defaults). Credentials, first found wins, settings before the
+     * environment: {@code settings.access-token} (VERTEX_ACCESS_TOKEN; the most specific: a token
+     * fetched for this instance), then {@code settings.credentials-json} (VERTEX_CREDENTIALS_JSON), then
+     * {@code settings.credentials-file} (GOOGLE_APPLICATION_CREDENTIALS, often inherited).
      */
-    static Resolved resolve(InstanceSettings s) {
+    static Resolved resolve(InstanceSettings s, Function<String, String> env) {
         List<String> problems = new ArrayList<>();
-        Credentials credentials = credentials(s, problems);
-        String location = s.setting(LOCATION).map(String::trim).orElse(DEFAULT_LOCATION);
+        Credentials credentials = credentials(s, env, problems);
+        String location = s.setting(LOCATION).or(() -> env(env, "VERTEX_LOCATION", "GOOGLE_CLOUD_LOCATION")).map(String::trim)
+                .orElse(DEFAULT_LOCATION);
         if (!LOCATION_NAME.matcher(location).matches()) {
             problems.add("settings.location '" + location + "' is not a Vertex location (e.g. us-central1, europe-west4, global)");
         }
-        String project = s.setting(PROJECT).map(String::trim)
+        String project = s.setting(PROJECT).or(() -> env(env, "VERTEX_PROJECT", "GOOGLE_CLOUD_PROJECT"))
                 .or(() -> credentials instanceof ServiceAccount sa ? Optional.ofNullable(sa.key().projectId()) : Optional.empty())
-                .orElse(null);
+                .map(String::trim).orElse(null);
         if (project == null || project.isBlank()) {
             problems.add("no settings.project configured (VERTEX_PROJECT or GOOGLE_CLOUD_PROJECT)");
         }
@@ -80,40 +84,58 @@ record VertexSettings(String project, String location, InstanceSettings instance
         return new Resolved(Optional.of(new VertexSettings(project, location, instance, credentials)), List.of());
     }
 
+    /** The first of these environment variables that is set and not blank. */
+    private static Optional<String> env(Function<String, String> env, String... names) {
+        for (String n : names) {
+            String v = env.apply(n);
+            if (v != null && !v.isBlank()) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** {@code https://{location}-aiplatform.googleapis.com}; the global location has no prefix. */
     static URI regionalEndpoint(String location) {
         return URI.create("global".equals(location) ? "https://aiplatform.googleapis.com"
                 : "https://" + location + "-aiplatform.googleapis.com");
     }
 
-    private static Credentials credentials(InstanceSettings s, List<String> problems) {
-        Optional<String> token = s.setting(ACCESS_TOKEN).map(String::trim);
+    private static Credentials credentials(InstanceSettings s, Function<String, String> env, List<String> problems) {
+        Optional<String> token = s.setting(ACCESS_TOKEN);
+        Optional<String> json = s.setting(CREDENTIALS_JSON);
+        Optional<String> file = s.setting(CREDENTIALS_FILE);
+        if (token.isEmpty() && json.isEmpty() && file.isEmpty()) {
+            token = env(env, "VERTEX_ACCESS_TOKEN");
+            json = env(env, "VERTEX_CREDENTIALS_JSON");
+            file = env(env, "GOOGLE_APPLICATION_CREDENTIALS");
+        }
         if (token.isPresent()) {
-            if (!TOKEN_CHARS.matcher(token.get()).matches()) {
+            String t = token.get().trim();
+            if (!TOKEN_CHARS.matcher(t).matches()) {
                 problems.add("settings.access-token is not a printable token");
                 return null;
             }
-            return new AccessToken(token.get());
+            return new AccessToken(t);
         }
-        Optional<String> json = s.setting(CREDENTIALS_JSON);
         if (json.isPresent()) {
             return serviceAccount(json.get(), "settings.credentials-json", problems);
         }
-        Optional<String> file = s.setting(CREDENTIALS_FILE).map(String::trim);
         if (file.isPresent()) {
+            String path = file.get().trim();
             String content;
             try {
-                Path path = Path.of(file.get());
-                if (Files.size(path) > MAX_KEY_FILE) {
-                    problems.add("settings.credentials-file " + file.get() + " is too large to be a service account key");
+                Path p = Path.of(path);
+                if (Files.size(p) > MAX_KEY_FILE) {
+                    problems.add("settings.credentials-file " + path + " is too large to be a service account key");
                     return null;
                 }
-                content = Files.readString(path, StandardCharsets.UTF_8);
+                content = Files.readString(p, StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException e) {
-                problems.add("settings.credentials-file " + file.get() + " cannot be read (" + e.getClass().getSimpleName() + ")");
+                problems.add("settings.credentials-file " + path + " cannot be read (" + e.getClass().getSimpleName() + ")");
                 return null;
             }
-            return serviceAccount(content, "settings.credentials-file " + file.get(), problems);
+            return serviceAccount(content, "settings.credentials-file " + path, problems);
         }
         problems.add("no credentials configured: settings.access-token (VERTEX_ACCESS_TOKEN), settings.credentials-json "
                 + "(VERTEX_CREDENTIALS_JSON) or settings.credentials-file (GOOGLE_APPLICATION_CREDENTIALS)");

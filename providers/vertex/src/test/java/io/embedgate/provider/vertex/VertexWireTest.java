@@ -161,6 +161,11 @@ class VertexWireTest {
         assertFalse(key.toString().contains("PRIVATE"));
     }
 
+    /** Resolution with no environment at all. */
+    static VertexSettings.Resolved resolve(Map<String, String> settings) {
+        return VertexSettings.resolve(instance(settings), name -> null);
+    }
+
     static InstanceSettings instance(Map<String, String> settings) {
         return new InstanceSettings("vertex", "vertex", Optional.empty(), Optional.empty(), Map.of(), Duration.ofSeconds(1), 4,
                 Optional.empty(), settings);
@@ -170,13 +175,13 @@ class VertexWireTest {
     void settingsProblemsNameTheSettingNeverTheKey() throws Exception {
         KeyPair kp = keyPair();
         String good = keyJson(kp, "https://oauth2.googleapis.com/token");
-        VertexSettings s = VertexSettings.resolve(instance(Map.of("credentials-json", good))).settings().orElseThrow();
+        VertexSettings s = resolve((Map.of("credentials-json", good))).settings().orElseThrow();
         assertEquals("key-proj", s.project()); // from the key when settings.project is not set
         assertEquals("https://us-central1-aiplatform.googleapis.com", s.instance().baseUrl().orElseThrow().toString());
-        assertEquals("https://aiplatform.googleapis.com", VertexSettings.resolve(instance(Map.of("credentials-json", good, "location",
+        assertEquals("https://aiplatform.googleapis.com", resolve((Map.of("credentials-json", good, "location",
                 "global"))).settings().orElseThrow().instance().baseUrl().orElseThrow().toString());
         // The access token wins over a key.
-        assertTrue(VertexSettings.resolve(instance(Map.of("credentials-json", good, "access-token", "ya29.abc", "project", "p")))
+        assertTrue(resolve((Map.of("credentials-json", good, "access-token", "ya29.abc", "project", "p")))
                 .settings().orElseThrow().credentials() instanceof VertexSettings.AccessToken);
         Map<String, String> bad = Map.of(
                 "{\"type\":\"authorized_user\"}", "not a service account",
@@ -184,17 +189,26 @@ class VertexWireTest {
                 good.replace("MII", "XXX"), "private_key",
                 "{not json " + good, "not valid JSON");
         bad.forEach((json, expected) -> {
-            List<String> problems = VertexSettings.resolve(instance(Map.of("credentials-json", json, "project", "p"))).problems();
+            List<String> problems = resolve((Map.of("credentials-json", json, "project", "p"))).problems();
             assertEquals(1, problems.size(), problems.toString());
             assertTrue(problems.get(0).startsWith("settings.credentials-json") && problems.get(0).contains(expected), problems.toString());
             assertFalse(problems.get(0).contains("MII") || problems.get(0).contains("BEGIN"), problems.toString());
         });
-        assertTrue(VertexSettings.resolve(instance(Map.of("credentials-file", "/nonexistent/key.json", "project", "p"))).problems().get(0)
+        assertTrue(resolve((Map.of("credentials-file", "/nonexistent/key.json", "project", "p"))).problems().get(0)
                 .startsWith("settings.credentials-file"));
-        assertTrue(VertexSettings.resolve(instance(Map.of())).problems().toString().contains("no credentials"));
-        assertTrue(VertexSettings.resolve(instance(Map.of("access-token", "ya29.x"))).problems().toString().contains("settings.project"));
+        assertTrue(resolve((Map.of())).problems().toString().contains("no credentials"));
+        assertTrue(resolve((Map.of("access-token", "ya29.x"))).problems().toString().contains("settings.project"));
+        // The environment fills what is not set; set credentials win over the environment's.
+        Map<String, String> env = Map.of("VERTEX_PROJECT", "env-proj", "GOOGLE_CLOUD_LOCATION", "asia-east1", "VERTEX_ACCESS_TOKEN",
+                "ya29.fromEnv");
+        VertexSettings fromEnv = VertexSettings.resolve(instance(Map.of()), env::get).settings().orElseThrow();
+        assertEquals("env-proj", fromEnv.project());
+        assertEquals("https://asia-east1-aiplatform.googleapis.com", fromEnv.instance().baseUrl().orElseThrow().toString());
+        assertTrue(fromEnv.credentials() instanceof VertexSettings.AccessToken);
+        assertTrue(VertexSettings.resolve(instance(Map.of("credentials-json", good)), env::get).settings().orElseThrow()
+                .credentials() instanceof VertexSettings.ServiceAccount);
         // http is fine on loopback (tests), never elsewhere
-        assertTrue(VertexSettings.resolve(instance(Map.of("credentials-json", keyJson(kp, "http://127.0.0.1:9/token")))).problems()
+        assertTrue(resolve((Map.of("credentials-json", keyJson(kp, "http://127.0.0.1:9/token")))).problems()
                 .isEmpty());
     }
 }
