@@ -6,9 +6,11 @@ import java.util.concurrent.CountDownLatch;
  * Runs a fake upstream as a standalone server, e.g. for the benchmark:
  * {@code java -cp ... io.embedgate.fakes.FakeUpstreamMain --provider openai --port 9100 --event-loops 1 --memoize}
  * ({@code --provider} is {@code openai}, {@code azure-openai}, {@code google}, {@code mistral}, {@code cohere},
- * {@code voyage}, {@code jina}, {@code ollama}, {@code tei} or {@code entra-id}, a token endpoint; {@code --key} defaults to the fake's
+ * {@code voyage}, {@code jina}, {@code ollama}, {@code tei}, {@code vertex} or {@code entra-id}, a token endpoint;
+ * {@code --key} defaults to the fake's
  * {@code DEFAULT_KEY}, none for ollama and tei; tei serves {@code --model} of {@code --dimensions}, by
- * default BAAI/bge-base-en-v1.5 at 768).
+ * default BAAI/bge-base-en-v1.5 at 768; vertex takes {@code --key} as a static access token and also
+ * starts a token endpoint with a fresh key pair, whose service account key file it prints).
  * With {@code --memoize} each distinct request body is answered once and then from memory, so the
  * fake costs next to nothing per request and the measurement is of the client or the gateway.
  */
@@ -50,11 +52,31 @@ public final class FakeUpstreamMain {
             case "azure-openai" -> FakeAzureOpenAi.start(options, key == null ? FakeAzureOpenAi.DEFAULT_KEY : key);
             // A token endpoint only: an azure-openai fake in another process cannot check its tokens.
             case "entra-id" -> FakeEntraId.start(options);
+            case "vertex" -> vertex(options, key);
             default -> throw new IllegalArgumentException("unknown provider " + provider);
         };
         System.out.println("fake " + provider + " listening on 127.0.0.1:" + fake.port() + (memoize ? " (memoized)" : "")
                 + ", transport " + fake.transport());
         Runtime.getRuntime().addShutdownHook(new Thread(fake::close));
         new CountDownLatch(1).await();
+    }
+
+    /** Vertex with its own token endpoint (any free port) and a service account key file for it in a temp file. */
+    private static FakeUpstream vertex(FakeUpstream.Options options, String key) {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            java.security.KeyPair pair = g.generateKeyPair();
+            String email = "fake-vertex@fake-project.iam.gserviceaccount.com";
+            FakeGoogleToken tokens = FakeGoogleToken.start(pair.getPublic(), email);
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("fake-vertex-sa", ".json");
+            java.nio.file.Files.writeString(file, tokens.serviceAccountJson(pair.getPrivate(), "fake-project"));
+            file.toFile().deleteOnExit();
+            Runtime.getRuntime().addShutdownHook(new Thread(tokens::close));
+            System.out.println("fake google token endpoint at " + tokens.tokenUri() + "; service account key file " + file);
+            return FakeVertex.start(options, tokens, key == null ? FakeVertex.STATIC_TOKEN : key);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("fake vertex did not start", e);
+        }
     }
 }
