@@ -79,6 +79,17 @@ public final class FakeAzureOpenAi extends FakeOpenAi {
                         "x-ratelimit-remaining-tokens", "0"));
     }
 
+    /**
+     * Azure's 403 for an Entra ID principal without a data-plane role (Cognitive Services OpenAI User): the
+     * token is good, the principal may not call the deployment.
+     */
+    public static Fault permissionDenied(String principalId) {
+        return Fault.respond(403, azureError("PermissionDenied", "The principal `" + principalId + "` lacks the required data action "
+                + "`Microsoft.CognitiveServices/accounts/OpenAI/deployments/embeddings/action` to perform "
+                + "`POST /openai/deployments/{deployment-id}/embeddings` operation."),
+                Map.of("apim-request-id", UUID.randomUUID().toString()));
+    }
+
     /** {@code {"error":{"code":"<code>","message":...}}}: Azure's own envelope, {@code code} a string. */
     public static String azureError(String code, String message) {
         return "{\"error\":{\"code\":" + quote(code) + ",\"message\":" + quote(message) + "}}";

@@ -15,7 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URL;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +30,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 
+import io.embedgate.fakes.FakeAzureOpenAi;
 import io.embedgate.fakes.FakeEntraId;
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.fakes.RecordedRequest;
@@ -91,7 +96,7 @@ class AzureEntraProviderTest {
         assertEquals(1, tokens.size(), "every call carried the same token");
     }
 
-    /** Tokens of 35 s are used for 5 s (the cache's 30 s safety margin), then a new one is fetched. */
+    /** Tokens of 38 s are used for 8 s (the cache's 30 s safety margin), then a new one is fetched. */
     @Test
     void aTokenIsReplacedNearItsExpiry() throws Exception {
         FakeEntraId entra = fakes.shortLived();
@@ -121,9 +126,18 @@ class AzureEntraProviderTest {
         assertEquals(revoked, bearer(fakes.azure().requests().get(1)), "Azure really refused the revoked token");
         assertFalse((refused.asString() + refused.headers()).contains(revoked));
 
-        embed("{\"model\":\"entra-revoke\",\"input\":\"c\"}").then().statusCode(200);
-        String fresh = bearer(fakes.azure().requests().get(2));
-        assertNotEquals(revoked, fresh);
+        // Requests arriving together after the refusal share one fetch of a new token.
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<CompletableFuture<Integer>> together = IntStream.range(0, 6).mapToObj(i -> CompletableFuture
+                    .supplyAsync(() -> embed("{\"model\":\"entra-revoke\",\"input\":\"c" + i + "\"}").statusCode(), pool)).toList();
+            assertEquals(List.of(200, 200, 200, 200, 200, 200), together.stream().map(CompletableFuture::join).toList());
+        } finally {
+            pool.shutdown();
+        }
+        Set<String> fresh = fakes.azure().requests().stream().skip(2).map(AzureEntraProviderTest::bearer).collect(Collectors.toSet());
+        assertEquals(1, fresh.size());
+        assertFalse(fresh.contains(revoked));
         assertEquals(fetches + 1, tokenRequests(fakes.entra(), AzureEntraResource.REVOKE_CLIENT));
         RecordedRequest fetch = fakes.entra().requests().get(fakes.entra().requests().size() - 1);
         assertEquals("/" + FakeEntraId.TENANT + "/oauth2/v2.0/token", fetch.uri());
@@ -132,7 +146,22 @@ class AzureEntraProviderTest {
                 + AzureEntraResource.REVOKE_SECRET.replace("~", "%7E") + "&scope=https%3A%2F%2Fcognitiveservices.azure.com%2F.default",
                 fetch.body());
         embed("{\"model\":\"entra-revoke\",\"input\":\"d\"}").then().statusCode(200);
-        assertEquals(fresh, bearer(fakes.azure().requests().get(3)));
+        assertEquals(fresh.iterator().next(), bearer(fakes.azure().requests().get(8)));
+    }
+
+    /** A principal without the data-plane role: Azure's 403 names it; the token itself is good and stays in use. */
+    @Test
+    void aPermissionDeniedKeepsTheToken() {
+        embed("{\"model\":\"entra-small\",\"input\":\"a\"}").then().statusCode(200);
+        String token = bearer(fakes.azure().requests().get(0));
+        long fetches = tokenRequests(fakes.entra(), FakeEntraId.CLIENT_ID);
+        fakes.azure().enqueue(FakeAzureOpenAi.permissionDenied("7d3c2b1a-0000-4000-8000-123456789abc"));
+        embed("{\"model\":\"entra-small\",\"input\":\"b\"}").then().statusCode(502)
+                .body("error.code", equalTo("provider_permission_denied"))
+                .body("error.message", containsString("lacks the required data action"));
+        embed("{\"model\":\"entra-small\",\"input\":\"c\"}").then().statusCode(200);
+        assertEquals(token, bearer(fakes.azure().requests().get(2)));
+        assertEquals(fetches, tokenRequests(fakes.entra(), FakeEntraId.CLIENT_ID));
     }
 
     static final String DEBUG = ",\"debug\":{\"enabled\":true}}";

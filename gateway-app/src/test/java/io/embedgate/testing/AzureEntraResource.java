@@ -10,7 +10,7 @@ import io.embedgate.fakes.FakeEntraId;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * A fake Entra ID tenant (and a second one whose tokens live 35 s), a fake Azure OpenAI resource that
+ * A fake Entra ID tenant (and a second one whose tokens live 38 s), a fake Azure OpenAI resource that
  * accepts their tokens, and azure-openai instances without an api-key that authenticate with client
  * credentials: working ones, one with a wrong secret, an unknown tenant, a token endpoint that is
  * down, and one missing its secret (disabled).
@@ -21,8 +21,8 @@ public class AzureEntraResource implements QuarkusTestResourceLifecycleManager {
     public static final String REVOKE_CLIENT = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
     public static final String REVOKE_SECRET = "Rv18Q~fakeEntraRevokeClientSecret.0123456";
     public static final String WRONG_SECRET = "Wr08Q~notTheSecretOfThisApp.0123456789abcd";
-    /** The short-lived tenant's tokens: 5 s of use before the gateway's 30 s safety margin. */
-    public static final int SHORT_LIFETIME = 35;
+    /** The short-lived tenant's tokens: 8 s of use before the gateway's 30 s safety margin. */
+    public static final int SHORT_LIFETIME = 38;
 
     private FakeEntraId entra;
     private FakeEntraId shortLived;
