@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,9 +34,6 @@ public class VertexAdapter implements ProviderAdapter {
     /** Quarkus' Vert.x instance: the HTTP clients of every instance run on its event loops. */
     @Inject
     Vertx vertx;
-
-    /** Where unset settings come from (replaced in tests). */
-    Function<String, String> env = System::getenv;
 
     public static final String TYPE = "vertex";
     static final String TASK_TYPE = "task_type";
@@ -133,12 +129,12 @@ public class VertexAdapter implements ProviderAdapter {
 
     @Override
     public List<String> validate(InstanceSettings settings) {
-        return VertexSettings.resolve(settings, env).problems();
+        return VertexSettings.resolve(settings).problems();
     }
 
     @Override
     public ProviderClient connect(InstanceSettings settings) {
-        VertexSettings s = VertexSettings.resolve(settings, env).settings()
+        VertexSettings s = VertexSettings.resolve(settings).settings()
                 .orElseThrow(() -> new IllegalStateException(settings.name() + ": invalid Vertex settings"));
         HttpProviderClient.Wire wire = VertexWire.wire(s.project(), s.location());
         if (s.credentials() instanceof VertexSettings.AccessToken token) {

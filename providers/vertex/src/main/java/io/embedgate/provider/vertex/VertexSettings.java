@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.embedgate.provider.support.UpstreamHttp;
@@ -56,21 +55,19 @@ record VertexSettings(String project, String location, InstanceSettings instance
     }
 
     /**
-     * Reads the instance's settings, falling back to the environment for what is not set (empty
-     * values cannot be configuration defaults). Credentials, first found wins, settings before the
-     * environment: {@code settings.access-token} (VERTEX_ACCESS_TOKEN; the most specific: a token
-     * fetched for this instance), then {@code settings.credentials-json} (VERTEX_CREDENTIALS_JSON), then
+     * Reads the instance's settings (the default instance's come from the environment through the
+     * module's defaults file). Credentials, first found wins: {@code settings.access-token} (the most
+     * specific: a token fetched for this instance), then {@code settings.credentials-json}, then
      * {@code settings.credentials-file} (GOOGLE_APPLICATION_CREDENTIALS, often inherited).
      */
-    static Resolved resolve(InstanceSettings s, Function<String, String> env) {
+    static Resolved resolve(InstanceSettings s) {
         List<String> problems = new ArrayList<>();
-        Credentials credentials = credentials(s, env, problems);
-        String location = s.setting(LOCATION).or(() -> env(env, "VERTEX_LOCATION", "GOOGLE_CLOUD_LOCATION")).map(String::trim)
-                .orElse(DEFAULT_LOCATION);
+        Credentials credentials = credentials(s, problems);
+        String location = s.setting(LOCATION).map(String::trim).orElse(DEFAULT_LOCATION);
         if (!LOCATION_NAME.matcher(location).matches()) {
             problems.add("settings.location '" + location + "' is not a Vertex location (e.g. us-central1, europe-west4, global)");
         }
-        String project = s.setting(PROJECT).or(() -> env(env, "VERTEX_PROJECT", "GOOGLE_CLOUD_PROJECT"))
+        String project = s.setting(PROJECT)
                 .or(() -> credentials instanceof ServiceAccount sa ? Optional.ofNullable(sa.key().projectId()) : Optional.empty())
                 .map(String::trim).orElse(null);
         if (project == null || project.isBlank()) {
@@ -84,32 +81,16 @@ record VertexSettings(String project, String location, InstanceSettings instance
         return new Resolved(Optional.of(new VertexSettings(project, location, instance, credentials)), List.of());
     }
 
-    /** The first of these environment variables that is set and not blank. */
-    private static Optional<String> env(Function<String, String> env, String... names) {
-        for (String n : names) {
-            String v = env.apply(n);
-            if (v != null && !v.isBlank()) {
-                return Optional.of(v);
-            }
-        }
-        return Optional.empty();
-    }
-
     /** {@code https://{location}-aiplatform.googleapis.com}; the global location has no prefix. */
     static URI regionalEndpoint(String location) {
         return URI.create("global".equals(location) ? "https://aiplatform.googleapis.com"
                 : "https://" + location + "-aiplatform.googleapis.com");
     }
 
-    private static Credentials credentials(InstanceSettings s, Function<String, String> env, List<String> problems) {
+    private static Credentials credentials(InstanceSettings s, List<String> problems) {
         Optional<String> token = s.setting(ACCESS_TOKEN);
         Optional<String> json = s.setting(CREDENTIALS_JSON);
         Optional<String> file = s.setting(CREDENTIALS_FILE);
-        if (token.isEmpty() && json.isEmpty() && file.isEmpty()) {
-            token = env(env, "VERTEX_ACCESS_TOKEN");
-            json = env(env, "VERTEX_CREDENTIALS_JSON");
-            file = env(env, "GOOGLE_APPLICATION_CREDENTIALS");
-        }
         if (token.isPresent()) {
             String t = token.get().trim();
             if (!TOKEN_CHARS.matcher(t).matches()) {

@@ -161,9 +161,8 @@ class VertexWireTest {
         assertFalse(key.toString().contains("PRIVATE"));
     }
 
-    /** Resolution with no environment at all. */
     static VertexSettings.Resolved resolve(Map<String, String> settings) {
-        return VertexSettings.resolve(instance(settings), name -> null);
+        return VertexSettings.resolve(instance(settings));
     }
 
     static InstanceSettings instance(Map<String, String> settings) {
@@ -198,15 +197,9 @@ class VertexWireTest {
                 .startsWith("settings.credentials-file"));
         assertTrue(resolve((Map.of())).problems().toString().contains("no credentials"));
         assertTrue(resolve((Map.of("access-token", "ya29.x"))).problems().toString().contains("settings.project"));
-        // The environment fills what is not set; set credentials win over the environment's.
-        Map<String, String> env = Map.of("VERTEX_PROJECT", "env-proj", "GOOGLE_CLOUD_LOCATION", "asia-east1", "VERTEX_ACCESS_TOKEN",
-                "ya29.fromEnv");
-        VertexSettings fromEnv = VertexSettings.resolve(instance(Map.of()), env::get).settings().orElseThrow();
-        assertEquals("env-proj", fromEnv.project());
-        assertEquals("https://asia-east1-aiplatform.googleapis.com", fromEnv.instance().baseUrl().orElseThrow().toString());
-        assertTrue(fromEnv.credentials() instanceof VertexSettings.AccessToken);
-        assertTrue(VertexSettings.resolve(instance(Map.of("credentials-json", good)), env::get).settings().orElseThrow()
-                .credentials() instanceof VertexSettings.ServiceAccount);
+        // A location names the regional endpoint.
+        assertEquals("https://asia-east1-aiplatform.googleapis.com", resolve(Map.of("access-token", "ya29.x", "project", "p",
+                "location", "asia-east1")).settings().orElseThrow().instance().baseUrl().orElseThrow().toString());
         // http is fine on loopback (tests), never elsewhere
         assertTrue(resolve((Map.of("credentials-json", keyJson(kp, "http://127.0.0.1:9/token")))).problems()
                 .isEmpty());
