@@ -31,6 +31,15 @@ public final class HttpProviderClient implements ProviderClient {
     public interface ResponseDecoder {
 
         EmbeddingResult decode(byte[] body, EmbeddingCall call, String provider);
+
+        /**
+         * The same with the reply's headers (a header's value by name, any case; null when absent), for
+         * a provider that reports something there, e.g. Bedrock's input token count. Most wires read
+         * the body only and keep this default.
+         */
+        default EmbeddingResult decode(byte[] body, Function<String, String> headers, EmbeddingCall call, String provider) {
+            return decode(body, call, provider);
+        }
     }
 
     /** An error status and body as a typed error; the key is there to be redacted from what the provider says. */
@@ -38,6 +47,15 @@ public final class HttpProviderClient implements ProviderClient {
     public interface ErrorDecoder {
 
         UpstreamException decode(int status, byte[] body, Duration retryAfter, Boolean shouldRetry, String provider, String apiKey);
+
+        /**
+         * The same with the reply's headers, for a provider whose error type travels in a header
+         * (Bedrock's {@code x-amzn-ErrorType}). Most wires read the body only and keep this default.
+         */
+        default UpstreamException decode(int status, byte[] body, Function<String, String> headers, Duration retryAfter,
+                Boolean shouldRetry, String provider, String apiKey) {
+            return decode(status, body, retryAfter, shouldRetry, provider, apiKey);
+        }
     }
 
     /**
@@ -99,15 +117,16 @@ public final class HttpProviderClient implements ProviderClient {
         byte[] body = wire.request().encode(call);
         if (auth == null) {
             return UpstreamCall.handle(call, http, path, body, replySize(call.dtype()),
-                    reply -> wire.response().decode(reply, call, name),
-                    (status, error, retryAfter, shouldRetry) -> wire.errors().decode(status, error, retryAfter, shouldRetry, name, apiKey));
+                    (reply, headers) -> wire.response().decode(reply, headers, call, name),
+                    (status, error, headers, retryAfter, shouldRetry) -> wire.errors().decode(status, error, headers, retryAfter,
+                            shouldRetry, name, apiKey));
         }
         UpstreamAuth.Request request = new UpstreamAuth.Request("POST", http.authority(), http.rawPath(path),
                 Map.of("content-type", http.header("Content-Type")), body);
         return auth.headers(request).onItem().transformToUni(headers -> UpstreamCall.handle(call, http, path, body, headers,
-                replySize(call.dtype()), reply -> wire.response().decode(reply, call, name),
-                (status, error, retryAfter,
-                        shouldRetry) -> redacted(wire.errors().decode(status, error, retryAfter, shouldRetry, name, apiKey))));
+                replySize(call.dtype()), (reply, replyHeaders) -> wire.response().decode(reply, replyHeaders, call, name),
+                (status, error, replyHeaders, retryAfter, shouldRetry) -> redacted(
+                        wire.errors().decode(status, error, replyHeaders, retryAfter, shouldRetry, name, apiKey))));
     }
 
     /** The error without the auth's live secrets (a token the provider might echo back). */

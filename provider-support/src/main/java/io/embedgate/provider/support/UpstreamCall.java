@@ -3,6 +3,7 @@ package io.embedgate.provider.support;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
@@ -18,18 +19,18 @@ import io.smallrye.mutiny.Uni;
  */
 public final class UpstreamCall {
 
-    /** Decodes a 2xx body. */
+    /** Decodes a 2xx body; {@code headers} gives a reply header's value by name (any case), null when absent. */
     @FunctionalInterface
     public interface Decoder {
 
-        EmbeddingResult decode(byte[] body);
+        EmbeddingResult decode(byte[] body, Function<String, String> headers);
     }
 
-    /** Maps an error status and body to a typed error. */
+    /** Maps an error status, body and reply headers to a typed error. */
     @FunctionalInterface
     public interface ErrorMapper {
 
-        UpstreamException map(int status, byte[] body, Duration retryAfter, Boolean shouldRetry);
+        UpstreamException map(int status, byte[] body, Function<String, String> headers, Duration retryAfter, Boolean shouldRetry);
     }
 
     private UpstreamCall() {
@@ -83,14 +84,14 @@ public final class UpstreamCall {
             tap.response(status, reply.headerMap(), reply.body());
         }
         if (status >= 200 && status < 300) {
-            return decoder.decode(reply.body());
+            return decoder.decode(reply.body(), reply.headers()::get);
         }
         if (status < 400) {
             // A redirect or a 1xx: never followed, and not an error body worth parsing.
             throw UpstreamException.unexpectedStatus(provider, status);
         }
         String shouldRetry = reply.headers().get("x-should-retry");
-        throw errors.map(status, reply.body(),
+        throw errors.map(status, reply.body(), reply.headers()::get,
                 RetryAfter.fromHeaders(reply.headers().get("retry-after-ms"), reply.headers().get("retry-after")),
                 shouldRetry == null ? null : Boolean.valueOf(shouldRetry.trim()));
     }
