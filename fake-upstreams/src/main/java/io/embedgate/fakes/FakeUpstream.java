@@ -52,6 +52,9 @@ public abstract class FakeUpstream implements AutoCloseable {
     private final Map<Buffer, Answer> memo = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger abandoned = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
+    private volatile Duration latency = Duration.ZERO;
     private volatile int port;
 
     private final String apiKey;
@@ -137,6 +140,20 @@ public abstract class FakeUpstream implements AutoCloseable {
         return abandoned.get();
     }
 
+    /**
+     * How long every normal answer takes (default none): requests then overlap, and
+     * {@link #peakConcurrency()} shows how many a client keeps in flight at once.
+     */
+    public FakeUpstream latency(Duration d) {
+        this.latency = d;
+        return this;
+    }
+
+    /** The most requests that were in flight at once (received, not yet answered) since the last {@link #reset()}. */
+    public int peakConcurrency() {
+        return peakInFlight.get();
+    }
+
     /** Scripts the next calls: each queued fault is used by one call, in order. */
     public FakeUpstream enqueue(Fault... next) {
         Collections.addAll(faults, next);
@@ -149,6 +166,8 @@ public abstract class FakeUpstream implements AutoCloseable {
         faults.clear();
         calls.set(0);
         abandoned.set(0);
+        peakInFlight.set(0);
+        latency = Duration.ZERO;
     }
 
     @Override
@@ -169,12 +188,30 @@ public abstract class FakeUpstream implements AutoCloseable {
     private void handle(HttpServerRequest request) {
         request.body().onSuccess(body -> {
             calls.incrementAndGet();
+            peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable answered = () -> {
+                if (done.compareAndSet(false, true)) {
+                    inFlight.decrementAndGet();
+                }
+            };
+            request.response().endHandler(v -> answered.run());
+            request.response().closeHandler(v -> answered.run());
             if (options.record()) {
                 Map<String, String> headers = new HashMap<>();
                 request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
                 requests.add(new RecordedRequest(request.method().name(), request.uri(), headers, body.toString(), System.nanoTime()));
             }
             Fault fault = faults.poll();
+            Duration wait = latency;
+            if (fault == null && !wait.isZero()) {
+                vertx.setTimer(Math.max(1, wait.toMillis()), t -> {
+                    if (!request.response().closed()) {
+                        send(request, answer(request, body));
+                    }
+                });
+                return;
+            }
             if (fault == null) {
                 send(request, options.memoize() ? memo.computeIfAbsent(body, b -> answer(request, b)) : answer(request, body));
                 return;

@@ -6,11 +6,12 @@ import java.util.concurrent.CountDownLatch;
  * Runs a fake upstream as a standalone server, e.g. for the benchmark:
  * {@code java -cp ... io.embedgate.fakes.FakeUpstreamMain --provider openai --port 9100 --event-loops 1 --memoize}
  * ({@code --provider} is {@code openai}, {@code azure-openai}, {@code google}, {@code mistral}, {@code cohere},
- * {@code voyage}, {@code jina}, {@code ollama}, {@code tei}, {@code vertex} or {@code entra-id}, a token endpoint;
- * {@code --key} defaults to the fake's
+ * {@code voyage}, {@code jina}, {@code ollama}, {@code tei}, {@code vertex}, {@code bedrock} or {@code entra-id}, a token
+ * endpoint; {@code --key} defaults to the fake's
  * {@code DEFAULT_KEY}, none for ollama and tei; tei serves {@code --model} of {@code --dimensions}, by
  * default BAAI/bge-base-en-v1.5 at 768; vertex takes {@code --key} as a static access token and also
- * starts a token endpoint with a fresh key pair, whose service account key file it prints).
+ * starts a token endpoint with a fresh key pair, whose service account key file it prints; bedrock
+ * takes its fixed {@code FakeBedrock.API_KEY} and SigV4 key pairs).
  * With {@code --memoize} each distinct request body is answered once and then from memory, so the
  * fake costs next to nothing per request and the measurement is of the client or the gateway.
  */
@@ -49,6 +50,7 @@ public final class FakeUpstreamMain {
             case "tei" -> FakeTei.start(options, key, model == null ? "BAAI/bge-base-en-v1.5" : model, dims);
             case "cohere" -> FakeCohere.start(options, key == null ? FakeCohere.DEFAULT_KEY : key);
             case "voyage" -> FakeVoyage.start(options, key == null ? FakeVoyage.DEFAULT_KEY : key);
+            case "bedrock" -> FakeBedrock.start(options);
             case "azure-openai" -> FakeAzureOpenAi.start(options, key == null ? FakeAzureOpenAi.DEFAULT_KEY : key);
             // A token endpoint only: an azure-openai fake in another process cannot check its tokens.
             case "entra-id" -> FakeEntraId.start(options);
