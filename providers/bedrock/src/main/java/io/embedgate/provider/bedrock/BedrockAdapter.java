@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +35,8 @@ import io.vertx.core.Vertx;
  * <p>Instance settings ({@code gateway.providers.<name>.settings.*}): {@code region} (default
  * us-east-1; the base URL is {@code https://bedrock-runtime.<region>.amazonaws.com} unless
  * {@code base-url} is set), {@code access-key-id}, {@code secret-access-key}, {@code session-token}
- * (SigV4), {@code model-family} ({@code titan-v2}, {@code titan-g1} or {@code cohere}: the body for
+ * (SigV4; without {@code access-key-id}, the environment's {@code AWS_ACCESS_KEY_ID},
+ * {@code AWS_SECRET_ACCESS_KEY} and {@code AWS_SESSION_TOKEN}, as the AWS SDKs read them), {@code model-family} ({@code titan-v2}, {@code titan-g1} or {@code cohere}: the body for
  * model ids that name no known model, e.g. a provisioned-throughput ARN; default titan-v2).
  *
  * <p>Credentials: a Bedrock API key ({@code api-key}, sent as {@code Authorization: Bearer}) or SigV4
@@ -105,6 +107,9 @@ public class BedrockAdapter implements ProviderAdapter {
     /** What signatures are dated with; a fixed clock in tests. */
     Clock clock = Clock.systemUTC();
 
+    /** Where SigV4 credentials come from when an instance names none; the process environment but in tests. */
+    Function<String, String> environment = System::getenv;
+
     @Override
     public String type() {
         return TYPE;
@@ -163,15 +168,11 @@ public class BedrockAdapter implements ProviderAdapter {
         problems.addAll(UpstreamHttp.urlProblems(withBaseUrl(settings)));
         settings.setting(MODEL_FAMILY).filter(f -> Family.fromSetting(f).isEmpty()).ifPresent(
                 f -> problems.add("settings." + MODEL_FAMILY + " must be one of " + String.join(", ", BedrockModels.FAMILY_SETTINGS)));
-        boolean keyId = settings.setting(ACCESS_KEY_ID).isPresent();
-        boolean secret = settings.setting(SECRET_ACCESS_KEY).isPresent();
-        if (settings.apiKey().isEmpty()) {
-            if (!keyId && !secret) {
-                problems.add("no credentials: set api-key (a Bedrock API key, AWS_BEARER_TOKEN_BEDROCK) or settings."
-                        + ACCESS_KEY_ID + " and settings." + SECRET_ACCESS_KEY + " (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)");
-            } else if (!keyId || !secret) {
-                problems.add("SigV4 needs both settings." + ACCESS_KEY_ID + " and settings." + SECRET_ACCESS_KEY);
-            }
+        if (settings.apiKey().isEmpty() && credentials(settings).isEmpty()) {
+            problems.add(settings.setting(ACCESS_KEY_ID).isPresent() || settings.setting(SECRET_ACCESS_KEY).isPresent()
+                    ? "SigV4 needs both settings." + ACCESS_KEY_ID + " and settings." + SECRET_ACCESS_KEY
+                    : "no credentials: set api-key (a Bedrock API key, AWS_BEARER_TOKEN_BEDROCK) or settings." + ACCESS_KEY_ID
+                            + " and settings." + SECRET_ACCESS_KEY + " (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
         }
         return problems;
     }
@@ -182,7 +183,7 @@ public class BedrockAdapter implements ProviderAdapter {
         HttpProviderClient.Wire wire = new BedrockWire(fallbackFamily(settings)).wire();
         Optional<String> apiKey = settings.apiKey();
         if (apiKey.isPresent()) {
-            if (settings.setting(ACCESS_KEY_ID).isPresent()) {
+            if (credentials(settings).isPresent()) {
                 // The AWS SDKs prefer AWS_BEARER_TOKEN_BEDROCK too; nothing secret in this line.
                 LOG.log(System.Logger.Level.INFO, "Bedrock instance ''{0}'' has an API key and SigV4 credentials: the API key is used",
                         settings.name());
@@ -190,11 +191,36 @@ public class BedrockAdapter implements ProviderAdapter {
             UpstreamEndpoint endpoint = UpstreamEndpoint.of(s, Map.of("Authorization", "Bearer " + apiKey.get()));
             return new HttpProviderClient(UpstreamHttp.connect(vertx, s, endpoint), apiKey.get(), wire);
         }
-        AwsSigV4.Credentials credentials = new AwsSigV4.Credentials(settings.setting(ACCESS_KEY_ID).orElseThrow(),
-                settings.setting(SECRET_ACCESS_KEY).orElseThrow(), settings.setting(SESSION_TOKEN));
+        AwsSigV4.Credentials credentials = credentials(settings).orElseThrow();
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(s, Map.of());
         return new HttpProviderClient(UpstreamHttp.connect(vertx, s, endpoint), "", wire,
                 new BedrockSigner(credentials, region(settings), clock));
+    }
+
+    /**
+     * The instance's SigV4 credentials: its settings when it names an access key id, else the AWS
+     * environment variables; empty when either half is missing.
+     */
+    Optional<AwsSigV4.Credentials> credentials(InstanceSettings settings) {
+        Optional<String> keyId = settings.setting(ACCESS_KEY_ID);
+        Optional<String> secret;
+        Optional<String> token;
+        if (keyId.isPresent()) {
+            secret = settings.setting(SECRET_ACCESS_KEY);
+            token = settings.setting(SESSION_TOKEN);
+        } else {
+            keyId = env("AWS_ACCESS_KEY_ID");
+            secret = settings.setting(SECRET_ACCESS_KEY).isPresent() ? Optional.empty() : env("AWS_SECRET_ACCESS_KEY");
+            token = env("AWS_SESSION_TOKEN");
+        }
+        if (keyId.isEmpty() || secret.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AwsSigV4.Credentials(keyId.get().trim(), secret.get().trim(), token.map(String::trim)));
+    }
+
+    private Optional<String> env(String name) {
+        return Optional.ofNullable(environment.apply(name)).filter(v -> !v.isBlank());
     }
 
     static String region(InstanceSettings settings) {
