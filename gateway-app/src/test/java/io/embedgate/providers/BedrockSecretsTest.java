@@ -53,8 +53,8 @@ class BedrockSecretsTest {
                 + FakeBedrock.SESSION_TOKEN;
         String key = "Key " + FakeBedrock.API_KEY + " is not valid";
         // LeakCheck sends each request twice (without and with the full debug trace), in order.
-        bedrock.enqueue(FakeBedrock.error(403, "InvalidSignatureException", session),
-                FakeBedrock.error(403, "InvalidSignatureException", session),
+        // AccessDenied: a kind whose message the client is shown (a refused signature's is not).
+        bedrock.enqueue(FakeBedrock.error(403, "AccessDeniedException", session), FakeBedrock.error(403, "AccessDeniedException", session),
                 FakeBedrock.error(403, "AccessDeniedException", key), FakeBedrock.error(403, "AccessDeniedException", key));
         LeakCheck.assertNoLeaks(SECRETS, List.of(req("titan-session"), req("cohere-apikey")));
         assertEquals(4, bedrock.callCount());
