@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,8 +34,8 @@ import io.vertx.core.Vertx;
  * <p>Instance settings ({@code gateway.providers.<name>.settings.*}): {@code region} (default
  * us-east-1; the base URL is {@code https://bedrock-runtime.<region>.amazonaws.com} unless
  * {@code base-url} is set), {@code access-key-id}, {@code secret-access-key}, {@code session-token}
- * (SigV4; without {@code access-key-id}, the environment's {@code AWS_ACCESS_KEY_ID},
- * {@code AWS_SECRET_ACCESS_KEY} and {@code AWS_SESSION_TOKEN}, as the AWS SDKs read them), {@code model-family} ({@code titan-v2}, {@code titan-g1} or {@code cohere}: the body for
+ * (SigV4; the default instance's come from {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY},
+ * {@code AWS_SESSION_TOKEN} through the module's defaults file), {@code model-family} ({@code titan-v2}, {@code titan-g1} or {@code cohere}: the body for
  * model ids that name no known model, e.g. a provisioned-throughput ARN; default titan-v2).
  *
  * <p>Credentials: a Bedrock API key ({@code api-key}, sent as {@code Authorization: Bearer}) or SigV4
@@ -107,9 +106,6 @@ public class BedrockAdapter implements ProviderAdapter {
     /** What signatures are dated with; a fixed clock in tests. */
     Clock clock = Clock.systemUTC();
 
-    /** Where SigV4 credentials come from when an instance names none; the process environment but in tests. */
-    Function<String, String> environment = System::getenv;
-
     @Override
     public String type() {
         return TYPE;
@@ -172,7 +168,7 @@ public class BedrockAdapter implements ProviderAdapter {
             problems.add(settings.setting(ACCESS_KEY_ID).isPresent() || settings.setting(SECRET_ACCESS_KEY).isPresent()
                     ? "SigV4 needs both settings." + ACCESS_KEY_ID + " and settings." + SECRET_ACCESS_KEY
                     : "no credentials: set api-key (a Bedrock API key, AWS_BEARER_TOKEN_BEDROCK) or settings." + ACCESS_KEY_ID
-                            + " and settings." + SECRET_ACCESS_KEY + " (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
+                            + " and settings." + SECRET_ACCESS_KEY + " (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)");
         }
         return problems;
     }
@@ -197,30 +193,15 @@ public class BedrockAdapter implements ProviderAdapter {
                 new BedrockSigner(credentials, region(settings), clock));
     }
 
-    /**
-     * The instance's SigV4 credentials: its settings when it names an access key id, else the AWS
-     * environment variables; empty when either half is missing.
-     */
-    Optional<AwsSigV4.Credentials> credentials(InstanceSettings settings) {
+    /** The instance's SigV4 credentials; empty when either half of the key pair is missing. */
+    static Optional<AwsSigV4.Credentials> credentials(InstanceSettings settings) {
         Optional<String> keyId = settings.setting(ACCESS_KEY_ID);
-        Optional<String> secret;
-        Optional<String> token;
-        if (keyId.isPresent()) {
-            secret = settings.setting(SECRET_ACCESS_KEY);
-            token = settings.setting(SESSION_TOKEN);
-        } else {
-            keyId = env("AWS_ACCESS_KEY_ID");
-            secret = settings.setting(SECRET_ACCESS_KEY).isPresent() ? Optional.empty() : env("AWS_SECRET_ACCESS_KEY");
-            token = env("AWS_SESSION_TOKEN");
-        }
+        Optional<String> secret = settings.setting(SECRET_ACCESS_KEY);
         if (keyId.isEmpty() || secret.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new AwsSigV4.Credentials(keyId.get().trim(), secret.get().trim(), token.map(String::trim)));
-    }
-
-    private Optional<String> env(String name) {
-        return Optional.ofNullable(environment.apply(name)).filter(v -> !v.isBlank());
+        return Optional
+                .of(new AwsSigV4.Credentials(keyId.get().trim(), secret.get().trim(), settings.setting(SESSION_TOKEN).map(String::trim)));
     }
 
     static String region(InstanceSettings settings) {
