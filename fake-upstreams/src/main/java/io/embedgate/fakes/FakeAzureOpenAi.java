@@ -90,6 +90,11 @@ public final class FakeAzureOpenAi extends FakeOpenAi {
                 Map.of("apim-request-id", UUID.randomUUID().toString()));
     }
 
+    /** Azure's 401 for an Entra ID token it does not accept (revoked, expired, another audience), whatever the token. */
+    public static Fault entraUnauthorized() {
+        return Fault.respond(401, ENTRA_UNAUTHORIZED, Map.of("apim-request-id", UUID.randomUUID().toString()));
+    }
+
     /** {@code {"error":{"code":"<code>","message":...}}}: Azure's own envelope, {@code code} a string. */
     public static String azureError(String code, String message) {
         return "{\"error\":{\"code\":" + quote(code) + ",\"message\":" + quote(message) + "}}";

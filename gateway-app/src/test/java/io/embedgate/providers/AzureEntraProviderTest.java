@@ -114,19 +114,27 @@ class AzureEntraProviderTest {
     }
 
     @Test
-    void aRevokedTokenIsRefusedOnceThenReplaced() {
+    void aRevokedTokenIsReplacedAndTheCallSentOnceMore() {
         embed("{\"model\":\"entra-revoke\",\"input\":\"a\"}").then().statusCode(200);
         String revoked = bearer(fakes.azure().requests().get(0));
         fakes.entra().revoke(revoked);
         long fetches = tokenRequests(fakes.entra(), AzureEntraResource.REVOKE_CLIENT);
 
-        Response refused = embed("{\"model\":\"entra-revoke\",\"input\":\"b\"}");
-        refused.then().statusCode(502).body("error.code", equalTo("provider_auth_failed"))
-                .body("error.message", containsString("azure-entra-revoke"));
+        // Azure refuses the revoked token; the gateway drops it, fetches a new one and sends the call
+        // again: the client never sees the rotation.
+        embed("{\"model\":\"entra-revoke\",\"input\":\"b\"}").then().statusCode(200);
         assertEquals(revoked, bearer(fakes.azure().requests().get(1)), "Azure really refused the revoked token");
-        assertFalse((refused.asString() + refused.headers()).contains(revoked));
+        String fresh = bearer(fakes.azure().requests().get(2));
+        assertNotEquals(revoked, fresh);
+        assertEquals(fetches + 1, tokenRequests(fakes.entra(), AzureEntraResource.REVOKE_CLIENT));
+        RecordedRequest fetch = fakes.entra().requests().get(fakes.entra().requests().size() - 1);
+        assertEquals("/" + FakeEntraId.TENANT + "/oauth2/v2.0/token", fetch.uri());
+        assertEquals("application/x-www-form-urlencoded", fetch.header("content-type"));
+        assertEquals("grant_type=client_credentials&client_id=" + AzureEntraResource.REVOKE_CLIENT + "&client_secret="
+                + AzureEntraResource.REVOKE_SECRET.replace("~", "%7E") + "&scope=https%3A%2F%2Fcognitiveservices.azure.com%2F.default",
+                fetch.body());
 
-        // Requests arriving together after the refusal share one fetch of a new token.
+        // Requests arriving together afterwards share the new token: no further fetch.
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             List<CompletableFuture<Integer>> together = IntStream.range(0, 6).mapToObj(i -> CompletableFuture
@@ -135,18 +143,18 @@ class AzureEntraProviderTest {
         } finally {
             pool.shutdown();
         }
-        Set<String> fresh = fakes.azure().requests().stream().skip(2).map(AzureEntraProviderTest::bearer).collect(Collectors.toSet());
-        assertEquals(1, fresh.size());
-        assertFalse(fresh.contains(revoked));
+        assertEquals(Set.of(fresh),
+                fakes.azure().requests().stream().skip(2).map(AzureEntraProviderTest::bearer).collect(Collectors.toSet()));
         assertEquals(fetches + 1, tokenRequests(fakes.entra(), AzureEntraResource.REVOKE_CLIENT));
-        RecordedRequest fetch = fakes.entra().requests().get(fakes.entra().requests().size() - 1);
-        assertEquals("/" + FakeEntraId.TENANT + "/oauth2/v2.0/token", fetch.uri());
-        assertEquals("application/x-www-form-urlencoded", fetch.header("content-type"));
-        assertEquals("grant_type=client_credentials&client_id=" + AzureEntraResource.REVOKE_CLIENT + "&client_secret="
-                + AzureEntraResource.REVOKE_SECRET.replace("~", "%7E") + "&scope=https%3A%2F%2Fcognitiveservices.azure.com%2F.default",
-                fetch.body());
-        embed("{\"model\":\"entra-revoke\",\"input\":\"d\"}").then().statusCode(200);
-        assertEquals(fresh.iterator().next(), bearer(fakes.azure().requests().get(8)));
+
+        // Refused again with the fresh token: that second 401 is the answer, not a loop of fetches.
+        fakes.azure().enqueue(FakeAzureOpenAi.entraUnauthorized(), FakeAzureOpenAi.entraUnauthorized());
+        Response refused = embed("{\"model\":\"entra-revoke\",\"input\":\"d\"}");
+        refused.then().statusCode(502).body("error.code", equalTo("provider_auth_failed"))
+                .body("error.message", containsString("azure-entra-revoke"));
+        assertEquals(11, fakes.azure().requests().size(), "the refused call and one more try");
+        assertEquals(fetches + 2, tokenRequests(fakes.entra(), AzureEntraResource.REVOKE_CLIENT));
+        assertFalse((refused.asString() + refused.headers()).contains(fresh));
     }
 
     /** A principal without the data-plane role: Azure's 403 names it; the token itself is good and stays in use. */

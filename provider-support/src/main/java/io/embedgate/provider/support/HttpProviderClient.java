@@ -123,10 +123,26 @@ public final class HttpProviderClient implements ProviderClient {
         }
         UpstreamAuth.Request request = new UpstreamAuth.Request("POST", http.authority(), http.rawPath(path),
                 Map.of("content-type", http.header("Content-Type")), body);
-        return auth.headers(request).onItem().transformToUni(headers -> UpstreamCall.handle(call, http, path, body, headers,
-                replySize(call.dtype()), (reply, replyHeaders) -> wire.response().decode(reply, replyHeaders, call, name),
-                (status, error, replyHeaders, retryAfter, shouldRetry) -> redacted(
-                        wire.errors().decode(status, error, replyHeaders, retryAfter, shouldRetry, name, apiKey))));
+        return authorised(call, path, body, request, false);
+    }
+
+    /**
+     * The call with the auth's headers. A 401 for credentials the auth can replace (a token revoked or
+     * expired early) is tried once more with fresh ones, so a rotated token costs the client nothing;
+     * a second 401 is the answer.
+     */
+    private Uni<EmbeddingResult> authorised(EmbeddingCall call, String path, byte[] body, UpstreamAuth.Request request, boolean again) {
+        return auth.headers(request).onItem().transformToUni(headers -> {
+            Uni<EmbeddingResult> sent = UpstreamCall.handle(call, http, path, body, headers, replySize(call.dtype()),
+                    (reply, replyHeaders) -> wire.response().decode(reply, replyHeaders, call, name),
+                    (status, error, replyHeaders, retryAfter, shouldRetry) -> redacted(
+                            wire.errors().decode(status, error, replyHeaders, retryAfter, shouldRetry, name, apiKey)));
+            if (again) {
+                return sent;
+            }
+            return sent.onFailure(e -> e instanceof UpstreamException u && u.httpStatus() == 401 && auth.refused(headers))
+                    .recoverWithUni(e -> authorised(call, path, body, request, true));
+        });
     }
 
     /** The error without the auth's live secrets (a token the provider might echo back). */
@@ -144,5 +160,12 @@ public final class HttpProviderClient implements ProviderClient {
     @Override
     public void close() {
         http.close();
+        if (auth instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // Closing a token endpoint's pool at shutdown: nothing to recover.
+            }
+        }
     }
 }

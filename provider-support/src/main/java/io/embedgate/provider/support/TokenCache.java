@@ -65,6 +65,12 @@ public final class TokenCache {
         return shared().map(Token::value);
     }
 
+    /** The cached token's value, to be redacted from upstream text; null when there is none. */
+    public String current() {
+        Token t = current;
+        return t == null ? null : t.value();
+    }
+
     /** Drops the cached token, e.g. after the provider refused it as expired or revoked. */
     public void invalidate(String value) {
         Token t = current;

@@ -30,4 +30,13 @@ public interface UpstreamAuth {
 
     /** {@code text} (an upstream error message) without any secret this auth holds now: a key, a token. */
     String redact(String text);
+
+    /**
+     * The provider refused the credentials that {@code sent} carried (a 401): whether the call is worth
+     * one more try with fresh ones. A token source drops that token (revoked, or expired early) and says
+     * yes; a signature, which would only be computed again from the same keys, says no.
+     */
+    default boolean refused(Map<String, String> sent) {
+        return false;
+    }
 }

@@ -2,6 +2,7 @@ package io.embedgate.provider.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -51,11 +52,25 @@ class AuthorisedCallTest {
     static Vertx vertx;
     static HttpServer server;
     static final AtomicInteger accepted = new AtomicInteger();
+    static final AtomicInteger unauthorized = new AtomicInteger();
+    static final List<String> bearerCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
         server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            if (request.uri().endsWith("/bearer")) {
+                bearerCalls.add(String.valueOf(request.getHeader("authorization")));
+                boolean good = "Bearer good".equals(request.getHeader("authorization"));
+                request.response().setStatusCode(good ? 200 : 401).putHeader("content-type", "application/json")
+                        .end(good ? "{\"ok\":true}" : "{\"message\":\"token refused\"}");
+                return;
+            }
+            if (request.uri().endsWith("/always-401")) {
+                unauthorized.incrementAndGet();
+                request.response().setStatusCode(401).end("{\"message\":\"no\"}");
+                return;
+            }
             // What a server checks: the signature over the raw path, Host, content-type and body it received.
             Instant at = Instant.from(AMZ_DATE.parse(request.getHeader("x-amz-date")));
             Map<String, String> expected = AwsSigV4.sign("POST", request.getHeader("host"), request.uri(),
@@ -95,6 +110,10 @@ class AuthorisedCallTest {
     }
 
     static HttpProviderClient client(String basePath, String path) {
+        return client(basePath, path, new SigV4Auth());
+    }
+
+    static HttpProviderClient client(String basePath, String path, UpstreamAuth auth) {
         InstanceSettings settings = new InstanceSettings("bedrock", "bedrock",
                 Optional.of(URI.create("http://127.0.0.1:" + server.actualPort() + basePath)), Optional.empty(), Map.of(),
                 Duration.ofSeconds(2), 4);
@@ -106,7 +125,7 @@ class AuthorisedCallTest {
                 (status, body, retryAfter, shouldRetry, provider, key) -> UpstreamException.fromStatus(provider, status, null, null,
                         new String(body, StandardCharsets.UTF_8), retryAfter, shouldRetry),
                 ReplySize.NONE);
-        return new HttpProviderClient(http, "", wire, new SigV4Auth());
+        return new HttpProviderClient(http, "", wire, auth);
     }
 
     static EmbeddingCall call(String text) {
@@ -122,6 +141,32 @@ class AuthorisedCallTest {
         c.embed(call("hello world")).await().atMost(Duration.ofSeconds(10));
         c.embed(call("another body, another signature")).await().atMost(Duration.ofSeconds(10));
         assertEquals(before + 2, accepted.get());
+        c.close();
+    }
+
+    @Test
+    void aRefusedTokenIsDroppedAndTheCallSentOnceMoreWithAFreshOne() {
+        java.util.Iterator<String> issued = List.of("stale", "good").iterator();
+        TokenCache tokens = new TokenCache(
+                () -> Uni.createFrom().item(new TokenCache.Token(issued.next(), Instant.now().plusSeconds(3600))),
+                java.time.Clock.systemUTC());
+        HttpProviderClient c = client("", "/bearer", new BearerTokenAuth(tokens, () -> {
+        }));
+        bearerCalls.clear();
+        c.embed(call("x")).await().atMost(Duration.ofSeconds(10));
+        assertEquals(List.of("Bearer stale", "Bearer good"), bearerCalls, "refused, then the same call with a fresh token");
+        c.embed(call("y")).await().atMost(Duration.ofSeconds(10));
+        assertEquals(3, bearerCalls.size(), "the fresh token is kept");
+        c.close();
+    }
+
+    @Test
+    void aRefusedSignatureIsTheAnswerNotTriedAgain() {
+        int before = unauthorized.get();
+        HttpProviderClient c = client("", "/always-401");
+        UpstreamException e = assertThrows(UpstreamException.class, () -> c.embed(call("x")).await().atMost(Duration.ofSeconds(10)));
+        assertEquals(401, e.httpStatus());
+        assertEquals(before + 1, unauthorized.get(), "signing again with the same keys would change nothing");
         c.close();
     }
 

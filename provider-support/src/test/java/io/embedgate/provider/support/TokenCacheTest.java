@@ -163,6 +163,16 @@ class TokenCacheTest {
     }
 
     @Test
+    void aFetchThatAnswersAtOnceWorksToo() {
+        java.util.Iterator<String> issued = List.of("t1", "t2").iterator();
+        TokenCache cache = new TokenCache(() -> Uni.createFrom().item(token(issued.next(), Duration.ofHours(1))), clock);
+        assertEquals("t1", cache.get().await().atMost(Duration.ofSeconds(1)));
+        cache.invalidate("t1");
+        assertEquals("t2", cache.get().await().atMost(Duration.ofSeconds(1)));
+        assertEquals("t2", cache.current());
+    }
+
+    @Test
     void aTokenNeverPrintsItsValue() {
         assertTrue(token("ya29.secret-value", Duration.ofHours(1)).toString().indexOf("secret-value") < 0);
     }

@@ -118,7 +118,8 @@ public class AzureAdapter implements ProviderAdapter {
         if (settings.apiKey().isEmpty()) {
             // Entra ID: the key header is never sent along with the bearer token.
             UpstreamHttp http = UpstreamHttp.connect(vertx, settings, UpstreamEndpoint.of(settings, Map.of()));
-            return new EntraClient(http, wire, new EntraToken(vertx, settings, EntraCredentials.of(settings), Clock.systemUTC()));
+            return new HttpProviderClient(http, "", wire,
+                    EntraToken.auth(vertx, settings, EntraCredentials.of(settings), Clock.systemUTC()));
         }
         String key = settings.apiKey().get();
         // Azure's key header; never Bearer, which Azure reserves for Entra ID tokens.

@@ -3,10 +3,10 @@ package io.embedgate.provider.azure;
 import java.time.Clock;
 import java.util.regex.Pattern;
 
+import io.embedgate.provider.support.BearerTokenAuth;
 import io.embedgate.provider.support.OAuthTokenEndpoint;
 import io.embedgate.provider.support.TokenCache;
 import io.embedgate.spi.InstanceSettings;
-import io.embedgate.spi.Secrets;
 import io.embedgate.spi.UpstreamException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -14,9 +14,9 @@ import io.vertx.core.Vertx;
 /**
  * An instance's Entra ID access token: fetched with its client credentials from
  * {@code {authority}/{tenant}/oauth2/v2.0/token}, shared by its calls, refreshed ahead of expiry, and
- * dropped when Azure refuses it.
+ * dropped when Azure refuses it ({@link BearerTokenAuth}).
  */
-final class EntraToken implements AutoCloseable {
+final class EntraToken {
 
     /** Entra ends each error description with these ids: a support ticket's business, not a client's. */
     private static final Pattern TRACE_IDS = Pattern.compile("\\s*Trace ID: [^)]*");
@@ -24,28 +24,20 @@ final class EntraToken implements AutoCloseable {
     private final EntraCredentials credentials;
     private final byte[] form;
     private final OAuthTokenEndpoint endpoint;
-    private final TokenCache cache;
 
-    EntraToken(Vertx vertx, InstanceSettings settings, EntraCredentials credentials, Clock clock) {
+    private EntraToken(Vertx vertx, InstanceSettings settings, EntraCredentials credentials, Clock clock) {
         this.credentials = credentials;
         this.form = credentials.form();
         this.endpoint = OAuthTokenEndpoint.connect(vertx, settings, credentials.tokenUrl(), clock);
-        this.cache = new TokenCache(this::fetch, clock);
     }
 
-    /** The token to send now. Fails with an {@link UpstreamException} of the instance when none can be had. */
-    Uni<String> get() {
-        return cache.get();
-    }
-
-    /** Azure refused {@code token} (revoked, or expired early): the next call fetches another. */
-    void refused(String token) {
-        cache.invalidate(token);
-    }
-
-    /** {@code text} without the client secret, {@code token} (may be null) or anything token-shaped. */
-    String redact(String text, String token) {
-        return Secrets.redact(Secrets.redact(text, credentials.clientSecret()), token);
+    /**
+     * What authorises each of the instance's calls: {@code Authorization: Bearer <token>}, never with
+     * {@code api-key} (Azure's SDKs send one or the other).
+     */
+    static BearerTokenAuth auth(Vertx vertx, InstanceSettings settings, EntraCredentials credentials, Clock clock) {
+        EntraToken token = new EntraToken(vertx, settings, credentials, clock);
+        return new BearerTokenAuth(new TokenCache(token::fetch, clock), token.endpoint, credentials.clientSecret());
     }
 
     private Uni<TokenCache.Token> fetch() {
@@ -58,10 +50,5 @@ final class EntraToken implements AutoCloseable {
         String message = e.getMessage();
         String clean = message == null ? null : TRACE_IDS.matcher(message).replaceAll("");
         return clean == null || clean.equals(message) ? e : e.withMessage(clean);
-    }
-
-    @Override
-    public void close() {
-        endpoint.close();
     }
 }

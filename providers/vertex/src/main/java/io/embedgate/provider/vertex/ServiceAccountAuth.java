@@ -4,67 +4,45 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.embedgate.provider.support.BearerTokenAuth;
 import io.embedgate.provider.support.OAuthTokenEndpoint;
 import io.embedgate.provider.support.TokenCache;
-import io.embedgate.provider.support.UpstreamAuth;
-import io.embedgate.spi.Secrets;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code Authorization: Bearer <token>} from a service account key: a signed JWT exchanged at the
- * key's token URI (the jwt-bearer grant), the token shared by every call and fetched again before it
- * expires ({@link TokenCache}). A token Vertex refuses is dropped ({@link #invalidate()}), so the next
- * call fetches another.
+ * Access tokens from a service account key: a JWT signed with the key, exchanged at the key's token
+ * URI (the jwt-bearer grant). Sent as {@code Authorization: Bearer} by a {@link BearerTokenAuth}, which
+ * shares a token among the calls, fetches it again before it expires and drops one Vertex refuses.
  */
-final class ServiceAccountAuth implements UpstreamAuth, AutoCloseable {
+final class ServiceAccountAuth {
 
     static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     private final ServiceAccountKey key;
     private final OAuthTokenEndpoint endpoint;
-    private final TokenCache cache;
     private final Clock clock;
-    /** The token last fetched (the cache's current one), to be redacted and invalidated. */
-    private volatile String latest;
 
-    ServiceAccountAuth(ServiceAccountKey key, OAuthTokenEndpoint endpoint, Clock clock) {
+    private ServiceAccountAuth(ServiceAccountKey key, OAuthTokenEndpoint endpoint, Clock clock) {
         this.key = key;
         this.endpoint = endpoint;
         this.clock = clock;
-        this.cache = new TokenCache(this::fetch, clock);
+    }
+
+    /** What authorises each call of an instance with this key. */
+    static BearerTokenAuth auth(ServiceAccountKey key, OAuthTokenEndpoint endpoint, Clock clock) {
+        ServiceAccountAuth source = new ServiceAccountAuth(key, endpoint, clock);
+        return new BearerTokenAuth(new TokenCache(source::fetch, clock), endpoint);
     }
 
     private Uni<TokenCache.Token> fetch() {
         return Uni.createFrom().deferred(() -> {
+            // A fresh assertion per fetch: it is valid for an hour from now.
             String assertion = key.assertion(clock.instant());
             Map<String, String> form = new LinkedHashMap<>();
             form.put("grant_type", GRANT_TYPE);
             form.put("assertion", assertion);
-            return endpoint.fetch(OAuthTokenEndpoint.form(form), assertion).invoke(t -> latest = t.value());
+            return endpoint.fetch(OAuthTokenEndpoint.form(form), assertion);
         });
-    }
-
-    @Override
-    public Uni<Map<String, String>> headers(Request request) {
-        return cache.get().map(token -> Map.of("Authorization", "Bearer " + token));
-    }
-
-    /** Drops the current token after Vertex refused it (revoked, or expired early): the next call fetches one. */
-    void invalidate() {
-        String t = latest;
-        if (t != null) {
-            cache.invalidate(t);
-        }
-    }
-
-    @Override
-    public String redact(String text) {
-        return Secrets.redact(text, latest);
-    }
-
-    @Override
-    public void close() {
-        endpoint.close();
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.embedgate.provider.support.BearerTokenAuth;
 import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.OAuthTokenEndpoint;
 import io.embedgate.provider.support.UpstreamEndpoint;
@@ -141,14 +142,15 @@ public class VertexAdapter implements ProviderAdapter {
             // A token obtained elsewhere: one static header, redacted like a key.
             UpstreamEndpoint endpoint = UpstreamEndpoint.of(s.instance(), Map.of("Authorization", "Bearer " + token.value()));
             return new VertexClient(new HttpProviderClient(UpstreamHttp.connect(vertx, s.instance(), endpoint), token.value(), wire),
-                    settings.name(), null);
+                    settings.name());
         }
         VertexSettings.ServiceAccount sa = (VertexSettings.ServiceAccount) s.credentials();
         Clock clock = Clock.systemUTC();
-        ServiceAccountAuth auth = new ServiceAccountAuth(sa.key(),
-                OAuthTokenEndpoint.connect(vertx, s.instance(), sa.key().tokenUri(), clock), clock);
+        BearerTokenAuth auth = ServiceAccountAuth.auth(sa.key(),
+                OAuthTokenEndpoint.connect(vertx, s.instance(), sa.key().tokenUri(), clock),
+                clock);
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(s.instance(), Map.of());
         return new VertexClient(new HttpProviderClient(UpstreamHttp.connect(vertx, s.instance(), endpoint), "", wire, auth),
-                settings.name(), auth);
+                settings.name());
     }
 }

@@ -13,20 +13,16 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * A Vertex instance: its HTTP client, plus what the generic one cannot know: a call whose options
- * Vertex would refuse fails before it is sent, and a token Vertex refuses (401) is dropped so that the
- * next call fetches a new one instead of failing until the token's expiry.
+ * Vertex would refuse fails before it is sent.
  */
 final class VertexClient implements ProviderClient {
 
     private final HttpProviderClient http;
     private final String name;
-    /** Null for an instance with a configured access token (nothing to fetch again). */
-    private final ServiceAccountAuth auth;
 
-    VertexClient(HttpProviderClient http, String name, ServiceAccountAuth auth) {
+    VertexClient(HttpProviderClient http, String name) {
         this.http = http;
         this.name = name;
-        this.auth = auth;
     }
 
     @Override
@@ -36,15 +32,7 @@ final class VertexClient implements ProviderClient {
             return Uni.createFrom().failure(new UpstreamException(name, UpstreamException.Kind.BAD_REQUEST, 0, "invalid_request_error",
                     "invalid_option", problem.get(), false, null, null));
         }
-        Uni<EmbeddingResult> sent = http.embed(call);
-        if (auth == null) {
-            return sent;
-        }
-        return sent.onFailure(UpstreamException.class).invoke(e -> {
-            if (((UpstreamException) e).httpStatus() == 401) {
-                auth.invalidate();
-            }
-        });
+        return http.embed(call);
     }
 
     @Override
@@ -55,8 +43,5 @@ final class VertexClient implements ProviderClient {
     @Override
     public void close() {
         http.close();
-        if (auth != null) {
-            auth.close();
-        }
     }
 }
