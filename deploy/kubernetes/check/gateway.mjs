@@ -59,7 +59,8 @@ function kebab(name) {
 /**
  * Every key of a SmallRye @ConfigMapping interface as a pattern: a '*' segment stands for a map key
  * (gateway.providers.*.api-key). Supports what GatewayConfig uses: nested interfaces, Map<String, X>,
- * Optional, List and plain types, @WithDefault and @WithName; fails on anything else, so that a new
+ * Optional, List and plain types, @WithDefault, @WithName and @WithConverter (which changes how a value
+ * is read, not the keys); fails on anything else, so that a new
  * construct gets a look instead of a wrong list of keys.
  */
 export function configMappingKeys(javaSource) {
@@ -89,7 +90,7 @@ export function configMappingKeys(javaSource) {
       if (!d) continue;
       const annotations = [...d.matchAll(/@(\w+)(\([^)]*\))?/g)].map(a => ({ name: a[1], arg: a[2] }));
       for (const a of annotations) {
-        if (!["WithDefault", "WithName", "Override"].includes(a.name)) {
+        if (!["WithDefault", "WithName", "WithConverter", "Override"].includes(a.name)) {
           throw new Error(`@${a.name} in ${ifaceName} is not understood by this checker`);
         }
       }
