@@ -39,7 +39,7 @@ import io.vertx.ext.web.RoutingContext;
 @APIResponse(responseCode = "200", description = "One embedding per input, in input order.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = EmbeddingsResponseSchema.class)))
 @APIResponse(responseCode = "400", description = "Invalid request; error.param names the field.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @APIResponse(responseCode = "401", description = "Missing or unknown gateway key.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-@APIResponse(responseCode = "403", description = "The gateway key may not use debug.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "403", description = "The gateway key may not use debug, this model or its providers (model_not_allowed).", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @APIResponse(responseCode = "404", description = "Unknown model, or no usable provider for it.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @APIResponse(responseCode = "413", description = "Request body too large.", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @APIResponse(responseCode = "429", description = "A provider is rate limiting (retry-after passed on).", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
@@ -95,7 +95,7 @@ public class EmbeddingsResource {
         record.model = request == null ? null : request.model(); // logged even when the request is rejected
         String keyId = rc.get(AuthFilter.KEY_ID);
         Trace trace = trace(request, keyId);
-        EmbeddingJob validated = validator.validate(request, trace);
+        EmbeddingJob validated = validator.validate(request, trace, keys.policy(keyId));
         trace.mark("validation");
         record.model = validated.model().model().id();
         record.inputs = validated.inputs().size();

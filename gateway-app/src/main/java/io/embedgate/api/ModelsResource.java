@@ -3,6 +3,7 @@ package io.embedgate.api;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -13,6 +14,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.embedgate.auth.ApiKeys;
+import io.embedgate.auth.AuthFilter;
+import io.embedgate.auth.KeyPolicy;
 import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.Catalog;
 import io.embedgate.catalog.CatalogModel;
@@ -20,6 +24,7 @@ import io.embedgate.catalog.ResolvedModel;
 import io.embedgate.spi.InputType;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.OutputDtype;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The models catalogue in OpenAI's list shape, extended with what an embeddings client needs to
@@ -33,6 +38,8 @@ public class ModelsResource {
 
     @Inject
     Catalog catalog;
+    @Inject
+    ApiKeys keys;
 
     public record ModelList(String object, List<ModelEntry> data) {
     }
@@ -64,18 +71,22 @@ public class ModelsResource {
             boolean alpha) {
     }
 
+    /** The models the request's gateway key may use, each with the instances it may use. */
     @GET
-    public ModelList list() {
+    public ModelList list(RoutingContext rc) {
+        KeyPolicy key = keys.policy(rc.get(AuthFilter.KEY_ID));
         return new ModelList("list", catalog.models().values().stream()
-                .filter(CatalogModel::available)
-                .map(m -> entry(m.id(), m, m.candidates()))
+                .filter(m -> m.available() && key.allowsModel(m.id()))
+                .map(m -> Map.entry(m, m.candidates().stream().filter(key::allowsCandidate).toList()))
+                .filter(e -> !e.getValue().isEmpty())
+                .map(e -> entry(e.getKey().id(), e.getKey(), e.getValue()))
                 .toList());
     }
 
     @GET
     @Path("{id: .+}")
-    public ModelEntry get(@PathParam("id") String id) {
-        ResolvedModel r = catalog.resolve(id);
+    public ModelEntry get(@PathParam("id") String id, RoutingContext rc) {
+        ResolvedModel r = keys.policy(rc.get(AuthFilter.KEY_ID)).restrict(catalog.resolve(id), "model");
         return entry(id, r.model(), r.candidates());
     }
 

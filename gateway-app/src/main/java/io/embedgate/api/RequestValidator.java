@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Validator;
 
+import io.embedgate.auth.KeyPolicy;
 import io.embedgate.catalog.Catalog;
 import io.embedgate.catalog.ResolvedModel;
 import io.embedgate.config.GatewayConfig;
@@ -35,18 +36,31 @@ public class RequestValidator {
     @Inject
     CacheAndDeadline cacheAndDeadline;
 
-    /** @param trace the request's debug trace (see {@link DebugFlags}) */
+    /** A request of a key without a policy (tools and tests). */
     public EmbeddingJob validate(EmbeddingRequest request, Trace trace) {
+        return validate(request, trace, KeyPolicy.open(null));
+    }
+
+    /**
+     * @param trace the request's debug trace (see {@link DebugFlags})
+     * @param key   what the request's gateway key may use: its models are narrowed to that first
+     */
+    public EmbeddingJob validate(EmbeddingRequest request, Trace trace, KeyPolicy key) {
         if (request == null) {
             throw ApiException.invalid(null, "The request body is required: a JSON object with 'model' and 'input'.");
         }
         FieldConstraints.require(validator, request);
         EmbeddingInputs inputs = InputRules.inputs(request, config.limits().maxInputs());
-        ResolvedModel model = catalog.resolve(request.model());
+        int keyMax = key.maxInputs(config.limits().maxInputs());
+        if (inputs.size() > keyMax) {
+            throw ApiException.invalid(request.input() != null ? "input" : "inputs", "The request has " + inputs.size()
+                    + " inputs; gateway key '" + key.keyId() + "' may send at most " + keyMax + " per request.");
+        }
+        ResolvedModel model = key.restrict(catalog.resolve(request.model()), "model");
         EmbeddingOptions options = EmbeddingOptions.parse(request.embeddingOptions(), catalog::adapter);
         OutputShape shape = OutputShape.of(request.dimensions(), options, model);
         InputRules.requireAccepted(inputs, model, request);
-        RoutingPolicy policy = routing.policy(model, shape.size(), request.provider(), request.orq());
+        RoutingPolicy policy = routing.policy(model, shape.size(), request.provider(), request.orq(), key);
         Optional<Duration> cacheTtl = cacheAndDeadline.cacheTtl(request.orq());
         Deadline deadline = cacheAndDeadline.deadline(request.orq());
         options.requireInputTypeAgrees(model.candidates());

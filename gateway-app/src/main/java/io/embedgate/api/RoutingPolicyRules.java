@@ -8,6 +8,7 @@ import java.util.Set;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.embedgate.auth.KeyPolicy;
 import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.Catalog;
 import io.embedgate.catalog.ResolvedModel;
@@ -35,13 +36,14 @@ final class RoutingPolicyRules {
      * @param model the request's model, already resolved
      * @param size  the size every vector must have: load-balancer entries of other models must reach it
      * @param orq   the request's {@code orq} object, or null
+     * @param key   what the request's gateway key may use: fallbacks and load-balancer entries too
      */
-    RoutingPolicy policy(ResolvedModel model, int size, RoutingFields.ProviderPreferences provider, RoutingFields.Orq orq) {
+    RoutingPolicy policy(ResolvedModel model, int size, RoutingFields.ProviderPreferences provider, RoutingFields.Orq orq, KeyPolicy key) {
         RoutingPolicy.Preferences preferences = preferences(provider);
         requireCandidates(model, preferences, "model");
         return new RoutingPolicy(preferences, retry(orq == null ? null : orq.retry()),
-                fallbacks(orq == null ? null : orq.fallbacks(), model),
-                loadBalancer(orq == null ? null : orq.loadBalancer(), model, size, preferences));
+                fallbacks(orq == null ? null : orq.fallbacks(), model, key),
+                loadBalancer(orq == null ? null : orq.loadBalancer(), model, size, preferences, key));
     }
 
     private RoutingPolicy.Preferences preferences(RoutingFields.ProviderPreferences p) {
@@ -105,14 +107,14 @@ final class RoutingPolicyRules {
         return new RoutingPolicy.RetryPolicy(count, codes, d.initialBackoff(), d.maxBackoff(), d.maxRetryAfter());
     }
 
-    private List<ResolvedModel> fallbacks(List<RoutingFields.ModelRef> refs, ResolvedModel primary) {
+    private List<ResolvedModel> fallbacks(List<RoutingFields.ModelRef> refs, ResolvedModel primary, KeyPolicy key) {
         if (refs == null) {
             return List.of();
         }
         List<ResolvedModel> out = new ArrayList<>();
         for (int i = 0; i < refs.size(); i++) {
             String param = "orq.fallbacks[" + i + "].model";
-            ResolvedModel m = model(refs.get(i) == null ? null : refs.get(i).model(), param);
+            ResolvedModel m = key.restrict(model(refs.get(i) == null ? null : refs.get(i).model(), param), param);
             if (!config.allowCrossModelFallback() && !m.model().id().equals(primary.model().id())) {
                 throw ApiException.invalid(param, "This gateway does not fall back to another model: vectors of different models "
                         + "are not comparable. Fallbacks may only pin the same model to other providers.");
@@ -124,7 +126,7 @@ final class RoutingPolicyRules {
 
     /** Entries of another model are refused unless the deployment allows them, and then only if they reach the request's size. */
     private List<RoutingPolicy.Weighted> loadBalancer(List<RoutingFields.WeightedModel> entries, ResolvedModel primary, int size,
-            RoutingPolicy.Preferences preferences) {
+            RoutingPolicy.Preferences preferences, KeyPolicy key) {
         if (entries == null || entries.isEmpty()) {
             return List.of();
         }
@@ -132,7 +134,7 @@ final class RoutingPolicyRules {
         for (int i = 0; i < entries.size(); i++) {
             RoutingFields.WeightedModel e = entries.get(i);
             String param = "orq.load_balancer[" + i + "]";
-            ResolvedModel m = model(e == null ? null : e.model(), param + ".model");
+            ResolvedModel m = key.restrict(model(e == null ? null : e.model(), param + ".model"), param + ".model");
             double weight = e.weight() == null ? 1 : e.weight();
             if (!(weight > 0) || Double.isInfinite(weight)) {
                 throw ApiException.invalid(param + ".weight", param + ".weight must be a positive number.");

@@ -33,6 +33,7 @@ public class ApiKeys {
 
     private final List<Entry> entries = new ArrayList<>();
     private final java.util.Set<String> debugAllowed = new java.util.HashSet<>();
+    private final java.util.Map<String, KeyPolicy> policies = new java.util.HashMap<>();
     private final boolean authEnabled;
 
     @Inject
@@ -51,6 +52,13 @@ public class ApiKeys {
             if (key.debugAllowed()) {
                 debugAllowed.add(id);
             }
+            key.maxInputsPerRequest().ifPresent(n -> {
+                if (n < 1) {
+                    throw new IllegalStateException("gateway.auth.keys." + id + ".max-inputs-per-request must be at least 1");
+                }
+            });
+            policies.put(id, new KeyPolicy(id, key.allowedModels().orElse(List.of()), key.allowedProviders().orElse(List.of()),
+                    key.maxInputsPerRequest()));
         });
         if (entries.isEmpty() && config.auth().enabled()) {
             LOG.warn("No gateway keys are configured: every /v1 request will get 401. See docs/operations.md, 'Gateway keys'.");
@@ -79,6 +87,12 @@ public class ApiKeys {
      */
     public boolean debugAllowed(String keyId) {
         return keyId == null ? !authEnabled : debugAllowed.contains(keyId);
+    }
+
+    /** What requests with this key may use; everything for a key without a policy, or without a key (authentication off). */
+    public KeyPolicy policy(String keyId) {
+        KeyPolicy p = keyId == null ? null : policies.get(keyId);
+        return p != null ? p : KeyPolicy.open(keyId);
     }
 
     static byte[] sha256(String s) {

@@ -186,6 +186,18 @@ public interface GatewayConfig {
              */
             @WithDefault("false")
             boolean debugAllowed();
+
+            /**
+             * Catalogue models this key may ask for: ids or globs ({@code text-embedding-3-*}); any other
+             * is a 403 {@code model_not_allowed}, fallbacks and load-balancer entries included. Absent: all.
+             */
+            Optional<List<String>> allowedModels();
+
+            /** Provider instances (names or types) this key's calls may go to; the others are left out. Absent: all. */
+            Optional<List<String>> allowedProviders();
+
+            /** Inputs per request for this key, below {@code gateway.limits.max-inputs}. Absent: that limit. */
+            OptionalInt maxInputsPerRequest();
         }
     }
 
