@@ -186,6 +186,12 @@ public class FakeOpenAi extends FakeUpstream {
                 + (code == null ? "null" : quote(code)) + "}}";
     }
 
+    /** The next answer reports {@code promptTokens} (a tokenizer that counts otherwise than the gateway's estimate). */
+    public static Fault reportsUsage(long promptTokens) {
+        return Fault.rewrite(b -> b.replaceAll("\"prompt_tokens\":\\d+", "\"prompt_tokens\":" + promptTokens)
+                .replaceAll("\"total_tokens\":\\d+", "\"total_tokens\":" + promptTokens));
+    }
+
     /** A 429 as OpenAI sends it on a TPM limit, with {@code retry-after} in seconds. */
     public static Fault rateLimited(double retryAfterSeconds) {
         return Fault.respond(429,

@@ -16,6 +16,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import io.embedgate.auth.ApiKeys;
 import io.embedgate.auth.AuthFilter;
+import io.embedgate.auth.KeyPolicy;
 import io.embedgate.cache.CachedEmbeddings;
 import io.embedgate.debug.DebugSettings;
 import io.embedgate.debug.Redactor;
@@ -24,6 +25,8 @@ import io.embedgate.limits.MemoryBudget;
 import io.embedgate.limits.MemoryEstimate;
 import io.embedgate.limits.ResponseSizeLimit;
 import io.embedgate.observability.RequestRecord;
+import io.embedgate.ratelimit.RateLimits;
+import io.embedgate.ratelimit.Rates;
 import io.embedgate.routing.EmbeddingJob;
 import io.embedgate.routing.Routed;
 import io.opentelemetry.api.trace.Span;
@@ -73,6 +76,8 @@ public class EmbeddingsResource {
     Tracer tracer;
     @Inject
     MemoryBudget budget;
+    @Inject
+    RateLimits rateLimits;
 
     @POST
     @Path("v1/embeddings")
@@ -95,13 +100,32 @@ public class EmbeddingsResource {
         record.model = request == null ? null : request.model(); // logged even when the request is rejected
         String keyId = rc.get(AuthFilter.KEY_ID);
         Trace trace = trace(request, keyId);
-        EmbeddingJob validated = validator.validate(request, trace, keys.policy(keyId));
+        KeyPolicy key = keys.policy(keyId);
+        EmbeddingJob validated = validator.validate(request, trace, key);
         trace.mark("validation");
         record.model = validated.model().model().id();
         record.inputs = validated.inputs().size();
         record.orqName = validated.attribution().name().orElse(null);
         record.contactId = validated.attribution().contactId().orElse(null);
         responseSize.checkBeforeRouting(validated);
+        if (key.rates().none()) {
+            return budgeted(request, rc, record, keyId, trace, validated);
+        }
+        // One round trip to the shared buckets; the headers go on every response of a limited key.
+        Rates.Cost cost = RateLimits.cost(validated.inputs());
+        return rateLimits.admit(key, cost).onItem().transformToUni(a -> {
+            if (!a.allowed()) {
+                return Uni.createFrom().failure(RateLimits.refused(key, a));
+            }
+            a.headers().forEach(rc.response()::putHeader);
+            return budgeted(request, rc, record, keyId, trace, validated).invoke(
+                    response -> rateLimits.settle(key, cost.tokens(), response.getEntity().usage().promptTokens()));
+        });
+    }
+
+    /** Admits the request into the memory budget (waiting for room if need be), then serves it. */
+    private Uni<RestResponse<EmbeddingsResponse>> budgeted(EmbeddingRequest request, RoutingContext rc, RequestRecord record, String keyId,
+            Trace trace, EmbeddingJob validated) {
         long need = MemoryEstimate.of(validated) + responseSize.heldWhole(validated);
         if (need > 2 * budget.capacity()) {
             throw new ApiException(413, "invalid_request_error", "request_too_large", "input", "This request would hold about "

@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.ratelimit.Rates;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -57,8 +58,14 @@ public class ApiKeys {
                     throw new IllegalStateException("gateway.auth.keys." + id + ".max-inputs-per-request must be at least 1");
                 }
             });
+            Rates rates = new Rates(key.requestsPerMinute(), key.inputsPerMinute(), key.tokensPerMinute());
+            for (var limit : List.of(key.requestsPerMinute(), key.inputsPerMinute(), key.tokensPerMinute())) {
+                if (limit.isPresent() && limit.getAsInt() < 1) {
+                    throw new IllegalStateException("gateway.auth.keys." + id + ": a per-minute limit must be at least 1");
+                }
+            }
             policies.put(id, new KeyPolicy(id, key.allowedModels().orElse(List.of()), key.allowedProviders().orElse(List.of()),
-                    key.maxInputsPerRequest()));
+                    key.maxInputsPerRequest(), rates));
         });
         if (entries.isEmpty() && config.auth().enabled()) {
             LOG.warn("No gateway keys are configured: every /v1 request will get 401. See docs/operations.md, 'Gateway keys'.");

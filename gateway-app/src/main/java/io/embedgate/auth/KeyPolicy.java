@@ -9,10 +9,11 @@ import java.util.stream.Collectors;
 import io.embedgate.api.ApiException;
 import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.ResolvedModel;
+import io.embedgate.ratelimit.Rates;
 
 /**
  * What one gateway key may do: which models (ids or globs), through which provider instances (names or
- * types), and how many inputs per request. Applied where a request's models are resolved, before
+ * types), how many inputs per request, and at what rate ({@link Rates}). Applied where a request's models are resolved, before
  * anything else looks at them, so that every later rule (options, input types, routing) sees only what
  * the key may use. A refusal names the key's id, never the key.
  *
@@ -24,13 +25,19 @@ public final class KeyPolicy {
     private final List<Pattern> modelPatterns;
     private final List<String> allowedProviders;
     private final OptionalInt maxInputs;
+    private final Rates rates;
 
     public KeyPolicy(String keyId, List<String> allowedModels, List<String> allowedProviders, OptionalInt maxInputs) {
+        this(keyId, allowedModels, allowedProviders, maxInputs, Rates.NONE);
+    }
+
+    public KeyPolicy(String keyId, List<String> allowedModels, List<String> allowedProviders, OptionalInt maxInputs, Rates rates) {
         this.keyId = keyId;
         this.allowedModels = List.copyOf(allowedModels);
         this.modelPatterns = this.allowedModels.stream().map(KeyPolicy::glob).toList();
         this.allowedProviders = List.copyOf(allowedProviders);
         this.maxInputs = maxInputs;
+        this.rates = rates;
     }
 
     /** No key (authentication off) or a key without a policy: everything the gateway offers. */
@@ -40,6 +47,11 @@ public final class KeyPolicy {
 
     public String keyId() {
         return keyId;
+    }
+
+    /** The key's rate limits per minute. */
+    public Rates rates() {
+        return rates;
     }
 
     /** Whether the key may ask for this catalogue model. */

@@ -129,6 +129,17 @@ public class RedisTier {
                 .subscribe().with(ok -> health.succeeded(RedisHealth.Call.WRITE), t -> health.failed(RedisHealth.Call.WRITE, t));
     }
 
+    /**
+     * One command to the shared Redis, bounded by the tier's timeout: for other state the replicas
+     * share (rate-limit buckets). Fails when Redis is off, down or slow; the caller decides what then.
+     */
+    public Uni<Response> send(Request request) {
+        if (redis == null) {
+            return Uni.createFrom().failure(new IllegalStateException("no shared Redis configured"));
+        }
+        return client().send(request).ifNoItem().after(Duration.ofMillis(timeoutMillis)).on(Timers.executor()).fail();
+    }
+
     /** The calling event loop's own client; the shared one elsewhere. */
     private Redis client() {
         ContextInternal here = PerEventLoop.current(vertx.getDelegate());

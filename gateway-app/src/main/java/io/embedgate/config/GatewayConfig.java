@@ -198,7 +198,23 @@ public interface GatewayConfig {
 
             /** Inputs per request for this key, below {@code gateway.limits.max-inputs}. Absent: that limit. */
             OptionalInt maxInputsPerRequest();
+
+            /** Requests per minute; over it a 429 with {@code retry-after}. Absent: no limit. */
+            OptionalInt requestsPerMinute();
+
+            /** Inputs per minute. Absent: no limit. */
+            OptionalInt inputsPerMinute();
+
+            /** Tokens per minute: estimated before the call, settled from the provider's usage after it. Absent: no limit. */
+            OptionalInt tokensPerMinute();
         }
+
+        /**
+         * When the shared Redis holding the rate-limit buckets cannot be reached: true, each replica
+         * limits on its own buckets meanwhile (a warning once per outage); false, rate-limited keys get 503.
+         */
+        @WithDefault("true")
+        boolean rateLimitsFailOpen();
     }
 
     interface Limits {

@@ -16,6 +16,21 @@ public final class TokenEstimate {
         return Math.max(1, (utf8Length(text) + 3) / 4);
     }
 
+    /** Best guess for a call's usage: the texts' estimates summed; token ids count exactly. */
+    public static long usage(EmbeddingInputs inputs) {
+        long tokens = 0;
+        if (inputs instanceof EmbeddingInputs.Texts t) {
+            for (String s : t.values()) {
+                tokens += usage(s);
+            }
+        } else {
+            for (int[] ids : ((EmbeddingInputs.TokenIds) inputs).values()) {
+                tokens += ids.length;
+            }
+        }
+        return tokens;
+    }
+
     /**
      * A deliberately high estimate (one token per two UTF-8 bytes) for staying under a provider's
      * per-request token cap: over-splitting costs a call, under-splitting costs a failed request.

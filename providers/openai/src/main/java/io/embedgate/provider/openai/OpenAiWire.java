@@ -52,16 +52,7 @@ final class OpenAiWire {
         if (r.usage().promptTokens() > 0 || r.usage().totalTokens() > 0) {
             return r;
         }
-        long tokens = 0;
-        if (inputs instanceof EmbeddingInputs.Texts t) {
-            for (String s : t.values()) {
-                tokens += TokenEstimate.usage(s);
-            }
-        } else {
-            for (int[] ids : ((EmbeddingInputs.TokenIds) inputs).values()) {
-                tokens += ids.length;
-            }
-        }
+        long tokens = TokenEstimate.usage(inputs);
         return new EmbeddingResult(r.embeddings(), new Usage(tokens, tokens, true), r.upstreamModel());
     }
 
