@@ -1,5 +1,7 @@
 package io.embedgate.api;
 
+import java.math.BigDecimal;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
@@ -18,6 +20,9 @@ import io.embedgate.auth.ApiKeys;
 import io.embedgate.auth.AuthFilter;
 import io.embedgate.auth.KeyPolicy;
 import io.embedgate.cache.CachedEmbeddings;
+import io.embedgate.catalog.Catalog;
+import io.embedgate.catalog.CatalogModel;
+import io.embedgate.catalog.Price;
 import io.embedgate.debug.DebugSettings;
 import io.embedgate.debug.Redactor;
 import io.embedgate.debug.Trace;
@@ -53,6 +58,8 @@ public class EmbeddingsResource {
 
     /** Names the provider instance that produced the vectors. */
     public static final String PROVIDER_HEADER = "x-embedgate-provider";
+    /** USD for what this request sent upstream, at the model's list price; absent when the price is unknown. */
+    public static final String COST_HEADER = "x-embedgate-cost-usd";
     /** Names the upstream model the provider used. */
     public static final String UPSTREAM_MODEL_HEADER = "x-embedgate-upstream-model";
     /** With the cache on: how many inputs were served from it and how many distinct inputs were sent upstream. */
@@ -78,6 +85,8 @@ public class EmbeddingsResource {
     MemoryBudget budget;
     @Inject
     RateLimits rateLimits;
+    @Inject
+    Catalog catalog;
 
     @POST
     @Path("v1/embeddings")
@@ -170,12 +179,20 @@ public class EmbeddingsResource {
                         trace.annotate(r.model(), r.provider(), r.upstreamModel(), job.inputs().size(), a.consulted() ? a.hits() : -1);
                     }
                     byte[] debug = trace.on() ? debugJson.debug(trace, rc, request, job, a) : null;
+                    Optional<Price> price = Optional.ofNullable(catalog.models().get(r.model())).flatMap(CatalogModel::price);
+                    BigDecimal cost = price.map(p -> p.cost(r.usage().promptTokens())).orElse(null);
+                    BigDecimal saved = a.consulted() ? price.map(p -> p.cost(a.cachedTokens())).orElse(null) : null;
+                    record.cost = cost;
+                    record.costSaved = saved;
                     var response = RestResponse.ResponseBuilder.ok(new EmbeddingsResponse(r.embeddings(), r.model(), r.usage(),
-                            a.consulted() ? a.cachedTokens() : null, base64, debug))
+                            a.consulted() ? a.cachedTokens() : null, base64, debug, cost, saved))
                             .header(PROVIDER_HEADER, r.provider())
                             .header(UPSTREAM_MODEL_HEADER, r.upstreamModel());
                     if (r.usage().estimated()) {
                         response.header(USAGE_ESTIMATED_HEADER, "true");
+                    }
+                    if (cost != null) {
+                        response.header(COST_HEADER, cost.toPlainString());
                     }
                     if (a.consulted()) {
                         response.header(CACHE_HEADER, "hits=" + a.hits() + "; misses=" + a.sent());

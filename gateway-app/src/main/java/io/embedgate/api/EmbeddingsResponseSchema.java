@@ -35,6 +35,9 @@ public record EmbeddingsResponseSchema(
             @JsonProperty("prompt_tokens") @Schema(description = "Tokens sent upstream (cached inputs excluded).") long promptTokens,
             @JsonProperty("completion_tokens") long completionTokens,
             @JsonProperty("total_tokens") long totalTokens,
-            @JsonProperty("prompt_tokens_details") @Schema(description = "Present when the cache was used.") Map<String, Long> promptTokensDetails) {
+            @JsonProperty("prompt_tokens_details") @Schema(description = "Present when the cache was used.") Map<String, Long> promptTokensDetails,
+            @Schema(description = "USD for the tokens sent upstream, at the model's list price (gateway.models.<id>.price-per-million-tokens); "
+                    + "absent when the price is unknown.") java.math.BigDecimal cost,
+            @JsonProperty("cost_saved") @Schema(description = "USD the inputs served from the cache would have cost; present with the cache and a price.") java.math.BigDecimal costSaved) {
     }
 }

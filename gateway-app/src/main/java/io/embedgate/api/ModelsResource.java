@@ -12,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.embedgate.auth.ApiKeys;
@@ -60,7 +61,13 @@ public class ModelsResource {
             @JsonProperty("output_dtypes") List<String> outputDtypes,
             @JsonProperty("provider_output_dtypes") List<String> providerOutputDtypes,
             @JsonProperty("input_prefixes") List<String> inputPrefixes,
-            List<ServedBy> providers) {
+            List<ServedBy> providers,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Pricing pricing) {
+    }
+
+    /** The model's list price, when the gateway knows it: what {@code usage.cost} is computed from. */
+    public record Pricing(@JsonProperty("usd_per_million_tokens") java.math.BigDecimal usdPerMillionTokens,
+            @JsonProperty("as_of") String asOf) {
     }
 
     public record ServedBy(
@@ -102,6 +109,7 @@ public class ModelsResource {
                 caps.dtypes().stream().sorted().map(OutputDtype::wireName).toList(),
                 m.inputPrefixes().keySet().stream().sorted().map(InputType::wireName).toList(),
                 candidates.stream().map(c -> new ServedBy(c.instance().name(), c.instance().type(),
-                        c.instance().name() + "/" + m.id(), c.upstreamModel(), c.instance().alpha())).toList());
+                        c.instance().name() + "/" + m.id(), c.upstreamModel(), c.instance().alpha())).toList(),
+                m.price().map(p -> new Pricing(p.usdPerMillionTokens(), p.asOf().toString())).orElse(null));
     }
 }

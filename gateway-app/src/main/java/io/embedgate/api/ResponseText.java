@@ -113,6 +113,14 @@ final class ResponseText {
             out.number(response.cachedTokens());
             out.ascii("}");
         }
+        if (response.cost() != null) {
+            out.ascii(",\"cost\":");
+            out.ascii(response.cost().toPlainString());
+        }
+        if (response.costSaved() != null) {
+            out.ascii(",\"cost_saved\":");
+            out.ascii(response.costSaved().toPlainString());
+        }
         out.ascii("}");
         if (response.debug() != null) {
             out.ascii(",\"debug\":");

@@ -148,7 +148,8 @@ public class Catalog {
         if (first == null) {
             throw new IllegalStateException(key + ".providers must name at least one provider instance");
         }
-        return new CatalogModel(id, List.copyOf(candidates), List.copyOf(unavailable), first, prefixes);
+        return new CatalogModel(id, List.copyOf(candidates), List.copyOf(unavailable), first, prefixes,
+                Price.of(key, m.pricePerMillionTokens(), m.priceAsOf()));
     }
 
     private static InputTypes inputTypes(ProviderAdapter adapter, InstanceSettings instance, String upstream,

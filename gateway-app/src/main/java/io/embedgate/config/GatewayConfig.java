@@ -164,6 +164,15 @@ public interface GatewayConfig {
          * Added only where the serving provider has no input-type option of its own.
          */
         Map<String, String> inputPrefixes();
+
+        /**
+         * List price in USD per million input tokens, for {@code usage.cost}; the provider modules set
+         * it for their known models. Absent: no cost is reported for the model (never a guess).
+         */
+        Optional<String> pricePerMillionTokens();
+
+        /** The day the price was taken (YYYY-MM-DD); required with a price. */
+        Optional<String> priceAsOf();
     }
 
     interface Auth {

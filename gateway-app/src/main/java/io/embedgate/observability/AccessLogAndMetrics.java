@@ -82,6 +82,21 @@ public class AccessLogAndMetrics {
                     k -> Counter.builder("embedgate.tokens").description("Tokens sent upstream, by gateway key, model and provider")
                             .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry))
                     .increment(r.promptTokens);
+            if (r.cost != null) {
+                meters.computeIfAbsent("usd\u0000" + id,
+                        k -> Counter.builder("embedgate.cost").baseUnit("usd")
+                                .description(
+                                        "USD of the tokens sent upstream at the models' list prices, by gateway key, model and provider")
+                                .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry))
+                        .increment(r.cost.doubleValue());
+            }
+            if (r.costSaved != null) {
+                meters.computeIfAbsent("saved\u0000" + id,
+                        k -> Counter.builder("embedgate.cost.saved").baseUnit("usd")
+                                .description("USD the cache saved at the models' list prices, by gateway key, model and provider")
+                                .tag("key_id", keyId).tag("model", model).tag("provider", p).register(registry))
+                        .increment(r.costSaved.doubleValue());
+            }
         }
         if (!ACCESS.isInfoEnabled()) {
             return;

@@ -18,6 +18,9 @@ public final class RequestRecord {
     public long cachedTokens;
     public int cacheHits = -1;
     public boolean usageEstimated;
+    /** USD at the model's list price; null when unknown. */
+    public java.math.BigDecimal cost;
+    public java.math.BigDecimal costSaved;
 
     /** The record of this request, created on first use. */
     public static RequestRecord of(RoutingContext rc) {
