@@ -117,7 +117,7 @@ public class EmbeddingsResource {
         record.orqName = validated.attribution().name().orElse(null);
         record.contactId = validated.attribution().contactId().orElse(null);
         responseSize.checkBeforeRouting(validated);
-        if (key.rates().none()) {
+        if (!key.limited()) {
             return budgeted(request, rc, record, keyId, trace, validated);
         }
         // One round trip to the shared buckets; the headers go on every response of a limited key.
@@ -127,8 +127,8 @@ public class EmbeddingsResource {
                 return Uni.createFrom().failure(RateLimits.refused(key, a));
             }
             a.headers().forEach(rc.response()::putHeader);
-            return budgeted(request, rc, record, keyId, trace, validated).invoke(
-                    response -> rateLimits.settle(key, cost.tokens(), response.getEntity().usage().promptTokens()));
+            return budgeted(request, rc, record, keyId, trace, validated).invoke(response -> rateLimits.settle(key, cost.tokens(),
+                    response.getEntity().usage().promptTokens(), response.getEntity().cost()));
         });
     }
 

@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.ratelimit.Budgets;
 import io.embedgate.ratelimit.Rates;
 import io.quarkus.runtime.Startup;
 
@@ -64,8 +65,15 @@ public class ApiKeys {
                     throw new IllegalStateException("gateway.auth.keys." + id + ": a per-minute limit must be at least 1");
                 }
             }
+            Budgets budgets = new Budgets(key.tokenBudgetPerDay(), key.tokenBudgetPerMonth(), key.costBudgetPerDay(),
+                    key.costBudgetPerMonth());
+            budgets.limits().forEach(b -> {
+                if (b.limit().signum() <= 0) {
+                    throw new IllegalStateException("gateway.auth.keys." + id + ": a budget must be more than 0");
+                }
+            });
             policies.put(id, new KeyPolicy(id, key.allowedModels().orElse(List.of()), key.allowedProviders().orElse(List.of()),
-                    key.maxInputsPerRequest(), rates));
+                    key.maxInputsPerRequest(), rates, budgets));
         });
         if (entries.isEmpty() && config.auth().enabled()) {
             LOG.warn("No gateway keys are configured: every /v1 request will get 401. See docs/operations.md, 'Gateway keys'.");

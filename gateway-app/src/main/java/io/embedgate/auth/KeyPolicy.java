@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import io.embedgate.api.ApiException;
 import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.ResolvedModel;
+import io.embedgate.ratelimit.Budgets;
 import io.embedgate.ratelimit.Rates;
 
 /**
@@ -26,18 +27,21 @@ public final class KeyPolicy {
     private final List<String> allowedProviders;
     private final OptionalInt maxInputs;
     private final Rates rates;
+    private final Budgets budgets;
 
     public KeyPolicy(String keyId, List<String> allowedModels, List<String> allowedProviders, OptionalInt maxInputs) {
-        this(keyId, allowedModels, allowedProviders, maxInputs, Rates.NONE);
+        this(keyId, allowedModels, allowedProviders, maxInputs, Rates.NONE, Budgets.NONE);
     }
 
-    public KeyPolicy(String keyId, List<String> allowedModels, List<String> allowedProviders, OptionalInt maxInputs, Rates rates) {
+    public KeyPolicy(String keyId, List<String> allowedModels, List<String> allowedProviders, OptionalInt maxInputs, Rates rates,
+            Budgets budgets) {
         this.keyId = keyId;
         this.allowedModels = List.copyOf(allowedModels);
         this.modelPatterns = this.allowedModels.stream().map(KeyPolicy::glob).toList();
         this.allowedProviders = List.copyOf(allowedProviders);
         this.maxInputs = maxInputs;
         this.rates = rates;
+        this.budgets = budgets;
     }
 
     /** No key (authentication off) or a key without a policy: everything the gateway offers. */
@@ -52,6 +56,16 @@ public final class KeyPolicy {
     /** The key's rate limits per minute. */
     public Rates rates() {
         return rates;
+    }
+
+    /** The key's token and USD budgets per day and month. */
+    public Budgets budgets() {
+        return budgets;
+    }
+
+    /** Whether requests of this key go through the rate limiter (rate limits or budgets). */
+    public boolean limited() {
+        return !rates.none() || !budgets.none();
     }
 
     /** Whether the key may ask for this catalogue model. */

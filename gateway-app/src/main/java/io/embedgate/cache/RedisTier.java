@@ -140,6 +140,14 @@ public class RedisTier {
         return client().send(request).ifNoItem().after(Duration.ofMillis(timeoutMillis)).on(Timers.executor()).fail();
     }
 
+    /** Several commands to the shared Redis in one round trip, bounded like {@link #send}. */
+    public Uni<List<Response>> batch(List<Request> requests) {
+        if (redis == null) {
+            return Uni.createFrom().failure(new IllegalStateException("no shared Redis configured"));
+        }
+        return client().batch(requests).ifNoItem().after(Duration.ofMillis(timeoutMillis * 5)).on(Timers.executor()).fail();
+    }
+
     /** The calling event loop's own client; the shared one elsewhere. */
     private Redis client() {
         ContextInternal here = PerEventLoop.current(vertx.getDelegate());

@@ -1,11 +1,13 @@
 package io.embedgate.config;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
@@ -216,6 +218,18 @@ public interface GatewayConfig {
 
             /** Tokens per minute: estimated before the call, settled from the provider's usage after it. Absent: no limit. */
             OptionalInt tokensPerMinute();
+
+            /** Tokens sent upstream per UTC day; once spent, a 429 insufficient_quota until the day ends. Absent: none. */
+            OptionalLong tokenBudgetPerDay();
+
+            /** Tokens sent upstream per UTC month. */
+            OptionalLong tokenBudgetPerMonth();
+
+            /** USD per UTC day at the models' list prices (models without a price count nothing). */
+            Optional<BigDecimal> costBudgetPerDay();
+
+            /** USD per UTC month at the models' list prices. */
+            Optional<BigDecimal> costBudgetPerMonth();
         }
 
         /**

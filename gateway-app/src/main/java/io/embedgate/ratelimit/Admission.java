@@ -10,8 +10,21 @@ import java.util.Map;
  *
  * @param waitMillis how long until the request would be admitted (0 when it is)
  * @param remaining  per dimension (in {@link Rates#dimensions} order), what is left after this request
+ * @param exhausted  the budget that is used up, when that is why the request is refused; else null
+ * @param spent      what that budget's period has spent so far
  */
-public record Admission(boolean allowed, long waitMillis, List<Rates.Dimension> dimensions, double[] remaining) {
+public record Admission(boolean allowed, long waitMillis, List<Rates.Dimension> dimensions, double[] remaining, Budgets.Limit exhausted,
+        java.math.BigDecimal spent) {
+
+    /** A rate-limit decision. */
+    public Admission(boolean allowed, long waitMillis, List<Rates.Dimension> dimensions, double[] remaining) {
+        this(allowed, waitMillis, dimensions, remaining, null, null);
+    }
+
+    /** A refusal because a budget is used up (no bucket was looked at, let alone charged). */
+    static Admission overBudget(Budgets.Limit exhausted, java.math.BigDecimal spent) {
+        return new Admission(false, 0, List.of(), new double[0], exhausted, spent);
+    }
 
     /**
      * {@code x-ratelimit-limit-<d>}, {@code x-ratelimit-remaining-<d>}, {@code x-ratelimit-reset-<d>}
@@ -29,7 +42,10 @@ public record Admission(boolean allowed, long waitMillis, List<Rates.Dimension> 
             // Until the bucket is full again: one minute's worth refills in one minute.
             h.put(prefix + "reset-" + d.name(), duration((long) Math.ceil((d.limit() - left) * 60_000.0 / d.limit())));
         }
-        if (!allowed) {
+        if (exhausted != null) {
+            // Waiting a few seconds will not help: the OpenAI SDKs honour this and do not retry.
+            h.put("x-should-retry", "false");
+        } else if (!allowed) {
             h.put("retry-after", Long.toString(Math.max(1, (waitMillis + 999) / 1000)));
             h.put("retry-after-ms", Long.toString(Math.max(1, waitMillis)));
         }

@@ -1,5 +1,7 @@
 package io.embedgate.ratelimit;
 
+import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,7 +19,7 @@ import io.embedgate.spi.TokenEstimate;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The gateway keys' rate limits. With a shared Redis ({@code gateway.cache.redis.url}) the buckets
+ * The gateway keys' rate limits and budgets. With a shared Redis ({@code gateway.cache.redis.url}) the buckets
  * live there and every replica draws from the same ones, so replicas together admit exactly the
  * configured rate; without one, each process keeps its own. When Redis cannot be reached the gateway
  * fails open (each process on its own buckets meanwhile, a warning once per outage) or, with
@@ -29,6 +31,7 @@ public class RateLimits {
     private static final Logger LOG = Logger.getLogger(RateLimits.class);
 
     private final LocalBuckets local = new LocalBuckets();
+    private final LocalBudgets localBudgets = new LocalBudgets();
     /** Null without a shared Redis. */
     private final RedisBuckets shared;
     private final boolean failOpen;
@@ -46,15 +49,18 @@ public class RateLimits {
     }
 
     /**
-     * Charges the key's buckets for the request, or refuses it: the admission carries the headers for
-     * the response either way. Call only for a key with limits.
+     * Checks the key's budgets and charges its buckets, or refuses the request: the admission carries
+     * the headers for the response either way. Call only for a key with limits or budgets.
      */
     public Uni<Admission> admit(KeyPolicy key, Rates.Cost cost) {
         List<Rates.Dimension> dims = key.rates().dimensions(cost);
+        List<Budgets.Limit> budgets = key.budgets().limits();
+        long now = System.currentTimeMillis();
+        LocalDate today = Budgets.today(now);
         if (shared == null) {
-            return Uni.createFrom().item(local.admit(key.keyId(), dims, System.currentTimeMillis()));
+            return Uni.createFrom().item(locally(key, dims, budgets, today, now));
         }
-        return shared.admit(key.keyId(), dims).invoke(a -> {
+        return shared.admit(key.keyId(), dims, budgets, today).invoke(a -> {
             if (outage.compareAndSet(true, false)) {
                 LOG.info("Rate limits: the shared Redis answers again; the replicas share their buckets again");
             }
@@ -67,12 +73,30 @@ public class RateLimits {
                 throw new ApiException(503, "server_error", "rate_limiter_unavailable", null,
                         "The gateway cannot check this key's rate limits right now; retry shortly.", java.util.Map.of("retry-after", "1"));
             }
-            return local.admit(key.keyId(), dims, System.currentTimeMillis());
+            return locally(key, dims, budgets, today, System.currentTimeMillis());
         });
     }
 
-    /** The provider's actual token count replaces the estimate charged at admission (in the background). */
-    public void settle(KeyPolicy key, long estimatedTokens, long actualTokens) {
+    private Admission locally(KeyPolicy key, List<Rates.Dimension> dims, List<Budgets.Limit> budgets, LocalDate today, long now) {
+        Admission over = localBudgets.check(key.keyId(), budgets, today);
+        return over != null ? over : local.admit(key.keyId(), dims, now);
+    }
+
+    /**
+     * After an answer: the provider's actual token count replaces the estimate charged at admission,
+     * and what the answer spent (tokens sent upstream, their cost) counts against the key's budgets.
+     * In the background.
+     */
+    public void settle(KeyPolicy key, long estimatedTokens, long actualTokens, BigDecimal cost) {
+        if (!key.budgets().none() && (actualTokens > 0 || cost != null)) {
+            LocalDate today = Budgets.today(System.currentTimeMillis());
+            if (shared == null || outage.get()) {
+                localBudgets.spend(key.keyId(), today, actualTokens, cost);
+            } else {
+                shared.spend(key.keyId(), today, actualTokens, cost).subscribe().with(ok -> {
+                }, failure -> localBudgets.spend(key.keyId(), today, actualTokens, cost));
+            }
+        }
         if (key.rates().tokensPerMinute().isEmpty() || actualTokens <= 0 || actualTokens == estimatedTokens) {
             return;
         }
@@ -85,8 +109,15 @@ public class RateLimits {
         }, failure -> local.adjust(key.keyId(), "tokens", refund));
     }
 
-    /** The 429 for a refused request, with the key's id and what to wait. */
+    /** The 429 for a refused request, with the key's id and what to wait, or which budget is used up and when it resets. */
     public static ApiException refused(KeyPolicy key, Admission a) {
+        if (a.exhausted() != null) {
+            Budgets.Limit b = a.exhausted();
+            LocalDate resets = b.period().resets(Budgets.today(System.currentTimeMillis()));
+            return new ApiException(429, "insufficient_quota", "insufficient_quota", null, "Gateway key '" + key.keyId()
+                    + "' has used its " + b.describe() + ": " + a.spent().stripTrailingZeros().toPlainString() + " spent; it resets at "
+                    + resets + "T00:00:00Z.", a.headers());
+        }
         String which = "";
         for (int i = 0; i < a.dimensions().size(); i++) {
             Rates.Dimension d = a.dimensions().get(i);

@@ -1,5 +1,8 @@
 package io.embedgate.ratelimit;
 
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.embedgate.cache.RedisTier;
@@ -16,14 +19,25 @@ import io.vertx.mutiny.redis.client.Response;
 final class RedisBuckets {
 
     /**
-     * KEYS: one bucket per dimension. ARGV: the number of dimensions, then limit and cost of each.
-     * Returns {admitted (1/0), wait in ms, tokens left per dimension (as strings: Lua numbers would be
-     * truncated to integers)}. Same arithmetic as {@link LocalBuckets}.
+     * KEYS: one bucket per dimension, then the budget counters. ARGV: the number of dimensions, limit
+     * and cost of each; the number of budgets, and per budget its counter's index in KEYS, the field
+     * ({@code tokens} or {@code usd}) and the limit. Budgets are checked first: {2, budget index,
+     * spent} refuses without touching a bucket. Else {admitted (1/0), wait in ms, tokens left per
+     * dimension (as strings: Lua numbers would be truncated to integers)}. Same arithmetic as
+     * {@link LocalBuckets}.
      */
     static final String SCRIPT = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local n = tonumber(ARGV[1])
+            local m = tonumber(ARGV[2 * n + 2])
+            for j = 1, m do
+              local base = 2 * n + 2 + 3 * (j - 1)
+              local spent = tonumber(redis.call('HGET', KEYS[tonumber(ARGV[base + 1])], ARGV[base + 2]) or '0')
+              if spent >= tonumber(ARGV[base + 3]) then
+                return {2, j, tostring(spent)}
+              end
+            end
             local ok = true
             local wait = 0
             local tokens = {}
@@ -60,20 +74,39 @@ final class RedisBuckets {
         this.prefix = prefix;
     }
 
-    Uni<Admission> admit(String keyId, List<Rates.Dimension> dims) {
-        Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(dims.size());
+    Uni<Admission> admit(String keyId, List<Rates.Dimension> dims, List<Budgets.Limit> budgets, LocalDate today) {
+        List<String> counters = new ArrayList<>(2);
+        for (Budgets.Limit b : budgets) {
+            String counter = budgetKey(keyId, b.period(), today);
+            if (!counters.contains(counter)) {
+                counters.add(counter);
+            }
+        }
+        Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(dims.size() + counters.size());
         for (Rates.Dimension d : dims) {
             eval.arg(key(keyId, d.name()));
         }
+        counters.forEach(eval::arg);
         eval.arg(dims.size());
         for (Rates.Dimension d : dims) {
             eval.arg(d.limit()).arg(d.cost());
         }
-        return redis.send(eval).map(r -> admission(r, dims));
+        eval.arg(budgets.size());
+        for (Budgets.Limit b : budgets) {
+            eval.arg(dims.size() + 1 + counters.indexOf(budgetKey(keyId, b.period(), today))).arg(b.unit()).arg(b.limit().toPlainString());
+        }
+        return redis.send(eval).map(r -> admission(r, dims, budgets));
     }
 
     /** What Redis answered, checked: it is input from outside the process like any other. */
-    static Admission admission(Response r, List<Rates.Dimension> dims) {
+    static Admission admission(Response r, List<Rates.Dimension> dims, List<Budgets.Limit> budgets) {
+        if (r != null && r.size() == 3 && r.get(0).toLong() == 2) {
+            int j = r.get(1).toInteger();
+            if (j < 1 || j > budgets.size()) {
+                throw new IllegalStateException("unexpected answer from the rate-limit script");
+            }
+            return Admission.overBudget(budgets.get(j - 1), new BigDecimal(r.get(2).toString()));
+        }
         if (r == null || r.size() != 2 + dims.size()) {
             throw new IllegalStateException("unexpected answer from the rate-limit script");
         }
@@ -86,6 +119,27 @@ final class RedisBuckets {
         }
         boolean ok = r.get(0).toLong() == 1;
         return new Admission(ok, ok ? 0 : Math.max(0, r.get(1).toLong()), dims, left);
+    }
+
+    /** Counts what an answer spent against the key's day and month (in the background, one batch). */
+    Uni<List<Response>> spend(String keyId, LocalDate today, long tokens, BigDecimal usd) {
+        List<Request> batch = new ArrayList<>(6);
+        for (Budgets.Period p : Budgets.Period.values()) {
+            String counter = budgetKey(keyId, p, today);
+            batch.add(Request.cmd(Command.HINCRBY).arg(counter).arg("tokens").arg(tokens));
+            if (usd != null) {
+                batch.add(Request.cmd(Command.HINCRBYFLOAT).arg(counter).arg("usd").arg(usd.toPlainString()));
+            }
+            // Kept a little past the period's end, then dropped by Redis.
+            batch.add(Request.cmd(Command.PEXPIRE).arg(counter).arg(p == Budgets.Period.DAY ? 2 * DAY_MS : 32 * DAY_MS));
+        }
+        return redis.batch(batch);
+    }
+
+    private static final long DAY_MS = 86_400_000L;
+
+    private String budgetKey(String keyId, Budgets.Period period, LocalDate today) {
+        return prefix + "{" + keyId + "}:budget:" + period.id(today);
     }
 
     /** Gives back (or takes) the difference between the estimated and the actual cost; in the background. */

@@ -8,26 +8,35 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.embedgate.testing.ReplicasSharingRedis;
+import io.embedgate.testing.TestKeys;
 
 /**
  * Two gateway processes (the packaged application) sharing one real redis-server: together they admit
  * exactly a key's rate, not twice it; when Redis goes away they keep serving on their own buckets,
  * with one warning each.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RateLimitsSharedByReplicasIT {
 
     /** Ten a minute: one request comes back every six seconds. */
     static final int PER_MINUTE = 10;
+    /** A daily token budget, spent by both replicas: each request of "budget N" is two tokens. */
+    static final int TOKEN_BUDGET = 10;
+    static final String BUDGET_KEY = "eg-test-budget-key-77665544332211";
 
     static ReplicasSharingRedis shared;
 
     @BeforeAll
     static void start() throws Exception {
-        shared = new ReplicasSharingRedis(2, Map.of("JAVA_TOOL_OPTIONS", "-Dgateway.auth.keys.default.requests-per-minute=" + PER_MINUTE),
-                "ratelimit-replica");
+        shared = new ReplicasSharingRedis(2, Map.of("JAVA_TOOL_OPTIONS", "-Dgateway.auth.keys.default.requests-per-minute=" + PER_MINUTE
+                + " -Dgateway.auth.keys.budget.sha256=" + TestKeys.sha256(BUDGET_KEY) + " -Dgateway.auth.keys.budget.token-budget-per-day="
+                + TOKEN_BUDGET), "ratelimit-replica");
     }
 
     @AfterAll
@@ -38,7 +47,38 @@ class RateLimitsSharedByReplicasIT {
     }
 
     @Test
+    @Order(1)
+    void aBudgetIsSpentByBothReplicasTogether() throws Exception {
+        int before = shared.fake.callCount();
+        int admitted = 0;
+        HttpResponse<String> refused = null;
+        for (int i = 0; i < 10 && refused == null; i++) {
+            HttpResponse<String> r = shared.replicas.get(i % 2).embed(BUDGET_KEY,
+                    "{\"model\":\"text-embedding-3-small\",\"input\":\"budget " + i + "\"}");
+            if (r.statusCode() == 200) {
+                admitted++;
+                // Spending is counted after the answer, in the background: wait until it has landed.
+                String counter = "embedgate:v1:ratelimit:{budget}:budget:d:" + java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+                // HINCRBY by 0 reads the counter as an integer reply (":10").
+                for (int w = 0; w < 250 && !(":" + 2 * admitted).equals(shared.redis.command("HINCRBY " + counter + " tokens 0")); w++) {
+                    Thread.sleep(20);
+                }
+            } else {
+                refused = r;
+            }
+        }
+        // Two tokens a request: five requests spend the ten tokens, whichever replica served them.
+        assertEquals(TOKEN_BUDGET / 2, admitted);
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("insufficient_quota") && refused.body().contains("daily token budget"), refused.body());
+        assertEquals("false", refused.headers().firstValue("x-should-retry").orElse(null));
+        assertEquals(before + admitted, shared.fake.callCount());
+    }
+
+    @Test
+    @Order(2) // last: it stops Redis
     void twoReplicasTogetherAdmitExactlyTheKeysRateAndFailOpenWithoutRedis() throws Exception {
+        int calls = shared.fake.callCount();
         long began = System.nanoTime();
         int admitted = 0;
         int refused = 0;
@@ -58,7 +98,7 @@ class RateLimitsSharedByReplicasIT {
         // alone would have admitted ten.
         assertTrue(admitted >= PER_MINUTE && admitted <= PER_MINUTE + elapsedMs / 6000,
                 admitted + " admitted, " + refused + " refused in " + elapsedMs + " ms");
-        assertEquals(admitted, shared.fake.callCount());
+        assertEquals(admitted, shared.fake.callCount() - calls);
 
         // Redis goes away: requests are still served, on each replica's own buckets, and each replica warns once.
         shared.redis.stop();

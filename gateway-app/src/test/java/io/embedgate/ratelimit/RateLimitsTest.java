@@ -39,6 +39,8 @@ class RateLimitsTest {
     static final String INPUTS = "eg-test-inputs-per-minute-44556677";
     static final String TOKENS = "eg-test-tokens-per-minute-8899aabb";
     static final String SDK = "eg-test-sdk-backoff-ccddeeff0011";
+    static final String TOKEN_BUDGET = "eg-test-token-budget-2233445566";
+    static final String USD_BUDGET = "eg-test-usd-budget-6677889900aa";
 
     public static class Limited implements QuarkusTestProfile {
 
@@ -53,7 +55,12 @@ class RateLimitsTest {
                     Map.entry("gateway.auth.keys.tokens.tokens-per-minute", "3000"),
                     Map.entry("gateway.auth.keys.sdk.sha256", TestKeys.sha256(SDK)),
                     // 60 a minute: one a second comes back, so a refused request of n inputs may go again within n seconds.
-                    Map.entry("gateway.auth.keys.sdk.inputs-per-minute", "60"));
+                    Map.entry("gateway.auth.keys.sdk.inputs-per-minute", "60"),
+                    Map.entry("gateway.auth.keys.token-budget.sha256", TestKeys.sha256(TOKEN_BUDGET)),
+                    Map.entry("gateway.auth.keys.token-budget.token-budget-per-month", "10"),
+                    Map.entry("gateway.auth.keys.usd-budget.sha256", TestKeys.sha256(USD_BUDGET)),
+                    // text-embedding-3-small at 0.02 USD per million: three short inputs (six tokens) cost 0.00000012.
+                    Map.entry("gateway.auth.keys.usd-budget.cost-budget-per-day", "0.0000002"));
         }
     }
 
@@ -127,6 +134,31 @@ class RateLimitsTest {
         // The first request was settled at the provider's 1000, the second charged its estimate (less what
         // refilled meanwhile: 50 a second at 3000 a minute; unsettled, only twice the estimate would be gone).
         assertTrue(gone <= 1000 + estimate && gone >= 1000 + estimate - 250, "gone " + gone + ", estimate " + estimate);
+    }
+
+    @Test
+    void aSpentTokenBudgetIsA429InsufficientQuotaSayingWhichBudgetAndWhenItResets() {
+        embed(TOKEN_BUDGET, inputs(3)).then().statusCode(200); // 6 of 10 tokens
+        embed(TOKEN_BUDGET, inputs(3)).then().statusCode(200); // 12: admitted while under, spent after
+        int calls = openai.callCount();
+        String firstOfNextMonth = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1) + "T00:00:00Z";
+        embed(TOKEN_BUDGET, inputs(1)).then().statusCode(429).body("error.code", equalTo("insufficient_quota"))
+                .body("error.type", equalTo("insufficient_quota"))
+                .body("error.message", containsString("'token-budget' has used its monthly token budget (10 tokens): 12 spent"))
+                .body("error.message", containsString("resets at " + firstOfNextMonth)).header("x-should-retry", "false");
+        assertEquals(calls, openai.callCount(), "refused before any call");
+    }
+
+    @Test
+    void aCostBudgetCountsTheAnswersCostAndTheCacheSavesIt() {
+        String cached = "{\"model\":\"text-embedding-3-small\",\"input\":[\"cost a\",\"cost b\",\"cost c\"],"
+                + "\"orq\":{\"cache\":{\"type\":\"exact_match\",\"ttl\":60}}}";
+        embed(USD_BUDGET, cached).then().statusCode(200).body("usage.cost", equalTo(0.00000012f));
+        // From the cache: nothing sent upstream, nothing spent.
+        embed(USD_BUDGET, cached).then().statusCode(200).body("usage.prompt_tokens", equalTo(0));
+        embed(USD_BUDGET, inputs(3)).then().statusCode(200); // 0.00000024: over, counted after the answer
+        embed(USD_BUDGET, inputs(1)).then().statusCode(429).body("error.code", equalTo("insufficient_quota"))
+                .body("error.message", containsString("daily USD budget (0.0000002 USD): 0.00000024 spent"));
     }
 
     @Test

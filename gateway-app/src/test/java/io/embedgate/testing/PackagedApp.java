@@ -88,8 +88,13 @@ public final class PackagedApp implements AutoCloseable {
 
     /** {@code POST /v1/embeddings} with the test gateway key. */
     public HttpResponse<String> embed(String body) throws Exception {
+        return embed(TestKeys.GATEWAY_KEY, body);
+    }
+
+    /** {@code POST /v1/embeddings} with another gateway key (one the launch configured). */
+    public HttpResponse<String> embed(String gatewayKey, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/embeddings")).timeout(Duration.ofSeconds(30))
-                .header("Authorization", TestKeys.BEARER).header("content-type", "application/json")
+                .header("Authorization", "Bearer " + gatewayKey).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
