@@ -88,7 +88,8 @@ public class RateLimits {
      * In the background.
      */
     public void settle(KeyPolicy key, long estimatedTokens, long actualTokens, BigDecimal cost) {
-        if (!key.budgets().none() && (actualTokens > 0 || cost != null)) {
+        // An answer from the cache spent nothing: no write at all.
+        if (!key.budgets().none() && (actualTokens > 0 || cost != null && cost.signum() > 0)) {
             LocalDate today = Budgets.today(System.currentTimeMillis());
             if (shared == null || outage.get()) {
                 localBudgets.spend(key.keyId(), today, actualTokens, cost);

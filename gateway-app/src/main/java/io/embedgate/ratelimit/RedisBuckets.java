@@ -66,6 +66,8 @@ final class RedisBuckets {
             return out
             """;
 
+    static final String SCRIPT_SHA = sha1(SCRIPT);
+
     private final RedisTier redis;
     private final String prefix;
 
@@ -82,20 +84,29 @@ final class RedisBuckets {
                 counters.add(counter);
             }
         }
-        Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(dims.size() + counters.size());
+        List<String> args = new ArrayList<>(2 + 3 * (dims.size() + budgets.size()));
+        args.add(Integer.toString(dims.size() + counters.size()));
         for (Rates.Dimension d : dims) {
-            eval.arg(key(keyId, d.name()));
+            args.add(key(keyId, d.name()));
         }
-        counters.forEach(eval::arg);
-        eval.arg(dims.size());
+        args.addAll(counters);
+        args.add(Integer.toString(dims.size()));
         for (Rates.Dimension d : dims) {
-            eval.arg(d.limit()).arg(d.cost());
+            args.add(Long.toString(d.limit()));
+            args.add(Long.toString(d.cost()));
         }
-        eval.arg(budgets.size());
+        args.add(Integer.toString(budgets.size()));
         for (Budgets.Limit b : budgets) {
-            eval.arg(dims.size() + 1 + counters.indexOf(budgetKey(keyId, b.period(), today))).arg(b.unit()).arg(b.limit().toPlainString());
+            args.add(Integer.toString(dims.size() + 1 + counters.indexOf(budgetKey(keyId, b.period(), today))));
+            args.add(b.unit());
+            args.add(b.limit().toPlainString());
         }
-        return redis.send(eval).map(r -> admission(r, dims, budgets));
+        // By its SHA-1: the script is not sent with every request. A Redis that does not know it yet
+        // (restarted, flushed, a new node) answers NOSCRIPT, and it is sent once with EVAL.
+        return redis.send(command(Command.EVALSHA, SCRIPT_SHA, args))
+                .onFailure(t -> String.valueOf(t.getMessage()).startsWith("NOSCRIPT"))
+                .recoverWithUni(t -> redis.send(command(Command.EVAL, SCRIPT, args)))
+                .map(r -> admission(r, dims, budgets));
     }
 
     /** What Redis answered, checked: it is input from outside the process like any other. */
@@ -137,6 +148,21 @@ final class RedisBuckets {
     }
 
     private static final long DAY_MS = 86_400_000L;
+
+    private static Request command(Command command, String script, List<String> args) {
+        Request r = Request.cmd(command).arg(script);
+        args.forEach(r::arg);
+        return r;
+    }
+
+    static String sha1(String script) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JDK", e);
+        }
+    }
 
     private String budgetKey(String keyId, Budgets.Period period, LocalDate today) {
         return prefix + "{" + keyId + "}:budget:" + period.id(today);
