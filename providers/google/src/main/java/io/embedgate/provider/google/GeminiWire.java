@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import io.embedgate.provider.support.GoogleError;
 import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.JsonVectors;
 import io.embedgate.provider.support.UpstreamHttp;
@@ -20,8 +21,6 @@ import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.ReplySize;
-import io.embedgate.spi.RetryAfter;
-import io.embedgate.spi.Secrets;
 import io.embedgate.spi.TokenEstimate;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
@@ -143,58 +142,13 @@ final class GeminiWire {
      * hint lives in the {@code google.rpc.RetryInfo} detail ({@code "retryDelay":"47s"}).
      */
     static UpstreamException error(int status, byte[] body, Duration retryAfterHeader, String provider, String apiKey) {
-        String message = null;
-        String grpcStatus = null;
-        String reason = null;
-        Duration retryDelay = null;
-        try (JsonParser p = JSON.createParser(body)) {
-            if (p.nextToken() == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken t = p.nextToken();
-                    if (!field.equals("error") || t != JsonToken.START_OBJECT) {
-                        p.skipChildren();
-                        continue;
-                    }
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String f = p.currentName();
-                        JsonToken v = p.nextToken();
-                        if (f.equals("message") && v == JsonToken.VALUE_STRING) {
-                            message = p.getText();
-                        } else if (f.equals("status") && v == JsonToken.VALUE_STRING) {
-                            grpcStatus = p.getText();
-                        } else if (f.equals("details") && v == JsonToken.START_ARRAY) {
-                            while (p.nextToken() == JsonToken.START_OBJECT) {
-                                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                    String d = p.currentName();
-                                    JsonToken dv = p.nextToken();
-                                    if (d.equals("retryDelay") && dv == JsonToken.VALUE_STRING) {
-                                        retryDelay = RetryAfter.fromProtoDuration(p.getText());
-                                    } else if (d.equals("reason") && dv == JsonToken.VALUE_STRING) {
-                                        reason = p.getText();
-                                    } else {
-                                        p.skipChildren();
-                                    }
-                                }
-                            }
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                }
-            }
-        } catch (IOException notJson) {
-            // e.g. an HTML error page: keep the status only
+        GoogleError e = GoogleError.parse(body, status, apiKey);
+        if (status == 400 && ("API_KEY_INVALID".equals(e.reason()) || e.message().startsWith("API key not valid"))) {
+            return new UpstreamException(provider, UpstreamException.Kind.AUTHENTICATION, status, e.status(), e.reason(), e.message(),
+                    false,
+                    null, null);
         }
-        message = Secrets.redact(JsonVectors.clip(message, status), apiKey);
-        grpcStatus = Secrets.token(grpcStatus, apiKey);
-        reason = Secrets.token(reason, apiKey);
-        Duration retry = retryDelay != null ? retryDelay : retryAfterHeader;
-        if (status == 400 && ("API_KEY_INVALID".equals(reason) || message.startsWith("API key not valid"))) {
-            return new UpstreamException(provider, UpstreamException.Kind.AUTHENTICATION, status, grpcStatus, reason, message, false, null,
-                    null);
-        }
-        return UpstreamException.fromStatus(provider, status, grpcStatus, reason, message, retry, null);
+        return e.toException(provider, status, retryAfterHeader);
     }
 
     private static UpstreamException invalid(String provider, String what) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import io.embedgate.provider.support.GoogleError;
 import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.JsonVectors;
 import io.embedgate.provider.support.UpstreamHttp;
@@ -22,8 +23,6 @@ import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.ReplySize;
-import io.embedgate.spi.RetryAfter;
-import io.embedgate.spi.Secrets;
 import io.embedgate.spi.TokenEstimate;
 import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
@@ -221,55 +220,7 @@ final class VertexWire {
      * hint of a 429 is the {@code google.rpc.RetryInfo} detail's {@code retryDelay}, else the header.
      */
     static UpstreamException error(int status, byte[] body, Duration retryAfterHeader, String provider, String secret) {
-        String message = null;
-        String grpcStatus = null;
-        String reason = null;
-        Duration retryDelay = null;
-        try (JsonParser p = JSON.createParser(body)) {
-            if (p.nextToken() == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken t = p.nextToken();
-                    if (!field.equals("error") || t != JsonToken.START_OBJECT) {
-                        p.skipChildren();
-                        continue;
-                    }
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String f = p.currentName();
-                        JsonToken v = p.nextToken();
-                        if (f.equals("message") && v == JsonToken.VALUE_STRING) {
-                            message = p.getText();
-                        } else if (f.equals("status") && v == JsonToken.VALUE_STRING) {
-                            grpcStatus = p.getText();
-                        } else if (f.equals("details") && v == JsonToken.START_ARRAY) {
-                            while (p.nextToken() == JsonToken.START_OBJECT) {
-                                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                    String d = p.currentName();
-                                    JsonToken dv = p.nextToken();
-                                    if (d.equals("retryDelay") && dv == JsonToken.VALUE_STRING) {
-                                        retryDelay = RetryAfter.fromProtoDuration(p.getText());
-                                    } else if (d.equals("reason") && dv == JsonToken.VALUE_STRING && reason == null) {
-                                        reason = p.getText();
-                                    } else {
-                                        p.skipChildren();
-                                    }
-                                }
-                            }
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                }
-            }
-        } catch (IOException notJson) {
-            // e.g. an HTML error page from a proxy: keep the status only
-        }
-        message = Secrets.redact(JsonVectors.clip(message, status), secret);
-        grpcStatus = Secrets.token(grpcStatus, secret);
-        reason = Secrets.token(reason, secret);
-        return UpstreamException.fromStatus(provider, status, grpcStatus, reason, message,
-                retryDelay != null ? retryDelay : retryAfterHeader,
-                null);
+        return GoogleError.parse(body, status, secret).toException(provider, status, retryAfterHeader);
     }
 
     private static UpstreamException invalid(String provider, String what) {
