@@ -32,6 +32,23 @@ public interface GatewayConfig {
 
     Cache cache();
 
+    Usage usage();
+
+    /** The usage ledger behind {@code GET /v1/usage}: what each key's answers counted, per model and UTC day. */
+    interface Usage {
+
+        /**
+         * Days of usage kept, today included: Redis drops a day's counters this many days after it
+         * began, and a process without Redis forgets older days. Default: more than a year.
+         */
+        @WithDefault("400")
+        int retentionDays();
+
+        /** How often each replica sends what it counted to the shared Redis; figures read from Redis lag by up to this. */
+        @WithDefault("1s")
+        Duration flushInterval();
+    }
+
     interface Cache {
 
         /** Cache every request by default (requests can still opt in with {@code orq.cache}). */
