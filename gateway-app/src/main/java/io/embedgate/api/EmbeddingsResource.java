@@ -34,6 +34,7 @@ import io.embedgate.ratelimit.RateLimits;
 import io.embedgate.ratelimit.Rates;
 import io.embedgate.routing.EmbeddingJob;
 import io.embedgate.routing.Routed;
+import io.embedgate.usage.UsageLedger;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -87,6 +88,8 @@ public class EmbeddingsResource {
     RateLimits rateLimits;
     @Inject
     Catalog catalog;
+    @Inject
+    UsageLedger usage;
 
     @POST
     @Path("v1/embeddings")
@@ -184,6 +187,8 @@ public class EmbeddingsResource {
                     BigDecimal saved = a.consulted() ? price.map(p -> p.cost(a.cachedTokens())).orElse(null) : null;
                     record.cost = cost;
                     record.costSaved = saved;
+                    usage.record(keyId, r.model(), job.inputs().size(), r.usage().promptTokens(), a.consulted() ? a.cachedTokens() : 0,
+                            cost, saved);
                     var response = RestResponse.ResponseBuilder.ok(new EmbeddingsResponse(r.embeddings(), r.model(), r.usage(),
                             a.consulted() ? a.cachedTokens() : null, base64, debug, cost, saved))
                             .header(PROVIDER_HEADER, r.provider())
