@@ -111,8 +111,8 @@ public class UsageLedger {
             try {
                 flush().await().atMost(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
-                LOG.warnf("Usage: the last flush to Redis at shutdown failed (%s); this replica's last %d ms of usage are lost",
-                        e.getClass().getSimpleName(), flushMillis);
+                LOG.warnf("Usage: the last flush to Redis at shutdown failed (%s); the %d answers this replica still held are not counted",
+                        (e.getCause() != null ? e.getCause() : e).getClass().getSimpleName(), cells.pending().requests());
             }
         }
     }
