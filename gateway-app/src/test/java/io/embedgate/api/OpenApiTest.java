@@ -12,7 +12,7 @@ import io.embedgate.testing.FakeUpstreamsResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** /q/openapi is a valid OpenAPI 3 document describing both routes and every extension field. */
+/** /q/openapi is a valid OpenAPI 3 document describing the routes and every extension field. */
 @QuarkusTest
 @WithTestResource(FakeUpstreamsResource.class)
 class OpenApiTest {
@@ -22,7 +22,7 @@ class OpenApiTest {
         JsonNode doc = Api.JSON
                 .readTree(given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().asString());
         assertTrue(doc.get("openapi").asText().startsWith("3."), "an OpenAPI 3 document");
-        for (String path : new String[]{"/v1/embeddings", "/v2/gateway/embeddings", "/v1/models", "/v1/models/{id}"}) {
+        for (String path : new String[]{"/v1/embeddings", "/v2/gateway/embeddings", "/v1/models", "/v1/models/{id}", "/v1/usage"}) {
             assertTrue(doc.get("paths").has(path), path);
         }
         JsonNode props = doc.get("components").get("schemas").get("EmbeddingRequest").get("properties");
@@ -52,6 +52,15 @@ class OpenApiTest {
             for (String status : new String[]{"200", "400", "401", "403", "404", "429", "502", "504"}) {
                 assertTrue(responses.has(status), path + " documents " + status);
             }
+        }
+        JsonNode usage = doc.get("paths").get("/v1/usage").get("get");
+        for (String status : new String[]{"200", "400", "401", "503"}) {
+            assertTrue(usage.get("responses").has(status), "/v1/usage documents " + status);
+        }
+        assertTrue(usage.get("parameters").toString().contains("\"start\"") && usage.get("parameters").toString().contains("\"end\"")
+                && usage.get("parameters").toString().contains("\"model\""), usage.get("parameters").toString());
+        for (String field : new String[]{"date", "model", "requests", "inputs", "tokens", "cached_tokens", "cost", "cost_saved"}) {
+            assertTrue(schemas.get("UsageEntry").get("properties").has(field), "usage entry." + field);
         }
         // Structurally valid: every reference resolves, every operation declares its responses.
         java.util.List<String> refs = new java.util.ArrayList<>();
