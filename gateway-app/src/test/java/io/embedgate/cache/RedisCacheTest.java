@@ -86,10 +86,10 @@ class RedisCacheTest {
         String req = "{\"model\":\"text-embedding-3-small\",\"input\":[\"shared one\",\"shared two\"]}";
         embed(req).then().statusCode(200).header("x-embedgate-cache", "hits=0; misses=2");
         // Writes are asynchronous: wait until both entries are in Redis.
-        for (int i = 0; i < 100 && !":2".equals(RedisServerResource.current().command("DBSIZE")); i++) {
+        for (int i = 0; i < 100 && RedisServerResource.current().cacheKeys().size() != 2; i++) {
             Thread.sleep(20);
         }
-        assertEquals(":2", RedisServerResource.current().command("DBSIZE"));
+        assertEquals(2, RedisServerResource.current().cacheKeys().size());
         local.invalidateAll(); // a replica that never saw these inputs
         JsonNode r = json(embed(req).then().statusCode(200).header("x-embedgate-cache", "hits=2; misses=0").extract().response());
         assertEquals(1, a.callCount(), "the second replica made no upstream call");

@@ -54,10 +54,10 @@ class RedisFullTest {
         for (int i = 0; i < WARM; i++) {
             embed("{\"model\":\"" + SMALL + "\",\"input\":[\"full hit " + i + "\"]" + CACHED).then().statusCode(200);
         }
-        for (int i = 0; i < 250 && (Long) server.call("DBSIZE") < WARM; i++) {
+        for (int i = 0; i < 250 && server.cacheKeys().size() < WARM; i++) {
             Thread.sleep(20);
         }
-        assertEquals(WARM, (Long) server.call("DBSIZE"), "the entries to hit are in Redis");
+        assertEquals(WARM, server.cacheKeys().size(), "the entries to hit are in Redis");
 
         List<?> policy = (List<?>) server.call("CONFIG", "GET", "maxmemory-policy");
         try (LogCapture log = LogCapture.of(RedisTier.class.getName())) {
@@ -103,10 +103,10 @@ class RedisFullTest {
         }
         // Room again: new entries are written.
         embed("{\"model\":\"" + SMALL + "\",\"input\":[\"full after\"]" + CACHED).then().statusCode(200);
-        for (int i = 0; i < 250 && (Long) server.call("DBSIZE") == 0; i++) {
+        for (int i = 0; i < 250 && server.cacheKeys().isEmpty(); i++) {
             Thread.sleep(20);
         }
-        assertEquals(1L, server.call("DBSIZE"));
+        assertEquals(1, server.cacheKeys().size());
     }
 
     /** Fills Redis past its limit with keys outside the gateway's prefix, until it refuses a write. */

@@ -84,6 +84,22 @@ public class RedisServerResource implements QuarkusTestResourceLifecycleManager 
         return Resp.call(port, args);
     }
 
+    /**
+     * The embedding cache's keys: those under the gateway's prefix ({@code embedgate:v1:}) less the
+     * usage ledger's ({@code embedgate:v1:usage:}), which every answer adds to as well.
+     */
+    public java.util.List<byte[]> cacheKeys() {
+        byte[] usage = "embedgate:v1:usage:".getBytes(StandardCharsets.US_ASCII);
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        for (Object k : (java.util.List<?>) call("KEYS", "embedgate:v1:*")) {
+            byte[] key = (byte[]) k;
+            if (!(key.length >= usage.length && java.util.Arrays.equals(key, 0, usage.length, usage, 0, usage.length))) {
+                out.add(key);
+            }
+        }
+        return out;
+    }
+
     /** Kills the server (like a crashed Redis). */
     public void kill() {
         process.destroyForcibly();
