@@ -109,7 +109,14 @@ public class UsageLedger {
         }
         if (shared != null) {
             try {
+                // A tick's flush may be on its way: the last one waits for it, so that what it gives back is sent too.
+                long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (flushing.get() && System.nanoTime() < until) {
+                    Thread.sleep(10);
+                }
                 flush().await().atMost(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 LOG.warnf("Usage: the last flush to Redis at shutdown failed (%s); the %d answers this replica still held are not counted",
                         (e.getCause() != null ? e.getCause() : e).getClass().getSimpleName(), cells.pending().requests());

@@ -76,6 +76,12 @@ class UsageTest {
         }
         assertEquals(List.of("test"), ledger.query(Optional.of("test"), today(), today(), Optional.of(UsageScenario.SMALL)).await()
                 .atMost(Duration.ofSeconds(5)).stream().map(UsageRow::keyId).toList());
+
+        // With authentication off there is no key id: the usage is the anonymous key's.
+        ledger.record(null, "no-auth-model", 2, 10, 0, null, null);
+        List<UsageRow> anonymous = ledger.query(Optional.of(UsageLedger.ANONYMOUS), today(), today(), Optional.empty()).await()
+                .atMost(Duration.ofSeconds(5));
+        assertEquals(List.of(new UsageRow("anonymous", today(), "no-auth-model", new UsageCounters(1, 2, 10, 0, false, 0, 0))), anonymous);
     }
 
     @Test
