@@ -32,6 +32,22 @@ public interface GatewayConfig {
 
     Cache cache();
 
+    Admin admin();
+
+    /** The admin API ({@code /admin/*}): runtime keys and every key's usage. */
+    interface Admin {
+
+        /**
+         * Lower-case hex SHA-256 of the admin credential, presented as {@code Authorization: Bearer}. No gateway key
+         * is ever accepted in its place, nor the admin credential on {@code /v1}. Absent: the admin API is off (403).
+         */
+        Optional<String> keySha256();
+
+        /** How often each replica asks the shared Redis whether runtime keys changed: the most a change takes to reach every replica. */
+        @WithDefault("500ms")
+        Duration keySyncInterval();
+    }
+
     interface Cache {
 
         /** Cache every request by default (requests can still opt in with {@code orq.cache}). */
