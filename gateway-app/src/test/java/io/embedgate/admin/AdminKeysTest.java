@@ -177,6 +177,21 @@ class AdminKeysTest {
     }
 
     @Test
+    void anAnswerFromTheSharedCacheIsStillHeldToTheKeysLimit() throws Exception {
+        String key = create("{\"id\":\"cached-but-limited\",\"policy\":{\"requests_per_minute\":2}}");
+        String body = "{\"model\":\"text-embedding-3-small\",\"input\":\"limited and cached\","
+                + "\"orq\":{\"cache\":{\"type\":\"exact_match\",\"ttl\":600}}}";
+        RestAssured.given().header("Authorization", "Bearer " + key).contentType("application/json").body(body).post("/v1/embeddings")
+                .then().statusCode(200).header("x-embedgate-cache", "hits=0; misses=1");
+        RestAssured.given().header("Authorization", "Bearer " + key).contentType("application/json").body(body).post("/v1/embeddings")
+                .then().statusCode(200).header("x-embedgate-cache", "hits=1; misses=0").header("x-ratelimit-remaining-requests", "0");
+        // The limit is checked beside the cache's lookup, and the hit is not served past it.
+        RestAssured.given().header("Authorization", "Bearer " + key).contentType("application/json").body(body).post("/v1/embeddings")
+                .then().statusCode(429).body("error.code", equalTo("rate_limit_exceeded")).header("x-embedgate-cache", nullValue());
+        assertEquals(1, openai.callCount());
+    }
+
+    @Test
     void configurationKeysAreListedButChangedOnlyInConfiguration() {
         admin().get("/admin/keys").then().statusCode(200).body("data.find { it.id == 'other' }.source", equalTo("config"));
         admin().get("/admin/keys/other").then().statusCode(200).body("source", equalTo("config"));
