@@ -8,6 +8,10 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.embedgate.fakes.FakeAzureOpenAi;
 import io.embedgate.fakes.FakeMistral;
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.fakes.FakeRateLimit;
@@ -44,6 +49,14 @@ class ProviderRateLimitsTest {
     FakeMistral mistralA;
     @InjectSecondFake
     FakeMistral mistralB;
+    @InjectAzure
+    FakeAzureOpenAi azure;
+
+    /** Marks the field that receives the fake Azure OpenAI resource (a FakeOpenAi too, so it has its own mark). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.FIELD)
+    @interface InjectAzure {
+    }
 
     @BeforeEach
     void reset() {
@@ -138,6 +151,21 @@ class ProviderRateLimitsTest {
     }
 
     @Test
+    void azuresRemainingOnlyHeadersSkipForASecondThenIts429Decides() throws Exception {
+        azure.rateLimit(new FakeRateLimit(1, 1_000_000, Duration.ofMinutes(1)));
+        embed(req("azure-limited")).then().statusCode(200).header("x-embedgate-provider", "azure-a");
+        // "0 requests left", no limit, no reset, nothing configured: believed for a second.
+        embed(req("azure-limited")).then().statusCode(200).header("x-embedgate-provider", "azure-b");
+        assertEquals(1, azure.callCount());
+        Thread.sleep(1100);
+        // Tried again: Azure's 429 (retry-after up to a minute) moves the request on, and keeps azure-a out.
+        embed(req("azure-limited")).then().statusCode(200).header("x-embedgate-provider", "azure-b");
+        assertEquals(2, azure.callCount());
+        embed(req("azure-limited")).then().statusCode(200).header("x-embedgate-provider", "azure-b");
+        assertEquals(2, azure.callCount(), "azure-a is not asked again within its retry-after");
+    }
+
+    @Test
     void aProviders429MarksTheInstanceForItsRetryAfter() throws Exception {
         a.enqueue(FakeOpenAi.rateLimited(1));
         embed(req("marked-small")).then().statusCode(200).header("x-embedgate-provider", "marked-b");
@@ -164,13 +192,14 @@ class ProviderRateLimitsTest {
         assertEquals(1, b.callCount(), "no provider called");
     }
 
-    /** Two fake OpenAI accounts and two fake Mistral ones, and instances of them for each test. */
+    /** Two fake OpenAI accounts, two fake Mistral ones and an Azure OpenAI resource, and instances of them for each test. */
     public static class Upstreams implements QuarkusTestResourceLifecycleManager {
 
         private FakeOpenAi a;
         private FakeOpenAi b;
         private FakeMistral mistralA;
         private FakeMistral mistralB;
+        private FakeAzureOpenAi azure;
 
         @Override
         public Map<String, String> start() {
@@ -178,6 +207,8 @@ class ProviderRateLimitsTest {
             b = FakeOpenAi.start();
             mistralA = FakeMistral.start();
             mistralB = FakeMistral.start();
+            azure = FakeAzureOpenAi.start();
+            azure.deploy("prod-small", "text-embedding-3-small");
             Map<String, String> c = new HashMap<>();
             c.put("gateway.routing.retry.count", "0");
             c.put("gateway.routing.circuit-breaker.request-volume", "100000");
@@ -190,6 +221,18 @@ class ProviderRateLimitsTest {
             c.put("gateway.providers.rpm-a.requests-per-minute", "2");
             pair(c, "mistral", "mistral", mistralA, mistralB, "limited-mistral", "mistral-embed");
             pair(c, "tokens-mistral", "mistral", mistralA, mistralB, "tokens-mistral", "mistral-embed");
+            // Azure (what is left, nothing else) first, an OpenAI account second.
+            c.put("gateway.providers.azure-a.type", "azure-openai");
+            c.put("gateway.providers.azure-a.base-url", azure.baseUrl());
+            c.put("gateway.providers.azure-a.api-key", azure.apiKey());
+            c.put("gateway.providers.azure-a.settings.model.prod-small", "text-embedding-3-small");
+            c.put("gateway.providers.azure-b.type", "openai");
+            c.put("gateway.providers.azure-b.base-url", b.baseUrl());
+            c.put("gateway.providers.azure-b.api-key", b.apiKey());
+            c.put("gateway.providers.azure-b.priority", "1");
+            c.put("gateway.models.azure-limited.providers", "azure-a,azure-b");
+            c.put("gateway.models.azure-limited.upstream-models.azure-a", "prod-small");
+            c.put("gateway.models.azure-limited.upstream-models.azure-b", "text-embedding-3-small");
             c.put("gateway.providers.rpm-only.type", "openai");
             c.put("gateway.providers.rpm-only.base-url", a.baseUrl());
             c.put("gateway.providers.rpm-only.api-key", a.apiKey());
@@ -220,6 +263,7 @@ class ProviderRateLimitsTest {
             injector.injectIntoFields(b, new TestInjector.AnnotatedAndMatchesType(InjectSecondFake.class, FakeOpenAi.class));
             injector.injectIntoFields(mistralA, new TestInjector.AnnotatedAndMatchesType(InjectFake.class, FakeMistral.class));
             injector.injectIntoFields(mistralB, new TestInjector.AnnotatedAndMatchesType(InjectSecondFake.class, FakeMistral.class));
+            injector.injectIntoFields(azure, new TestInjector.AnnotatedAndMatchesType(InjectAzure.class, FakeAzureOpenAi.class));
         }
 
         @Override
