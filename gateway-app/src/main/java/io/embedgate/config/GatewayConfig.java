@@ -134,6 +134,16 @@ public interface GatewayConfig {
         int maxConcurrentCalls();
 
         /**
+         * At most this many requests a minute from this gateway process to the instance (a local token
+         * bucket); a request beyond it goes to another instance, or gets a 429. With N replicas, set
+         * each replica's share. Unset: no local limit (the provider's own headers still count).
+         */
+        OptionalInt requestsPerMinute();
+
+        /** At most this many (estimated) tokens a minute from this gateway process to the instance; see {@link #requestsPerMinute}. */
+        OptionalInt tokensPerMinute();
+
+        /**
          * A named bundle of defaults the adapter knows, e.g. {@code together} for {@code type=openai}:
          * base URL, auth style, known models, limits and quirks. What is set explicitly wins.
          */
@@ -309,6 +319,15 @@ public interface GatewayConfig {
         /** Whether {@code orq.load_balancer} may mix models (of the same size); off, as it scatters one index over vector spaces. */
         @WithDefault("false")
         boolean allowMixedLoadBalancing();
+
+        /**
+         * Whether the router follows what providers report of their rate limits (the
+         * {@code x-ratelimit-*} headers, and a 429's retry-after): an instance known to be exhausted is
+         * not called until its estimated refill. Configured {@code requests-per-minute} and
+         * {@code tokens-per-minute} apply either way.
+         */
+        @WithDefault("true")
+        boolean followProviderRateLimits();
 
         interface Retry {
 
