@@ -4,8 +4,9 @@
 The examples are the fenced code blocks that talk to http://localhost:8080: bash blocks (curl),
 python blocks (the OpenAI Python SDK) and javascript blocks (the OpenAI Node SDK). The packaged
 gateway (gateway-app/target/quarkus-app, built by `mvn verify`) is started on a free port with the
-local model on, debug allowed, and fake OpenAI, Gemini and Mistral upstreams on loopback behind it,
-so examples for remote models work too. Each example must exit 0; in bash examples every curl call
+local model on, debug allowed, fake OpenAI, Gemini and Mistral upstreams on loopback behind it (so
+examples for remote models work too), a redis-server as its shared tier and an admin credential in
+$ADMIN (so the admin API's examples work). Each example must exit 0; in bash examples every curl call
 fails on an HTTP error status (the checker wraps curl in `--fail-with-body`).
 
 An SDK that cannot be installed here (no package index) is reported and its examples skipped, and
@@ -102,9 +103,14 @@ def main():
     tmp = tempfile.mkdtemp(prefix="embedgate-examples-")
     port = free_port()
     key = "eg-" + secrets.token_hex(24)
+    admin = "eg-admin-" + secrets.token_hex(24)
     fakes, env = start_fakes(tmp)
+    redis_port = free_port()
+    fakes.append(subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                                   "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT))
     env.update(PORT=str(port), GATEWAY_API_KEY_SHA256=hashlib.sha256(key.encode()).hexdigest(),
-               GATEWAY_DEBUG_ALLOWED="true", GATEWAY_KEY=key)
+               GATEWAY_DEBUG_ALLOWED="true", GATEWAY_KEY=key, EMBEDGATE_REDIS_URL=f"redis://127.0.0.1:{redis_port}",
+               GATEWAY_ADMIN_KEY_SHA256=hashlib.sha256(admin.encode()).hexdigest())
     log = open(os.path.join(tmp, "gateway.log"), "w")
     gateway = subprocess.Popen(["java", "-Xmx512m", "-jar", JAR], env=dict(os.environ, **env), stdout=log,
                                stderr=subprocess.STDOUT, cwd=os.path.dirname(JAR))
@@ -113,7 +119,7 @@ def main():
         wait_ready(port)
         have_python = python_sdk()
         node_dir = node_sdk(tmp) if any(lang == "javascript" for _, _, lang, _ in found) else None
-        run_env = dict(os.environ, GATEWAY_KEY=key)
+        run_env = dict(os.environ, GATEWAY_KEY=key, ADMIN=admin)
         for path, line, lang, code in found:
             where = f"{path}:{line} ({lang})"
             code = code.replace("localhost:8080", f"localhost:{port}")

@@ -32,6 +32,7 @@ public final class FakeAzureOpenAi extends FakeOpenAi {
     private final Map<String, String> deployments = new ConcurrentHashMap<>();
     /** Which Bearer tokens are good (e.g. {@link FakeEntraId#verifier}); none by default. */
     private volatile Predicate<String> tokens = token -> false;
+    private volatile boolean limitAndReset;
 
     private FakeAzureOpenAi(Options options, String apiKey) {
         super(options, apiKey);
@@ -136,6 +137,39 @@ public final class FakeAzureOpenAi extends FakeOpenAi {
         return error(400, "Too many inputs. The max number of inputs is " + max + ".  We hope to increase the number of inputs per request "
                 + "soon. Please contact us through an Azure support request at: https://go.microsoft.com/fwlink/?linkid=2213926 for further "
                 + "questions.", "invalid_request_error", null, null);
+    }
+
+    /**
+     * Azure sends what is left (requests and tokens), not the limit or the reset; {@code true} sends
+     * those too, OpenAI's way (whether a deployment ever does is unverified).
+     */
+    public FakeAzureOpenAi limitAndResetHeaders(boolean sent) {
+        this.limitAndReset = sent;
+        return this;
+    }
+
+    @Override
+    protected void rateLimitHeaders(Map<String, String> h, FakeRateLimit.Taken t) {
+        if (limitAndReset) {
+            super.rateLimitHeaders(h, t);
+            return;
+        }
+        h.put("x-ratelimit-remaining-requests", Long.toString(t.remainingRequests()));
+        h.put("x-ratelimit-remaining-tokens", Long.toString(t.remainingTokens()));
+    }
+
+    /** Azure's 429 (the body of {@link #rateLimited(int)}) with {@code retry-after}, {@code retry-after-ms} and what is left. */
+    @Override
+    protected Answer rateLimited(String model, FakeRateLimit.Taken t) {
+        long seconds = t.resetSeconds();
+        Map<String, String> h = headers();
+        rateLimitHeaders(h, t);
+        h.put("retry-after", Long.toString(seconds));
+        h.put("retry-after-ms", Long.toString(t.reset().toMillis()));
+        return new Answer(429, Buffer.buffer(azureError("429", "Requests to the Embeddings_Create Operation under Azure OpenAI API version "
+                + "2024-06-01 have exceeded call rate limit of your current OpenAI S0 pricing tier. Please retry after " + seconds
+                + " seconds. Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.")),
+                h);
     }
 
     @Override

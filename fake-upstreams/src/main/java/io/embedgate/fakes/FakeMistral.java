@@ -63,6 +63,8 @@ public final class FakeMistral extends FakeUpstream {
 
     private volatile int maxInputs = DEFAULT_MAX_INPUTS;
     private volatile int maxTokens = DEFAULT_MAX_TOKENS;
+    private volatile FakeRateLimit rateLimit;
+    private volatile boolean retryAfterOn429 = true;
 
     private FakeMistral(Options options, String apiKey) {
         super(options, apiKey);
@@ -92,6 +94,22 @@ public final class FakeMistral extends FakeUpstream {
     /** Tokens allowed per request, summed over inputs with {@link FakeVectors#tokens} (observed 16384). */
     public FakeMistral maxTokens(int max) {
         this.maxTokens = max;
+        return this;
+    }
+
+    /**
+     * Enforces these limits (null: none, the default, which reports fixed per-minute headers): every
+     * answer reports what is left in Mistral's {@code x-ratelimit-*-minute} headers, and a request
+     * beyond a limit gets Mistral's current 429 until the window ends.
+     */
+    public FakeMistral rateLimit(FakeRateLimit limit) {
+        this.rateLimit = limit;
+        return this;
+    }
+
+    /** Whether that 429 carries {@code retry-after} (an error glossary says so; unverified). */
+    public FakeMistral retryAfterOn429(boolean sent) {
+        this.retryAfterOn429 = sent;
         return this;
     }
 
@@ -277,7 +295,24 @@ public final class FakeMistral extends FakeUpstream {
         if (total > maxTokens) {
             return error("Too many tokens overall, split into more batches.", "invalid_request_prompt", "3210");
         }
-        return ok(modelName, texts, dims, dtype, encoding.equals("base64"), total, dropLast);
+        FakeRateLimit limit = rateLimit;
+        FakeRateLimit.Taken taken = null;
+        if (limit != null) {
+            taken = limit.take(total);
+            if (!taken.allowed()) {
+                Map<String, String> h = rateLimitHeaders(taken);
+                if (retryAfterOn429) {
+                    h.put("retry-after", Long.toString(taken.resetSeconds()));
+                }
+                return Answer.json(429, "{\"object\":\"error\",\"message\":\"Rate limit exceeded\",\"type\":\"rate_limited\","
+                        + "\"param\":null,\"code\":\"1300\",\"raw_status_code\":429}", h);
+            }
+        }
+        Answer a = ok(modelName, texts, dims, dtype, encoding.equals("base64"), total, dropLast);
+        if (taken != null) {
+            a.headers().putAll(rateLimitHeaders(taken));
+        }
+        return a;
     }
 
     /** An optional enum field: null or absent gives the first choice, anything unknown a 422 problem. */
@@ -310,6 +345,16 @@ public final class FakeMistral extends FakeUpstream {
 
     private static Answer error(String message, String type, String code) {
         return Answer.json(400, errorBody(message, type, code), Map.of());
+    }
+
+    /** What is left, in Mistral's headers: per minute, no reset. */
+    private static Map<String, String> rateLimitHeaders(FakeRateLimit.Taken t) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("x-ratelimit-limit-tokens-minute", Long.toString(t.limitTokens()));
+        h.put("x-ratelimit-remaining-tokens-minute", Long.toString(t.remainingTokens()));
+        h.put("x-ratelimit-limit-req-minute", Long.toString(t.limitRequests()));
+        h.put("x-ratelimit-remaining-req-minute", Long.toString(t.remainingRequests()));
+        return h;
     }
 
     private static String hexId() {

@@ -76,6 +76,7 @@ public class FakeOpenAi extends FakeUpstream {
     private volatile boolean usage = true;
     private volatile boolean requireAuth = true;
     private volatile int maxInputs = MAX_INPUTS;
+    private volatile FakeRateLimit rateLimit;
 
     protected FakeOpenAi(Options options, String apiKey) {
         super(options, apiKey);
@@ -130,6 +131,16 @@ public class FakeOpenAi extends FakeUpstream {
         return this;
     }
 
+    /**
+     * Enforces these limits (null: none, the default): every answer reports what is left in the
+     * {@code x-ratelimit-*} headers, and a request beyond a limit gets OpenAI's 429 with
+     * {@code retry-after}, until the window ends.
+     */
+    public FakeOpenAi rateLimit(FakeRateLimit limit) {
+        this.rateLimit = limit;
+        return this;
+    }
+
     /** Back to OpenAI's behaviour (quirks off, models and limits as shipped); recorded requests are kept. */
     public FakeOpenAi openAiBehaviour() {
         models.keySet().retainAll(MODELS.keySet());
@@ -140,6 +151,7 @@ public class FakeOpenAi extends FakeUpstream {
         usage = true;
         requireAuth = true;
         maxInputs = MAX_INPUTS;
+        rateLimit = null;
         return this;
     }
 
@@ -417,6 +429,15 @@ public class FakeOpenAi extends FakeUpstream {
             return error(400, "Requested " + total + " tokens, max " + MAX_TOKENS_PER_REQUEST + " tokens per request",
                     "max_tokens_per_request", null, "max_tokens_per_request");
         }
+        Map<String, String> headers = okHeaders();
+        FakeRateLimit limit = rateLimit;
+        if (limit != null) {
+            FakeRateLimit.Taken taken = limit.take(total);
+            if (!taken.allowed()) {
+                return rateLimited(modelName, taken);
+            }
+            rateLimitHeaders(headers, taken);
+        }
         int count = dropLast ? inputs.size() - 1 : inputs.size();
         List<float[]> vectors = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -426,7 +447,31 @@ public class FakeOpenAi extends FakeUpstream {
             vectors.add(dims == null ? full : FakeVectors.shortened(full, dims));
         }
         byte[] out = OpenAiShapedReply.print(vectors, base64, modelName, usage ? total : -1);
-        return new Answer(200, Buffer.buffer(out), okHeaders());
+        return new Answer(200, Buffer.buffer(out), headers);
+    }
+
+    /** What is left, in OpenAI's six headers (replacing the fixed ones of {@link #okHeaders}). */
+    protected void rateLimitHeaders(Map<String, String> h, FakeRateLimit.Taken t) {
+        h.put("x-ratelimit-limit-requests", Long.toString(t.limitRequests()));
+        h.put("x-ratelimit-limit-tokens", Long.toString(t.limitTokens()));
+        h.put("x-ratelimit-remaining-requests", Long.toString(t.remainingRequests()));
+        h.put("x-ratelimit-remaining-tokens", Long.toString(t.remainingTokens()));
+        h.put("x-ratelimit-reset-requests", t.resetText());
+        h.put("x-ratelimit-reset-tokens", t.resetText());
+    }
+
+    /** OpenAI's 429 on a request or token limit, with {@code retry-after} and the rate-limit headers. */
+    protected Answer rateLimited(String model, FakeRateLimit.Taken t) {
+        String what = t.requestsExceeded() ? "requests" : "tokens";
+        String per = t.requestsExceeded() ? "requests per min (RPM): Limit " + t.limitRequests() + ", Used " + t.limitRequests()
+                + ", Requested 1" : "tokens per min (TPM): Limit " + t.limitTokens() + ", Used " + t.usedTokens();
+        Answer a = error(429, "Rate limit reached for " + model + " in organization org-fake on " + per + ". Please try again in "
+                + t.resetText() + ". Visit https://platform.openai.com/account/rate-limits to learn more.", what, null,
+                "rate_limit_exceeded");
+        Map<String, String> h = new LinkedHashMap<>(a.headers());
+        rateLimitHeaders(h, t);
+        h.put("retry-after", Long.toString(t.resetSeconds()));
+        return new Answer(429, a.body(), h);
     }
 
     private static int[] tokens(JsonNode array) {

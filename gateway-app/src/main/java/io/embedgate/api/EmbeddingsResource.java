@@ -121,23 +121,25 @@ public class EmbeddingsResource {
         record.contactId = validated.attribution().contactId().orElse(null);
         responseSize.checkBeforeRouting(validated);
         if (!key.limited()) {
-            return budgeted(request, rc, record, keyId, trace, validated);
+            return budgeted(request, rc, record, keyId, trace, validated, null);
         }
-        // One round trip to the shared buckets; the headers go on every response of a limited key.
+        // One round trip to the shared buckets, waited for beside the cache's lookup; the headers go on
+        // every response of a limited key. Nothing is answered or sent upstream before it admits.
         Rates.Cost cost = RateLimits.cost(validated.inputs());
-        return rateLimits.admit(key, cost).onItem().transformToUni(a -> {
+        Uni<Void> admission = rateLimits.admit(key, cost).map(a -> {
             if (!a.allowed()) {
-                return Uni.createFrom().failure(RateLimits.refused(key, a));
+                throw RateLimits.refused(key, a);
             }
             a.headers().forEach(rc.response()::putHeader);
-            return budgeted(request, rc, record, keyId, trace, validated).invoke(response -> rateLimits.settle(key, cost.tokens(),
-                    response.getEntity().usage().promptTokens(), response.getEntity().cost()));
+            return (Void) null;
         });
+        return budgeted(request, rc, record, keyId, trace, validated, admission).invoke(response -> rateLimits.settle(key,
+                cost.tokens(), response.getEntity().usage().promptTokens(), response.getEntity().cost()));
     }
 
     /** Admits the request into the memory budget (waiting for room if need be), then serves it. */
     private Uni<RestResponse<EmbeddingsResponse>> budgeted(EmbeddingRequest request, RoutingContext rc, RequestRecord record, String keyId,
-            Trace trace, EmbeddingJob validated) {
+            Trace trace, EmbeddingJob validated, Uni<Void> admission) {
         long need = MemoryEstimate.of(validated) + responseSize.heldWhole(validated);
         if (need > 2 * budget.capacity()) {
             throw new ApiException(413, "invalid_request_error", "request_too_large", "input", "This request would hold about "
@@ -146,10 +148,10 @@ public class EmbeddingsResource {
         }
         MemoryBudget.Permit now = budget.tryAdmit(need);
         if (now != null) {
-            return admitted(request, rc, record, keyId, trace, validated, now);
+            return admitted(request, rc, record, keyId, trace, validated, now, admission);
         }
         return budget.admit(need, validated.deadline().remaining())
-                .onItem().transformToUni(permit -> admitted(request, rc, record, keyId, trace, validated, permit));
+                .onItem().transformToUni(permit -> admitted(request, rc, record, keyId, trace, validated, permit, admission));
     }
 
     /**
@@ -157,7 +159,7 @@ public class EmbeddingsResource {
      * the response is over (sent, failed or abandoned) and the work behind it is done.
      */
     private Uni<RestResponse<EmbeddingsResponse>> admitted(EmbeddingRequest request, RoutingContext rc, RequestRecord record, String keyId,
-            Trace trace, EmbeddingJob validated, MemoryBudget.Permit permit) {
+            Trace trace, EmbeddingJob validated, MemoryBudget.Permit permit, Uni<Void> admission) {
         EmbeddingJob job = validated.withMemory(permit);
         AtomicBoolean responseOver = new AtomicBoolean();
         Runnable responseDone = () -> {
@@ -170,7 +172,7 @@ public class EmbeddingsResource {
             responseDone.run(); // over before the handler was added (the client hung up while the request waited)
         }
         boolean base64 = "base64".equals(request.encodingFormat());
-        Uni<RestResponse<EmbeddingsResponse>> answer = embeddings.embed(job, keyId == null ? "" : keyId)
+        Uni<RestResponse<EmbeddingsResponse>> answer = embeddings.embed(job, keyId == null ? "" : keyId, admission)
                 .onTermination().invoke(permit::release).map(a -> {
                     Routed r = a.routed();
                     record.model = r.model();

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.embedgate.limits.MemoryBudget;
+import io.embedgate.routing.ProviderRateLimited;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.UpstreamException;
 
@@ -167,6 +168,9 @@ public class ErrorMappers {
     }
 
     private static ApiException rateLimited(UpstreamException e, Map<String, String> headers, String status) {
+        if (ProviderRateLimited.is(e)) {
+            return providersAtLimit(e);
+        }
         Map<String, String> h = new java.util.HashMap<>(headers);
         e.retryAfter().ifPresent(d -> {
             // The same moment in both (SDKs read one or the other): whole seconds rounded up, and the
@@ -178,6 +182,17 @@ public class ErrorMappers {
         String code = e.kind() == UpstreamException.Kind.QUOTA_EXHAUSTED ? "insufficient_quota" : "rate_limit_exceeded";
         return new ApiException(429, "rate_limit_error", code, null,
                 "Provider '" + e.provider() + "' is rate limiting the gateway" + status + ": " + e.getMessage(), h);
+    }
+
+    /**
+     * The router called no provider: every instance it could use is at its rate limit. retry-after is
+     * the earliest estimated refill, at least 1 s (a client retrying sooner would find the same).
+     */
+    private static ApiException providersAtLimit(UpstreamException e) {
+        long ms = Math.max(1, e.retryAfter().map(java.time.Duration::toMillis).orElse(1000L));
+        long seconds = Math.max(1, (ms + 999) / 1000);
+        return new ApiException(429, "rate_limit_error", ProviderRateLimited.CODE, null, e.getMessage(),
+                Map.of("retry-after", Long.toString(seconds), "retry-after-ms", Long.toString(ms)));
     }
 
     static Response respond(ApiException e) {

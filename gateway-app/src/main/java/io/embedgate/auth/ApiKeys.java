@@ -3,10 +3,13 @@ package io.embedgate.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.inject.Inject;
@@ -15,12 +18,11 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.embedgate.config.GatewayConfig;
-import io.embedgate.ratelimit.Budgets;
-import io.embedgate.ratelimit.Rates;
 import io.quarkus.runtime.Startup;
 
 /**
- * The gateway keys. Only SHA-256 hashes are configured; a presented key is hashed and compared
+ * The gateway keys: those in configuration and those created through the admin API
+ * ({@link RuntimeKeys}). Only SHA-256 hashes are kept; a presented key is hashed and compared
  * against every configured hash in constant time, so neither a match nor its position leaks
  * through timing.
  */
@@ -34,13 +36,15 @@ public class ApiKeys {
     }
 
     private final List<Entry> entries = new ArrayList<>();
-    private final java.util.Set<String> debugAllowed = new java.util.HashSet<>();
-    private final java.util.Map<String, KeyPolicy> policies = new java.util.HashMap<>();
+    private final Map<String, KeySpec> specs = new HashMap<>();
+    private final Map<String, KeyPolicy> policies = new HashMap<>();
+    private final RuntimeKeys runtime;
     private final boolean authEnabled;
 
     @Inject
-    public ApiKeys(GatewayConfig config) {
+    public ApiKeys(GatewayConfig config, RuntimeKeys runtime) {
         this.authEnabled = config.auth().enabled();
+        this.runtime = runtime;
         config.auth().keys().forEach((id, key) -> {
             Optional<String> hex = key.sha256().map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty());
             if (hex.isEmpty()) {
@@ -51,39 +55,20 @@ public class ApiKeys {
                 throw new IllegalStateException("gateway.auth.keys." + id + ".sha256 must be 64 hex characters (the SHA-256 of the key)");
             }
             entries.add(new Entry(id, HexFormat.of().parseHex(hex.get())));
-            if (key.debugAllowed()) {
-                debugAllowed.add(id);
-            }
-            key.maxInputsPerRequest().ifPresent(n -> {
-                if (n < 1) {
-                    throw new IllegalStateException("gateway.auth.keys." + id + ".max-inputs-per-request must be at least 1");
-                }
-            });
-            Rates rates = new Rates(key.requestsPerMinute(), key.inputsPerMinute(), key.tokensPerMinute());
-            for (var limit : List.of(key.requestsPerMinute(), key.inputsPerMinute(), key.tokensPerMinute())) {
-                if (limit.isPresent() && limit.getAsInt() < 1) {
-                    throw new IllegalStateException("gateway.auth.keys." + id + ": a per-minute limit must be at least 1");
-                }
-            }
-            Budgets budgets = new Budgets(key.tokenBudgetPerDay(), key.tokenBudgetPerMonth(), key.costBudgetPerDay(),
-                    key.costBudgetPerMonth());
-            budgets.limits().forEach(b -> {
-                if (b.limit().signum() <= 0) {
-                    throw new IllegalStateException("gateway.auth.keys." + id + ": a budget must be more than 0");
-                }
-            });
-            policies.put(id, new KeyPolicy(id, key.allowedModels().orElse(List.of()), key.allowedProviders().orElse(List.of()),
-                    key.maxInputsPerRequest(), rates, budgets));
+            KeySpec spec = KeySpec.of(id, key);
+            specs.put(id, spec);
+            policies.put(id, spec.policy(id));
         });
         if (entries.isEmpty() && config.auth().enabled()) {
-            LOG.warn("No gateway keys are configured: every /v1 request will get 401. See docs/operations.md, 'Gateway keys'.");
+            LOG.warn("No gateway keys are configured: every /v1 request will get 401 unless a key is created through the admin API."
+                    + " See docs/operations.md, 'Gateway keys'.");
         }
         if (!config.auth().enabled()) {
             LOG.warn("gateway.auth.enabled=false: /v1 routes accept requests without a key");
         }
     }
 
-    /** The id of the key, if {@code presented} is one of the configured keys. */
+    /** The id of the key, if {@code presented} is one of the configured keys or a runtime key in force. */
     public Optional<String> authenticate(String presented) {
         byte[] hash = sha256(presented);
         String match = null;
@@ -93,7 +78,9 @@ public class ApiKeys {
                 match = e.id();
             }
         }
-        return Optional.ofNullable(match);
+        // Runtime keys are found by their hash in a map: what an attacker controls is the key, not its
+        // hash, so the lookup's timing says nothing useful about any stored hash.
+        return match != null ? Optional.of(match) : runtime.authenticate(hash, Instant.now());
     }
 
     /**
@@ -101,13 +88,28 @@ public class ApiKeys {
      * turned off (local experiments) there is no key to ask, and debug is open like everything else.
      */
     public boolean debugAllowed(String keyId) {
-        return keyId == null ? !authEnabled : debugAllowed.contains(keyId);
+        if (keyId == null) {
+            return !authEnabled;
+        }
+        KeySpec spec = specs.get(keyId);
+        return spec != null ? spec.debugAllowed() : runtime.debugAllowed(keyId);
     }
 
     /** What requests with this key may use; everything for a key without a policy, or without a key (authentication off). */
     public KeyPolicy policy(String keyId) {
-        KeyPolicy p = keyId == null ? null : policies.get(keyId);
+        if (keyId == null) {
+            return KeyPolicy.open(null);
+        }
+        KeyPolicy p = policies.get(keyId);
+        if (p == null) {
+            p = runtime.policy(keyId);
+        }
         return p != null ? p : KeyPolicy.open(keyId);
+    }
+
+    /** The keys defined in configuration, by id. */
+    public Map<String, KeySpec> configured() {
+        return java.util.Collections.unmodifiableMap(specs);
     }
 
     static byte[] sha256(String s) {

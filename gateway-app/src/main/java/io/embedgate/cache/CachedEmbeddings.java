@@ -66,15 +66,29 @@ public class CachedEmbeddings {
     }
 
     public Uni<Answer> embed(EmbeddingJob job, String keyId) {
+        return embed(job, keyId, null);
+    }
+
+    /**
+     * @param gate null, or what must succeed before anything is answered or sent upstream (a rate-limited
+     *             key's admission). It runs beside the shared tier's lookup, so that a key's limits and the
+     *             cache cost one Redis round trip of waiting, not two; its failure is the request's.
+     */
+    public Uni<Answer> embed(EmbeddingJob job, String keyId, Uni<Void> gate) {
         if (job.cacheTtl().isEmpty()) {
-            return router.embed(job).map(r -> new Answer(r, false, 0, job.inputs().size(), 0));
+            Uni<Answer> direct = router.embed(job).map(r -> new Answer(r, false, 0, job.inputs().size(), 0));
+            return gate == null ? direct : gate.chain(() -> direct);
         }
         List<ByteBuffer> keys = keys(job, keyId);
         Map<ByteBuffer, CachedVector> local = cache.getAll(keys);
         // Distinct keys this replica does not hold, for one round trip to the shared tier.
         List<ByteBuffer> remote = keys.stream().distinct().filter(k -> !local.containsKey(k)).toList();
         VectorShape shape = VectorShape.of(job.dtype(), job.outputDimensions(job.model().model().capabilities()));
-        return redis.getAll(remote, shape).chain(shared -> {
+        Uni<Map<ByteBuffer, CachedVector>> lookup = redis.getAll(remote, shape);
+        if (gate != null) {
+            lookup = Uni.combine().all().unis(lookup, gate).with((found, admitted) -> found);
+        }
+        return lookup.chain(shared -> {
             job.trace().mark("cache_lookup");
             cache.putAll(shared); // warm this replica's tier with what another one computed
             Map<ByteBuffer, CachedVector> hits = new HashMap<>(local);

@@ -92,8 +92,11 @@ public class Catalog {
         if (p.weight() <= 0) {
             throw new IllegalStateException("gateway.providers." + name + ".weight must be > 0");
         }
+        if (p.requestsPerMinute().orElse(1) < 1 || p.tokensPerMinute().orElse(1) < 1) {
+            throw new IllegalStateException("gateway.providers." + name + ".requests-per-minute and tokens-per-minute must be >= 1");
+        }
         instances.put(name, new ProviderInstance(name, p.type(), p.alpha(), p.weight(), p.priority(), p.maxConcurrentCalls(),
-                adapter.connect(settings)));
+                adapter.connect(settings), p.requestsPerMinute(), p.tokensPerMinute()));
     }
 
     /**

@@ -49,6 +49,22 @@ public interface GatewayConfig {
         Duration flushInterval();
     }
 
+    Admin admin();
+
+    /** The admin API ({@code /admin/*}): runtime keys and every key's usage. */
+    interface Admin {
+
+        /**
+         * Lower-case hex SHA-256 of the admin credential, presented as {@code Authorization: Bearer}. No gateway key
+         * is ever accepted in its place, nor the admin credential on {@code /v1}. Absent: the admin API is off (403).
+         */
+        Optional<String> keySha256();
+
+        /** How often each replica asks the shared Redis whether runtime keys changed: the most a change takes to reach every replica. */
+        @WithDefault("500ms")
+        Duration keySyncInterval();
+    }
+
     interface Cache {
 
         /** Cache every request by default (requests can still opt in with {@code orq.cache}). */
@@ -133,6 +149,16 @@ public interface GatewayConfig {
          */
         @WithDefault("16")
         int maxConcurrentCalls();
+
+        /**
+         * At most this many requests a minute from this gateway process to the instance (a local token
+         * bucket); a request beyond it goes to another instance, or gets a 429. With N replicas, set
+         * each replica's share. Unset: no local limit (the provider's own headers still count).
+         */
+        OptionalInt requestsPerMinute();
+
+        /** At most this many (estimated) tokens a minute from this gateway process to the instance; see {@link #requestsPerMinute}. */
+        OptionalInt tokensPerMinute();
 
         /**
          * A named bundle of defaults the adapter knows, e.g. {@code together} for {@code type=openai}:
@@ -310,6 +336,15 @@ public interface GatewayConfig {
         /** Whether {@code orq.load_balancer} may mix models (of the same size); off, as it scatters one index over vector spaces. */
         @WithDefault("false")
         boolean allowMixedLoadBalancing();
+
+        /**
+         * Whether the router follows what providers report of their rate limits (the
+         * {@code x-ratelimit-*} headers, and a 429's retry-after): an instance known to be exhausted is
+         * not called until its estimated refill. Configured {@code requests-per-minute} and
+         * {@code tokens-per-minute} apply either way.
+         */
+        @WithDefault("true")
+        boolean followProviderRateLimits();
 
         interface Retry {
 

@@ -1,5 +1,6 @@
 package io.embedgate.routing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,14 +22,17 @@ import io.smallrye.mutiny.Uni;
  * One candidate's whole answer: the request split into the chunks the model's limits allow
  * ({@link RouterChunks}), sent concurrently, at most the instance's {@code max-concurrent-calls} at
  * once (each with its own retries), and merged in input order.
- * The first failed chunk fails the candidate: a request moves whole.
+ * The first failed chunk fails the candidate: a request moves whole. An instance without the
+ * {@link Headroom} for the chunks is not called at all.
  */
 final class ChunkedCall {
 
     private final UpstreamAttempts attempts;
+    private final Headroom headroom;
 
-    ChunkedCall(UpstreamAttempts attempts) {
+    ChunkedCall(UpstreamAttempts attempts, Headroom headroom) {
         this.attempts = attempts;
+        this.headroom = headroom;
     }
 
     /** All chunks of the job at this candidate, bounded by the request's deadline. */
@@ -44,6 +48,11 @@ final class ChunkedCall {
         ReplySize replies = c.instance().client().replySize(shape.dtype());
         int values = ModelCapabilities.vectorLength(shape.size(), shape.dtype());
         List<int[]> ranges = RouterChunks.of(inputs, caps.maxInputsPerCall(), caps.maxTokensPerCall());
+        // Each chunk is a request at the provider; the tokens are charged as estimated (its next reply corrects them).
+        Duration wait = headroom.admit(c.instance().name(), ranges.size(), EstimatedTokens.of(job.inputs()));
+        if (wait != null) {
+            return Uni.createFrom().failure(ProviderRateLimited.skipped(c.instance().name(), wait));
+        }
         if (ranges.size() == 1) {
             EmbeddingCall one = base.withAllowance(job.memory().forReply(replies.typical(job.inputs().size(), values)));
             return attempts.call(c, one, job.policy().retry(), job.trace(), 0, 0);

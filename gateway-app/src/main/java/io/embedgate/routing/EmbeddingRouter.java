@@ -16,7 +16,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The one place that decides which provider is tried next.
+ * The one place that decides which provider is tried next. A candidate without rate-limit
+ * {@link Headroom} is skipped without a call; when no provider was called at all for that reason,
+ * the request fails with {@link ProviderRateLimited} (a 429 with the earliest refill).
  *
  * <ol>
  * <li>{@link Plans} lists what will be tried: the primary model is the request's, or a weighted
@@ -43,10 +45,10 @@ public class EmbeddingRouter {
     private final ChunkedCall chunkedCall;
 
     @Inject
-    public EmbeddingRouter(ProviderHealth health, MeterRegistry registry) {
+    public EmbeddingRouter(ProviderHealth health, Headroom headroom, MeterRegistry registry) {
         this.registry = registry;
-        this.plans = new Plans(health);
-        this.chunkedCall = new ChunkedCall(new UpstreamAttempts(health, registry));
+        this.plans = new Plans(health, headroom);
+        this.chunkedCall = new ChunkedCall(new UpstreamAttempts(health, headroom, registry), headroom);
     }
 
     public Uni<Routed> embed(EmbeddingJob job) {
@@ -57,16 +59,20 @@ public class EmbeddingRouter {
             plans.explain(trace, planned, job.policy().preferences());
             notes.forEach(trace::note);
         }
-        return tryPlans(planned, 0, null, notes);
+        return tryPlans(planned, 0, null, notes, new ArrayList<>());
     }
 
-    private Uni<Routed> tryPlans(List<Plan> planned, int i, UpstreamException last, List<String> notes) {
+    /**
+     * @param last    the last failure of a called provider, null when none yet
+     * @param skipped the candidates skipped so far for lack of rate-limit headroom: when no provider
+     *                was called at all, the request fails naming them
+     */
+    private Uni<Routed> tryPlans(List<Plan> planned, int i, UpstreamException last, List<String> notes, List<UpstreamException> skipped) {
         if (i >= planned.size()) {
-            return Uni.createFrom()
-                    .failure(last != null ? last : UpstreamException.invalidResponse("gateway", "no provider could be tried"));
+            return Uni.createFrom().failure(noneLeft(last, skipped));
         }
         Plan plan = planned.get(i);
-        return tryCandidates(plan, 0, last, notes)
+        return tryCandidates(plan, 0, last, notes, skipped)
                 .onFailure(UpstreamException.class).recoverWithUni(t -> {
                     UpstreamException e = (UpstreamException) t;
                     if (!movesOn(e) || plan.job().deadline().expired() || i + 1 >= planned.size()) {
@@ -77,14 +83,14 @@ public class EmbeddingRouter {
                     plan.job().trace().note(notes.get(notes.size() - 1));
                     registry.counter("embedgate.fallbacks", "from", plan.job().model().model().id(), "to",
                             planned.get(i + 1).job().model().model().id()).increment();
-                    return tryPlans(planned, i + 1, e, notes);
+                    return tryPlans(planned, i + 1, ProviderRateLimited.is(e) ? last : e, notes, skipped);
                 });
     }
 
-    private Uni<Routed> tryCandidates(Plan plan, int i, UpstreamException last, List<String> notes) {
+    private Uni<Routed> tryCandidates(Plan plan, int i, UpstreamException last, List<String> notes, List<UpstreamException> skipped) {
         EmbeddingJob job = plan.job();
         if (i >= plan.candidates().size()) {
-            return Uni.createFrom().failure(last);
+            return Uni.createFrom().failure(noneLeft(last, skipped));
         }
         Candidate c = plan.candidates().get(i);
         CallShape shape = CallShape.of(c, job);
@@ -101,6 +107,14 @@ public class EmbeddingRouter {
                 })
                 .onFailure(UpstreamException.class).recoverWithUni(t -> {
                     UpstreamException e = (UpstreamException) t;
+                    if (ProviderRateLimited.is(e)) {
+                        // Not called: the instance has no headroom. A called provider's failure, if any, stays the answer.
+                        skipped.add(e);
+                        registry.counter("embedgate.provider.skipped", "provider", c.instance().name(), "reason", "rate_limit")
+                                .increment();
+                        job.trace().note(e.getMessage() + ": skipped");
+                        return tryCandidates(plan, i + 1, last, notes, skipped);
+                    }
                     if (!movesOn(e) || job.deadline().expired() || i + 1 >= plan.candidates().size()) {
                         return Uni.createFrom().failure(e);
                     }
@@ -108,8 +122,17 @@ public class EmbeddingRouter {
                             plan.candidates().get(i + 1).instance().name());
                     job.trace().note("provider " + e.provider() + " failed (" + e.kind() + "); trying "
                             + plan.candidates().get(i + 1).instance().name());
-                    return tryCandidates(plan, i + 1, e, notes);
+                    return tryCandidates(plan, i + 1, e, notes, skipped);
                 });
+    }
+
+    /** The failure when no candidate is left: the last called provider's, else the skipped ones named. */
+    private static UpstreamException noneLeft(UpstreamException last, List<UpstreamException> skipped) {
+        if (last != null) {
+            return last;
+        }
+        return skipped.isEmpty() ? UpstreamException.invalidResponse("gateway", "no provider could be tried")
+                : ProviderRateLimited.all(skipped);
     }
 
     /** A rejected input fails at once; a spent deadline too; any provider-side problem lets the next one try. */

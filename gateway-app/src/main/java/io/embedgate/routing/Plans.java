@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.ResolvedModel;
@@ -24,9 +25,16 @@ import io.embedgate.spi.ModelCapabilities;
 final class Plans {
 
     private final ProviderHealth health;
+    private final Headroom headroom;
 
-    Plans(ProviderHealth health) {
+    Plans(ProviderHealth health, Headroom headroom) {
         this.health = health;
+        this.headroom = headroom;
+    }
+
+    /** The job's candidates in order; the request's estimated tokens computed once, and only if an instance needs them. */
+    private List<Candidate> order(List<Candidate> candidates, EmbeddingJob job, LongSupplier tokens) {
+        return CandidateOrder.order(candidates, job.policy().preferences(), health, headroom, tokens);
     }
 
     /** @param notes receives one line per fallback left out */
@@ -35,33 +43,35 @@ final class Plans {
         List<Plan> plans = new ArrayList<>();
         EmbeddingJob primary = job;
         List<Candidate> primaryCandidates = job.model().candidates();
+        LongSupplier tokens = EstimatedTokens.of(job.inputs());
         if (!policy.loadBalancer().isEmpty()) {
             RoutingPolicy.Weighted pick = pick(policy.loadBalancer());
             primary = sized(job, pick.model(), notes);
             // The pick's candidates first; the other entries' candidates of the same model follow.
-            Set<Candidate> ordered = new LinkedHashSet<>(CandidateOrder.order(pick.model().candidates(), policy.preferences(), health));
+            Set<Candidate> ordered = new LinkedHashSet<>(order(pick.model().candidates(), job, tokens));
             for (RoutingPolicy.Weighted w : policy.loadBalancer()) {
                 if (w.model().model().id().equals(pick.model().model().id())) {
-                    ordered.addAll(CandidateOrder.order(w.model().candidates(), policy.preferences(), health));
+                    ordered.addAll(order(w.model().candidates(), job, tokens));
                 }
             }
             plans.add(new Plan(primary, List.copyOf(ordered)));
             for (RoutingPolicy.Weighted w : policy.loadBalancer()) {
                 if (!w.model().model().id().equals(pick.model().model().id())) {
-                    addFallback(plans, job, primary, w.model(), notes);
+                    addFallback(plans, job, primary, w.model(), notes, tokens);
                 }
             }
         } else {
-            plans.add(new Plan(primary, CandidateOrder.order(primaryCandidates, policy.preferences(), health)));
+            plans.add(new Plan(primary, order(primaryCandidates, job, tokens)));
         }
         for (ResolvedModel fallback : policy.fallbacks()) {
-            addFallback(plans, job, primary, fallback, notes);
+            addFallback(plans, job, primary, fallback, notes, tokens);
         }
         return plans;
     }
 
     /** A fallback is used only at the primary's output size and element type; otherwise it is skipped with a note. */
-    private void addFallback(List<Plan> plans, EmbeddingJob job, EmbeddingJob primary, ResolvedModel fallback, List<String> notes) {
+    private void addFallback(List<Plan> plans, EmbeddingJob job, EmbeddingJob primary, ResolvedModel fallback, List<String> notes,
+            LongSupplier tokens) {
         if (plans.stream().anyMatch(p -> p.job().model().model().id().equals(fallback.model().id())
                 && p.job().model().candidates().equals(fallback.candidates()))) {
             return;
@@ -78,7 +88,7 @@ final class Plans {
             notes.add("fallback " + fallback.model().id() + " skipped: it cannot return " + job.dtype().wireName());
             return;
         }
-        List<Candidate> candidates = CandidateOrder.order(fallback.candidates(), job.policy().preferences(), health);
+        List<Candidate> candidates = order(fallback.candidates(), job, tokens);
         if (candidates.isEmpty()) {
             notes.add("fallback " + fallback.model().id() + " skipped: the provider preferences exclude all its providers");
             return;
@@ -127,8 +137,13 @@ final class Plans {
             m.put("type", c.instance().type());
             m.put("upstream_model", c.upstreamModel());
             m.put("circuit", health.state(c.instance().name()).name().toLowerCase(Locale.ROOT));
-            if (health.unhealthy(c.instance().name())) {
+            Headroom.Level level = headroom.level(c.instance().name(), EstimatedTokens.of(plan.job().inputs()));
+            if (level == Headroom.Level.EXHAUSTED) {
+                m.put("note", "at its rate limit: skipped until its estimated refill");
+            } else if (health.unhealthy(c.instance().name())) {
                 m.put("note", "circuit open: tried last");
+            } else if (level == Headroom.Level.LOW) {
+                m.put("note", "little rate-limit headroom: tried after those with more");
             }
             m.put("priority", c.instance().priority());
             m.put("weight", c.instance().weight());

@@ -17,7 +17,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * One upstream call through the instance's circuit breaker, retried per the request's retry policy:
  * exponential backoff with full jitter, or the provider's retry-after, never past the deadline. Each
- * attempt is a step of the debug trace.
+ * attempt is a step of the debug trace; what each reply says of the provider's rate limits (and a
+ * 429) goes to {@link Headroom}.
  */
 final class UpstreamAttempts {
 
@@ -25,10 +26,12 @@ final class UpstreamAttempts {
     private static final Logger LOG = Logger.getLogger(EmbeddingRouter.class);
 
     private final ProviderHealth health;
+    private final Headroom headroom;
     private final MeterRegistry registry;
 
-    UpstreamAttempts(ProviderHealth health, MeterRegistry registry) {
+    UpstreamAttempts(ProviderHealth health, Headroom headroom, MeterRegistry registry) {
         this.health = health;
+        this.headroom = headroom;
         this.registry = registry;
     }
 
@@ -55,11 +58,19 @@ final class UpstreamAttempts {
         // Few operators on purpose: each Mutiny stage captures and restores context on the hot path.
         Uni<EmbeddingResult> one = health.call(provider, () -> c.instance().client().embed(sent)
                 .ifNoItem().after(remaining).on(Timers.executor()).failWith(() -> UpstreamException.timeout(provider, remaining)));
-        if (traced != null) {
-            one = one.invoke(r -> traced.done(r, null));
-        }
+        one = one.invoke(r -> {
+            headroom.reported(provider, r.quota());
+            if (traced != null) {
+                traced.done(r, null);
+            }
+        });
         return one.onFailure(UpstreamException.class).recoverWithUni(t -> {
             UpstreamException e = (UpstreamException) t;
+            if (e.kind() == UpstreamException.Kind.RATE_LIMITED && e.httpStatus() == 429) {
+                headroom.rateLimited(provider, e.retryAfter(), e.quota());
+            } else {
+                headroom.reported(provider, e.quota());
+            }
             Duration delay = attempt < retry.count() && retryable(e, retry) ? backoff(retry, attempt, e) : null;
             boolean retrying = delay != null && delay.compareTo(deadline.remaining()) < 0;
             if (traced != null) {

@@ -122,4 +122,10 @@ class KeyPoliciesTest {
         assertEquals(List.of("openai-b"), routedVia);
         RestAssured.given().header("Authorization", "Bearer " + SEARCH_KEY).get("/v1/models/mistral-embed").then().statusCode(403);
     }
+
+    @Test
+    void withoutAnAdminCredentialTheAdminApiIsOff() {
+        RestAssured.given().header("Authorization", TestKeys.BEARER).get("/admin/keys").then().statusCode(403)
+                .body("error.code", equalTo("admin_disabled"));
+    }
 }

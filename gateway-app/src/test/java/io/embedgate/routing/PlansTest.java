@@ -122,7 +122,7 @@ class PlansTest {
     }
 
     private List<Plan> plans(EmbeddingJob job, List<String> notes) {
-        return new Plans(health).of(job, notes);
+        return new Plans(health, new Headroom(java.util.Map.of(), true, System::nanoTime)).of(job, notes);
     }
 
     private static RoutingPolicy policy(List<ResolvedModel> fallbacks) {

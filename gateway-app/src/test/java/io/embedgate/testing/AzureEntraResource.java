@@ -39,6 +39,9 @@ public class AzureEntraResource implements QuarkusTestResourceLifecycleManager {
                 || shortLived.accepts(token, FakeEntraId.COGNITIVE_SERVICES));
 
         Map<String, String> c = new HashMap<>();
+        // A scripted 429 must not keep its instance out of the next tests of the shared application; provider
+        // rate limits are tested with their own upstreams (ProviderRateLimitsTest).
+        c.put("gateway.routing.follow-provider-rate-limits", "false");
         c.put("gateway.routing.retry.count", "0");
         c.put("gateway.routing.circuit-breaker.request-volume", "100000");
         c.put("gateway.auth.keys.test.sha256", TestKeys.sha256(TestKeys.GATEWAY_KEY));

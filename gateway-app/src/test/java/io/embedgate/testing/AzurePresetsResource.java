@@ -50,6 +50,9 @@ public class AzurePresetsResource implements QuarkusTestResourceLifecycleManager
         together.base64(false).model("BAAI/bge-large-en-v1.5", 1024, false);
 
         Map<String, String> c = new HashMap<>();
+        // A scripted 429 must not keep its instance out of the next tests of the shared application; provider
+        // rate limits are tested with their own upstreams (ProviderRateLimitsTest).
+        c.put("gateway.routing.follow-provider-rate-limits", "false");
         c.put("gateway.routing.retry.count", "0");
         c.put("gateway.routing.circuit-breaker.request-volume", "100000");
         c.put("gateway.auth.keys.test.sha256", TestKeys.sha256(TestKeys.GATEWAY_KEY));

@@ -24,6 +24,9 @@ public class CohereVoyageResource implements QuarkusTestResourceLifecycleManager
         cohere = FakeCohere.start();
         voyage = FakeVoyage.start();
         Map<String, String> c = new HashMap<>();
+        // A scripted 429 must not keep its instance out of the next tests of the shared application; provider
+        // rate limits are tested with their own upstreams (ProviderRateLimitsTest).
+        c.put("gateway.routing.follow-provider-rate-limits", "false");
         // No implicit retries, and a breaker that never trips by accident (as in FakeUpstreamsResource).
         c.put("gateway.routing.retry.count", "0");
         c.put("gateway.routing.circuit-breaker.request-volume", "100000");

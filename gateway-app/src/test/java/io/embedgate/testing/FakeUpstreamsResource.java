@@ -33,6 +33,9 @@ public class FakeUpstreamsResource implements QuarkusTestResourceLifecycleManage
         gemini = FakeGemini.start();
         mistral = FakeMistral.start();
         Map<String, String> c = new HashMap<>();
+        // A scripted 429 must not keep its instance out of the next tests of the shared application; provider
+        // rate limits are tested with their own upstreams (ProviderRateLimitsTest).
+        c.put("gateway.routing.follow-provider-rate-limits", "false");
         // Tests share one application: no implicit retries, and a breaker that never trips by accident.
         // Retries and the breaker are tested explicitly (the breaker in its own test profile).
         c.put("gateway.routing.retry.count", "0");

@@ -108,7 +108,17 @@ public final class PackagedApp implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    /** The console output so far. */
+    /** Any request with {@code Authorization: Bearer <bearer>}, a JSON body when {@code body} is not null. */
+    public HttpResponse<String> send(String method, String path, String bearer, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + bearer);
+        if (body != null) {
+            b.header("content-type", "application/json");
+        }
+        return HTTP.send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Waits until the console output holds {@code text}. */
     public PackagedApp awaitLog(String text, Duration timeout) throws Exception {
         long until = System.nanoTime() + timeout.toNanos();

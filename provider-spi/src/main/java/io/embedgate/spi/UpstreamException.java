@@ -45,9 +45,16 @@ public final class UpstreamException extends RuntimeException {
     private final String errorCode;
     private final boolean retryable;
     private final Duration retryAfter;
+    /** What the error reply said about the provider's rate limits: a 429's headers are as telling as a 200's. */
+    private final ProviderQuota quota;
 
     public UpstreamException(String provider, Kind kind, int httpStatus, String errorType, String errorCode,
             String message, boolean retryable, Duration retryAfter, Throwable cause) {
+        this(provider, kind, httpStatus, errorType, errorCode, message, retryable, retryAfter, cause, ProviderQuota.NONE);
+    }
+
+    private UpstreamException(String provider, Kind kind, int httpStatus, String errorType, String errorCode,
+            String message, boolean retryable, Duration retryAfter, Throwable cause, ProviderQuota quota) {
         // No stack trace: these are expected, frequent and fully described by their fields.
         super(message, cause, false, false);
         this.provider = provider;
@@ -58,6 +65,7 @@ public final class UpstreamException extends RuntimeException {
         this.errorCode = Secrets.token(errorCode, null);
         this.retryable = retryable;
         this.retryAfter = retryAfter;
+        this.quota = quota == null ? ProviderQuota.NONE : quota;
     }
 
     /**
@@ -120,12 +128,24 @@ public final class UpstreamException extends RuntimeException {
                 "no answer within " + after.toMillis() + " ms", true, null, null);
     }
 
-    /** The provider instance name. */
     /** The same error with another message (the same one, with secrets removed). */
     public UpstreamException withMessage(String message) {
-        return new UpstreamException(provider, kind, httpStatus, errorType, errorCode, message, retryable, retryAfter, getCause());
+        return new UpstreamException(provider, kind, httpStatus, errorType, errorCode, message, retryable, retryAfter, getCause(),
+                quota);
     }
 
+    /** The same error with what its reply said about the provider's rate limits. */
+    public UpstreamException withQuota(ProviderQuota q) {
+        return new UpstreamException(provider, kind, httpStatus, errorType, errorCode, getMessage(), retryable, retryAfter, getCause(),
+                q);
+    }
+
+    /** What the error reply said about the provider's rate limits; {@link ProviderQuota#NONE} when nothing. */
+    public ProviderQuota quota() {
+        return quota;
+    }
+
+    /** The provider instance name. */
     public String provider() {
         return provider;
     }

@@ -10,6 +10,7 @@ import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.OpenAiError;
 import io.embedgate.provider.support.OpenAiShapedCodec;
 import io.embedgate.provider.support.OpenAiShapedRequest;
+import io.embedgate.provider.support.RateLimitHeaders;
 import io.embedgate.provider.support.UpstreamHttp;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingResult;
@@ -21,6 +22,13 @@ final class AzureWire {
 
     /** Base64 float32 is asked for in every request; JSON numbers from a proxy in front stay within the cap. */
     static final ReplySize REPLY = new ReplySize(ReplySize.BASE64_FLOAT32, 40);
+
+    /**
+     * Azure's rate-limit headers: OpenAI's names. Azure is known to send the remaining counts; the
+     * limit and reset ones are read too, should a deployment send them.
+     */
+    static final RateLimitHeaders RATE_LIMITS = new RateLimitHeaders("x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
+            "x-ratelimit-reset-requests", "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens");
 
     /** The two URL shapes of Azure OpenAI. */
     enum Route {
@@ -43,8 +51,8 @@ final class AzureWire {
 
     static HttpProviderClient.Wire wire(Route route, String apiVersion) {
         String version = URLEncoder.encode(apiVersion, StandardCharsets.UTF_8);
-        return new HttpProviderClient.Wire(call -> path(route, call.upstreamModel(), version), call -> request(call, route),
-                AzureWire::response, AzureWire::error, dtype -> REPLY);
+        return RATE_LIMITS.on(new HttpProviderClient.Wire(call -> path(route, call.upstreamModel(), version),
+                call -> request(call, route), AzureWire::response, AzureWire::error, dtype -> REPLY));
     }
 
     static String path(Route route, String deployment, String encodedApiVersion) {

@@ -64,6 +64,24 @@ class AzureWireTest {
     }
 
     @Test
+    void answersAndErrorsCarryTheRemainingCounts() {
+        var wire = AzureWire.wire(AzureWire.Route.DEPLOYMENTS, "2024-06-01");
+        float[] v = {0.5f, -0.25f};
+        String body = "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":\""
+                + Base64.getEncoder().encodeToString(Float32.toLittleEndian(v)) + "\"}],\"model\":\"text-embedding-3-small\","
+                + "\"usage\":{\"prompt_tokens\":3,\"total_tokens\":3}}";
+        Map<String, String> headers = Map.of("x-ratelimit-remaining-requests", "119", "x-ratelimit-remaining-tokens", "0");
+        EmbeddingResult r = wire.response().decode(utf8(body), headers::get, call("prod-small", 1, OptionalInt.of(2)), "azure-openai");
+        assertEquals(java.util.OptionalLong.of(119), r.quota().requests().remaining());
+        assertEquals(java.util.OptionalLong.of(0), r.quota().tokens().remaining());
+        assertTrue(r.quota().tokens().limit().isEmpty());
+        UpstreamException e = wire.errors().decode(429, utf8("{\"error\":{\"code\":\"429\",\"message\":\"slow down\"}}"),
+                headers::get, Duration.ofSeconds(55), null, "azure-openai", KEY);
+        assertEquals(UpstreamException.Kind.RATE_LIMITED, e.kind());
+        assertEquals(java.util.OptionalLong.of(0), e.quota().tokens().remaining());
+    }
+
+    @Test
     void decodesOpenAiAnswersAndChecksCountAndSize() {
         float[] v = {0.5f, -0.25f};
         String body = "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":\""

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.OpenAiError;
 import io.embedgate.provider.support.OpenAiShapedCodec;
+import io.embedgate.provider.support.RateLimitHeaders;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
@@ -33,11 +34,15 @@ final class MistralWire {
     static final ReplySize FLOAT_REPLY = new ReplySize(12, 40);
     static final ReplySize INTEGER_REPLY = new ReplySize(4, 16);
 
+    /** Mistral's rate-limit headers: per-minute limits and what is left, no reset. */
+    static final RateLimitHeaders RATE_LIMITS = new RateLimitHeaders("x-ratelimit-limit-req-minute", "x-ratelimit-remaining-req-minute",
+            null, "x-ratelimit-limit-tokens-minute", "x-ratelimit-remaining-tokens-minute", null);
+
     /** {@code POST /embeddings}; Mistral sends no {@code x-should-retry}. */
-    static final HttpProviderClient.Wire WIRE = new HttpProviderClient.Wire(call -> "/embeddings", MistralWire::request,
+    static final HttpProviderClient.Wire WIRE = RATE_LIMITS.on(new HttpProviderClient.Wire(call -> "/embeddings", MistralWire::request,
             MistralWire::response,
             (status, body, retryAfter, shouldRetry, provider, apiKey) -> error(status, body, retryAfter, provider, apiKey),
-            dtype -> dtype == OutputDtype.FLOAT ? FLOAT_REPLY : INTEGER_REPLY);
+            dtype -> dtype == OutputDtype.FLOAT ? FLOAT_REPLY : INTEGER_REPLY));
 
     private MistralWire() {
     }

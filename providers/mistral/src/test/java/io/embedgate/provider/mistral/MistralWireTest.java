@@ -69,6 +69,20 @@ class MistralWireTest {
     }
 
     @Test
+    void answersCarryMistralsPerMinuteHeaders() {
+        java.util.Map<String, String> h = java.util.Map.of("x-ratelimit-limit-req-minute", "300", "x-ratelimit-remaining-req-minute", "0",
+                "x-ratelimit-limit-tokens-minute", "20000000", "x-ratelimit-remaining-tokens-minute", "19999993",
+                "x-ratelimit-tokens-query-cost", "7");
+        EmbeddingResult r = MistralWire.WIRE.response().decode(utf8(
+                "{\"data\":[{\"embedding\":[0.5,-0.25],\"index\":0}],\"usage\":{\"prompt_tokens\":7,\"total_tokens\":7},\"model\":\"m\"}"),
+                h::get, call(1, OutputDtype.FLOAT, null), "mistral");
+        assertEquals(java.util.OptionalLong.of(0), r.quota().requests().remaining());
+        assertEquals(java.util.OptionalLong.of(300), r.quota().requests().limit());
+        assertEquals(java.util.OptionalLong.of(19_999_993), r.quota().tokens().remaining());
+        assertTrue(r.quota().requests().reset().isEmpty());
+    }
+
+    @Test
     void mapsBothErrorShapes() {
         UpstreamException a = MistralWire.error(400, utf8(
                 "{\"object\":\"error\",\"message\":\"Too many tokens overall, split into more batches.\",\"type\":\"invalid_request_prompt\",\"param\":null,\"code\":\"3210\"}"),

@@ -9,6 +9,7 @@ import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.OpenAiError;
 import io.embedgate.provider.support.OpenAiShapedCodec;
 import io.embedgate.provider.support.OpenAiShapedRequest;
+import io.embedgate.provider.support.RateLimitHeaders;
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
@@ -33,15 +34,22 @@ final class OpenAiWire {
 
     private static final OpenAiPreset OPENAI = OpenAiPresets.load().openAi();
 
+    /**
+     * OpenAI's rate-limit headers, on answers and errors alike; resets are Go durations ({@code 6m0s}).
+     * Compatible hosts that send the same names are read the same way.
+     */
+    static final RateLimitHeaders RATE_LIMITS = new RateLimitHeaders("x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
+            "x-ratelimit-reset-requests", "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens");
+
     private OpenAiWire() {
     }
 
     /** {@code POST /embeddings} as {@code preset}'s host takes it. */
     static HttpProviderClient.Wire wire(OpenAiPreset preset) {
-        return HttpProviderClient.Wire.of("/embeddings", call -> request(call, preset),
+        return RATE_LIMITS.on(HttpProviderClient.Wire.of("/embeddings", call -> request(call, preset),
                 (body, call, provider) -> estimatedWhenMissing(
                         response(body, call.inputs().size(), call.dimensions(), provider, call.upstreamModel()), call.inputs()),
-                OpenAiWire::error, preset.base64() ? REPLY : NUMBER_REPLY);
+                OpenAiWire::error, preset.base64() ? REPLY : NUMBER_REPLY));
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.embedgate.ratelimit;
+package io.embedgate.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,36 +13,80 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.embedgate.testing.PackagedApp;
 import io.embedgate.testing.ReplicasSharingRedis;
 import io.embedgate.testing.TestKeys;
 
 /**
- * Two gateway processes (the packaged application) sharing one real redis-server: together they admit
- * exactly a key's rate, not twice it; when Redis goes away they keep serving on their own buckets,
- * with one warning each.
+ * Two gateway processes (the packaged application) sharing one real redis-server: a key created,
+ * rotated or revoked through one replica's admin API holds on the other within its sync interval;
+ * together they admit exactly a key's rate, not twice it, and spend one budget; when Redis goes away
+ * they keep serving on their own buckets, with one warning each.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RateLimitsSharedByReplicasIT {
+class TenantsSharedByReplicasIT {
 
     /** Ten a minute: one request comes back every six seconds. */
     static final int PER_MINUTE = 10;
     /** A daily token budget, spent by both replicas: each request of "budget N" is two tokens. */
     static final int TOKEN_BUDGET = 10;
     static final String BUDGET_KEY = "eg-test-budget-key-77665544332211";
+    static final String ADMIN = "eg-test-admin-credential-0011223344556677";
 
     static ReplicasSharingRedis shared;
 
     @BeforeAll
     static void start() throws Exception {
         shared = new ReplicasSharingRedis(2, Map.of("JAVA_TOOL_OPTIONS", "-Dgateway.auth.keys.default.requests-per-minute=" + PER_MINUTE
-                + " -Dgateway.auth.keys.budget.sha256=" + TestKeys.sha256(BUDGET_KEY) + " -Dgateway.auth.keys.budget.token-budget-per-day="
-                + TOKEN_BUDGET), "ratelimit-replica");
+                + " -Dgateway.admin.key-sha256=" + TestKeys.sha256(ADMIN) + " -Dgateway.auth.keys.budget.sha256="
+                + TestKeys.sha256(BUDGET_KEY) + " -Dgateway.auth.keys.budget.token-budget-per-day="
+                + TOKEN_BUDGET), "tenants-replica");
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (shared != null) {
             shared.close();
+        }
+    }
+
+    /** Polls until {@code request} answers {@code status}; the time it took, in ms. */
+    static long until(int status, java.util.concurrent.Callable<HttpResponse<String>> request) throws Exception {
+        long began = System.nanoTime();
+        HttpResponse<String> r = request.call();
+        while (r.statusCode() != status && System.nanoTime() - began < 10_000_000_000L) {
+            Thread.sleep(20);
+            r = request.call();
+        }
+        assertEquals(status, r.statusCode(), r.body());
+        return (System.nanoTime() - began) / 1_000_000;
+    }
+
+    @Test
+    @Order(0)
+    void keysCreatedRotatedAndRevokedOnOneReplicaHoldOnTheOtherWithinASecond() throws Exception {
+        PackagedApp a = shared.replicas.get(0);
+        PackagedApp b = shared.replicas.get(1);
+        String body = "{\"model\":\"text-embedding-3-small\",\"input\":\"runtime key\"}";
+        HttpResponse<String> created = a.send("POST", "/admin/keys", ADMIN,
+                "{\"id\":\"shared-team\",\"policy\":{\"requests_per_minute\":1000}}");
+        assertEquals(201, created.statusCode(), created.body());
+        String key = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body()).get("key").asText();
+        assertEquals(200, a.embed(key, body).statusCode(), "the creating replica holds the key at once");
+        long seen = until(200, () -> b.embed(key, body));
+
+        HttpResponse<String> rotated = b.send("POST", "/admin/keys/shared-team/rotate", ADMIN, null);
+        assertEquals(200, rotated.statusCode(), rotated.body());
+        String next = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rotated.body()).get("key").asText();
+        long rotatedAway = until(401, () -> a.embed(key, body));
+        assertEquals(200, a.embed(next, body).statusCode());
+
+        assertEquals(200, a.send("DELETE", "/admin/keys/shared-team", ADMIN, null).statusCode());
+        long revoked = until(401, () -> b.embed(next, body));
+        // The replicas poll the store every 500 ms (gateway.admin.key-sync-interval); a loaded CI host may add a little.
+        for (long ms : new long[]{seen, rotatedAway, revoked}) {
+            assertTrue(ms < 1500, "created seen after " + seen + " ms, rotation after " + rotatedAway + " ms, revocation after " + revoked
+                    + " ms");
         }
     }
 
