@@ -2,9 +2,6 @@ package io.embedgate.api;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +37,6 @@ import io.vertx.ext.web.RoutingContext;
 @Path("/v1/usage")
 @Produces(MediaType.APPLICATION_JSON)
 public class UsageResource {
-
-    /** Days a query may span, both ends included. */
-    public static final int MAX_DAYS = 366;
-    /** Days shown when the query names none: the last 30, today included. */
-    static final int DEFAULT_DAYS = 30;
-    private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
 
     @Inject
     UsageLedger ledger;
@@ -101,16 +92,9 @@ public class UsageResource {
             @Parameter(description = "Only this model (its public id, as in the answers' model field).") @QueryParam("model") String model,
             RoutingContext rc) {
         String keyId = Optional.ofNullable(rc.<String>get(AuthFilter.KEY_ID)).orElse(UsageLedger.ANONYMOUS);
-        LocalDate last = day("end", end, LocalDate.now(ZoneOffset.UTC));
-        LocalDate first = day("start", start, last.minusDays(DEFAULT_DAYS - 1));
-        if (last.isBefore(first)) {
-            throw ApiException.invalid(end == null ? "start" : "end", "end (" + last + ") is before start (" + first + ").");
-        }
-        if (ChronoUnit.DAYS.between(first, last) >= MAX_DAYS) {
-            throw ApiException.invalid(end == null ? "start" : "end",
-                    "The range from start (" + first + ") to end (" + last + ") spans more than "
-                            + MAX_DAYS + " days; ask for at most " + MAX_DAYS + " at once.");
-        }
+        UsageRange range = UsageRange.of(start, end);
+        LocalDate first = range.start();
+        LocalDate last = range.end();
         Optional<String> onlyModel = Optional.ofNullable(model).filter(m -> !m.isEmpty());
         return ledger.query(Optional.of(keyId), first, last, onlyModel)
                 .onFailure(f -> !(f instanceof ApiException))
@@ -119,7 +103,8 @@ public class UsageResource {
                 .map(rows -> report(keyId, first, last, rows));
     }
 
-    static Report report(String keyId, LocalDate first, LocalDate last, List<UsageRow> rows) {
+    /** The answer for one key: its rows, and their sum. */
+    public static Report report(String keyId, LocalDate first, LocalDate last, List<UsageRow> rows) {
         UsageCounters total = UsageCounters.ZERO;
         for (UsageRow r : rows) {
             total = total.plus(r.counters());
@@ -131,22 +116,5 @@ public class UsageResource {
         }).toList();
         return new Report("usage", keyId, first.toString(), last.toString(), data,
                 new Totals(total.requests(), total.inputs(), total.tokens(), total.cachedTokens(), total.cost(), total.costSaved()));
-    }
-
-    /** A query parameter as a UTC day, or the default when absent; 400 naming the parameter when it is not one. */
-    private static LocalDate day(String param, String value, LocalDate absent) {
-        if (value == null || value.isEmpty()) {
-            return absent;
-        }
-        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-        // Four-digit years only: LocalDate would also take +999999999-12-31, and a range from there overflows.
-        if (!DATE.matcher(value).matches()) {
-            throw ApiException.invalid(param, param + " must be a date as YYYY-MM-DD (UTC), not '" + shown + "'.");
-        }
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(param, param + " must be a date as YYYY-MM-DD (UTC), not '" + shown + "'.");
-        }
     }
 }
