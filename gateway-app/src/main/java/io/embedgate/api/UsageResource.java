@@ -97,10 +97,14 @@ public class UsageResource {
         LocalDate last = range.end();
         Optional<String> onlyModel = Optional.ofNullable(model).filter(m -> !m.isEmpty());
         return ledger.query(Optional.of(keyId), first, last, onlyModel)
-                .onFailure(f -> !(f instanceof ApiException))
-                .transform(f -> new ApiException(503, "server_error", "usage_unavailable", null,
-                        "The gateway cannot read the usage ledger right now; retry shortly.", Map.of("retry-after", "1")))
+                .onFailure(f -> !(f instanceof ApiException)).transform(UsageResource::unavailable)
                 .map(rows -> report(keyId, first, last, rows));
+    }
+
+    /** The 503 for a ledger that cannot be read (its shared Redis is down or slow). */
+    public static ApiException unavailable(Throwable cause) {
+        return new ApiException(503, "server_error", "usage_unavailable", null,
+                "The gateway cannot read the usage ledger right now; retry shortly.", Map.of("retry-after", "1"));
     }
 
     /** The answer for one key: its rows, and their sum. */

@@ -192,6 +192,40 @@ class AdminKeysTest {
     }
 
     @Test
+    void theAdminSeesEveryKeysUsageAndEachKeyOnlyItsOwn() throws Exception {
+        String key = create("{\"id\":\"metered\"}");
+        for (int i = 0; i < 3; i++) {
+            embed(key, "text-embedding-3-small").then().statusCode(200);
+        }
+        embed(TestKeys.OTHER_KEY, "text-embedding-3-small").then().statusCode(200);
+        // The ledger reaches Redis once a second: poll, do not sleep a fixed time.
+        Response mine = null;
+        for (int i = 0; i < 100; i++) {
+            mine = admin().queryParam("key_id", "metered").get("/admin/usage");
+            if (mine.statusCode() == 200 && mine.path("data[0].total.requests") != null
+                    && ((Integer) mine.path("data[0].total.requests")) == 3) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        mine.then().statusCode(200).body("object", equalTo("list")).body("data.size()", equalTo(1))
+                .body("data[0].key_id", equalTo("metered")).body("data[0].data[0].model", equalTo("text-embedding-3-small"))
+                .body("data[0].total.requests", equalTo(3)).body("data[0].total.inputs", equalTo(3));
+        for (int i = 0; i < 100; i++) {
+            if (admin().get("/admin/usage").path("data.key_id").toString().contains("other")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        admin().get("/admin/usage").then().statusCode(200).body("data.key_id", hasItem("metered")).body("data.key_id", hasItem("other"));
+        // A key sees its own usage only, and never the admin route.
+        RestAssured.given().header("Authorization", "Bearer " + key).get("/v1/usage").then().statusCode(200)
+                .body("key_id", equalTo("metered")).body("total.requests", equalTo(3));
+        RestAssured.given().header("Authorization", "Bearer " + key).get("/admin/usage").then().statusCode(401);
+        admin().queryParam("start", "yesterday").get("/admin/usage").then().statusCode(400).body("error.param", equalTo("start"));
+    }
+
+    @Test
     void configurationKeysAreListedButChangedOnlyInConfiguration() {
         admin().get("/admin/keys").then().statusCode(200).body("data.find { it.id == 'other' }.source", equalTo("config"));
         admin().get("/admin/keys/other").then().statusCode(200).body("source", equalTo("config"));
