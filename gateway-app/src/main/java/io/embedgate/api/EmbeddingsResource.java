@@ -172,7 +172,8 @@ public class EmbeddingsResource {
             responseDone.run(); // over before the handler was added (the client hung up while the request waited)
         }
         boolean base64 = "base64".equals(request.encodingFormat());
-        Uni<RestResponse<EmbeddingsResponse>> answer = embeddings.embed(job, keyId == null ? "" : keyId, admission)
+        Uni<RestResponse<EmbeddingsResponse>> answer = embeddings
+                .embed(job, keyId == null ? "" : keyId, keys.policy(keyId).cachePartitioned(), admission)
                 .onTermination().invoke(permit::release).map(a -> {
                     Routed r = a.routed();
                     record.model = r.model();

@@ -28,13 +28,14 @@ public final class KeyPolicy {
     private final OptionalInt maxInputs;
     private final Rates rates;
     private final Budgets budgets;
+    private final boolean cachePartitioned;
 
     public KeyPolicy(String keyId, List<String> allowedModels, List<String> allowedProviders, OptionalInt maxInputs) {
-        this(keyId, allowedModels, allowedProviders, maxInputs, Rates.NONE, Budgets.NONE);
+        this(keyId, allowedModels, allowedProviders, maxInputs, Rates.NONE, Budgets.NONE, false);
     }
 
     public KeyPolicy(String keyId, List<String> allowedModels, List<String> allowedProviders, OptionalInt maxInputs, Rates rates,
-            Budgets budgets) {
+            Budgets budgets, boolean cachePartitioned) {
         this.keyId = keyId;
         this.allowedModels = List.copyOf(allowedModels);
         this.modelPatterns = this.allowedModels.stream().map(KeyPolicy::glob).toList();
@@ -42,6 +43,7 @@ public final class KeyPolicy {
         this.maxInputs = maxInputs;
         this.rates = rates;
         this.budgets = budgets;
+        this.cachePartitioned = cachePartitioned;
     }
 
     /** No key (authentication off) or a key without a policy: everything the gateway offers. */
@@ -61,6 +63,11 @@ public final class KeyPolicy {
     /** The key's token and USD budgets per day and month. */
     public Budgets budgets() {
         return budgets;
+    }
+
+    /** Whether this key's inputs are cached apart from every other key's (beside {@code gateway.cache.partition-by-key}, which parts them all). */
+    public boolean cachePartitioned() {
+        return cachePartitioned;
     }
 
     /** Whether requests of this key go through the rate limiter (rate limits or budgets). */

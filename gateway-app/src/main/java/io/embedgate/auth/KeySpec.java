@@ -15,7 +15,7 @@ import io.embedgate.ratelimit.Rates;
  * API: the same rules for both, checked here once. {@link #policy} is what requests are held to.
  */
 public record KeySpec(Optional<String> description, List<String> allowedModels, List<String> allowedProviders, OptionalInt maxInputs,
-        boolean debugAllowed, Rates rates, Budgets budgets) {
+        boolean debugAllowed, boolean cachePartitioned, Rates rates, Budgets budgets) {
 
     /** A rule a spec breaks, naming the field in the admin API's spelling ({@code requests_per_minute}). */
     public static final class Invalid extends RuntimeException {
@@ -56,7 +56,7 @@ public record KeySpec(Optional<String> description, List<String> allowedModels, 
     public static KeySpec of(String id, GatewayConfig.Auth.Key key) {
         try {
             return new KeySpec(Optional.empty(), key.allowedModels().orElse(List.of()), key.allowedProviders().orElse(List.of()),
-                    key.maxInputsPerRequest(), key.debugAllowed(),
+                    key.maxInputsPerRequest(), key.debugAllowed(), key.cachePartitioned(),
                     new Rates(key.requestsPerMinute(), key.inputsPerMinute(), key.tokensPerMinute()),
                     new Budgets(key.tokenBudgetPerDay(), key.tokenBudgetPerMonth(), key.costBudgetPerDay(), key.costBudgetPerMonth()));
         } catch (Invalid e) {
@@ -65,7 +65,7 @@ public record KeySpec(Optional<String> description, List<String> allowedModels, 
     }
 
     public KeyPolicy policy(String keyId) {
-        return new KeyPolicy(keyId, allowedModels, allowedProviders, maxInputs, rates, budgets);
+        return new KeyPolicy(keyId, allowedModels, allowedProviders, maxInputs, rates, budgets, cachePartitioned);
     }
 
     private static void check(List<String> names, String field) {

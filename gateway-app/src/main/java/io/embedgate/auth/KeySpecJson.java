@@ -23,7 +23,8 @@ import io.embedgate.ratelimit.Rates;
 public final class KeySpecJson {
 
     static final Set<String> FIELDS = Set.of("allowed_models", "allowed_providers", "max_inputs_per_request", "debug_allowed",
-            "requests_per_minute", "inputs_per_minute", "tokens_per_minute", "token_budget_per_day", "token_budget_per_month",
+            "cache_partitioned", "requests_per_minute", "inputs_per_minute", "tokens_per_minute", "token_budget_per_day",
+            "token_budget_per_month",
             "cost_budget_per_day", "cost_budget_per_month");
 
     private KeySpecJson() {
@@ -41,7 +42,7 @@ public final class KeySpecJson {
         }
         Optional<String> desc = description == null || description.isNull() ? Optional.empty() : Optional.of(description.asText());
         if (policy == null || policy.isNull()) {
-            return new KeySpec(desc, List.of(), List.of(), OptionalInt.empty(), false, Rates.NONE, Budgets.NONE);
+            return new KeySpec(desc, List.of(), List.of(), OptionalInt.empty(), false, false, Rates.NONE, Budgets.NONE);
         }
         if (!policy.isObject()) {
             throw new KeySpec.Invalid(path, path + " must be an object");
@@ -55,6 +56,7 @@ public final class KeySpecJson {
         try {
             return new KeySpec(desc, names(policy, "allowed_models", path), names(policy, "allowed_providers", path),
                     integer(policy, "max_inputs_per_request", path), bool(policy, "debug_allowed", path),
+                    bool(policy, "cache_partitioned", path),
                     new Rates(integer(policy, "requests_per_minute", path), integer(policy, "inputs_per_minute", path),
                             integer(policy, "tokens_per_minute", path)),
                     new Budgets(longValue(policy, "token_budget_per_day", path), longValue(policy, "token_budget_per_month", path),
@@ -77,6 +79,9 @@ public final class KeySpecJson {
         spec.maxInputs().ifPresent(n -> p.put("max_inputs_per_request", n));
         if (spec.debugAllowed()) {
             p.put("debug_allowed", true);
+        }
+        if (spec.cachePartitioned()) {
+            p.put("cache_partitioned", true);
         }
         spec.rates().requestsPerMinute().ifPresent(n -> p.put("requests_per_minute", n));
         spec.rates().inputsPerMinute().ifPresent(n -> p.put("inputs_per_minute", n));

@@ -66,20 +66,21 @@ public class CachedEmbeddings {
     }
 
     public Uni<Answer> embed(EmbeddingJob job, String keyId) {
-        return embed(job, keyId, null);
+        return embed(job, keyId, false, null);
     }
 
     /**
+     * @param ownPartition whether this key's inputs are cached apart from other keys' (its policy)
      * @param gate null, or what must succeed before anything is answered or sent upstream (a rate-limited
      *             key's admission). It runs beside the shared tier's lookup, so that a key's limits and the
      *             cache cost one Redis round trip of waiting, not two; its failure is the request's.
      */
-    public Uni<Answer> embed(EmbeddingJob job, String keyId, Uni<Void> gate) {
+    public Uni<Answer> embed(EmbeddingJob job, String keyId, boolean ownPartition, Uni<Void> gate) {
         if (job.cacheTtl().isEmpty()) {
             Uni<Answer> direct = router.embed(job).map(r -> new Answer(r, false, 0, job.inputs().size(), 0));
             return gate == null ? direct : gate.chain(() -> direct);
         }
-        List<ByteBuffer> keys = keys(job, keyId);
+        List<ByteBuffer> keys = keys(job, partitionByKey || ownPartition ? keyId : null);
         Map<ByteBuffer, CachedVector> local = cache.getAll(keys);
         // Distinct keys this replica does not hold, for one round trip to the shared tier.
         List<ByteBuffer> remote = keys.stream().distinct().filter(k -> !local.containsKey(k)).toList();
@@ -232,8 +233,9 @@ public class CachedEmbeddings {
      * model id, which is one vector space across all its providers; plus the gateway key when
      * partitioned), size, element type, normalisation and the provider options that reach upstream.
      */
-    private List<ByteBuffer> keys(EmbeddingJob job, String keyId) {
-        String space = (partitionByKey ? keyId + "\u0000" : "") + job.model().model().id();
+    /** @param partition the key id whose own entries these are, or null for the entries every key shares */
+    private List<ByteBuffer> keys(EmbeddingJob job, String partition) {
+        String space = (partition != null ? partition + "\u0000" : "") + job.model().model().id();
         Map<String, Object> relevant = new TreeMap<>();
         job.model().candidates().forEach(c -> {
             Map<String, Object> o = job.providerOptions().get(c.instance().type());

@@ -242,6 +242,13 @@ public interface GatewayConfig {
             boolean debugAllowed();
 
             /**
+             * This key's inputs are cached apart: it is never served another key's entry, nor another key its own
+             * ({@code gateway.cache.partition-by-key} does this for every key).
+             */
+            @WithDefault("false")
+            boolean cachePartitioned();
+
+            /**
              * Catalogue models this key may ask for: ids or globs ({@code text-embedding-3-*}); any other
              * is a 403 {@code model_not_allowed}, fallbacks and load-balancer entries included. Absent: all.
              */

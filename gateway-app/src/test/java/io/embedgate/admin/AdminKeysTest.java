@@ -226,6 +226,25 @@ class AdminKeysTest {
     }
 
     @Test
+    void aKeyWithItsOwnCachePartitionSharesNoEntryWithOtherKeys() {
+        String own = create("{\"id\":\"apart\",\"policy\":{\"cache_partitioned\":true}}");
+        String shared = create("{\"id\":\"together\"}");
+        String body = "{\"model\":\"text-embedding-3-small\",\"input\":\"cached per key\","
+                + "\"orq\":{\"cache\":{\"type\":\"exact_match\",\"ttl\":600}}}";
+        RestAssured.given().header("Authorization", TestKeys.BEARER).contentType("application/json").body(body).post("/v1/embeddings")
+                .then().statusCode(200).header("x-embedgate-cache", "hits=0; misses=1");
+        // A key without its own partition is served the entry; the partitioned one is not, until it made its own.
+        RestAssured.given().header("Authorization", "Bearer " + shared).contentType("application/json").body(body).post("/v1/embeddings")
+                .then().statusCode(200).header("x-embedgate-cache", "hits=1; misses=0");
+        RestAssured.given().header("Authorization", "Bearer " + own).contentType("application/json").body(body).post("/v1/embeddings")
+                .then().statusCode(200).header("x-embedgate-cache", "hits=0; misses=1");
+        RestAssured.given().header("Authorization", "Bearer " + own).contentType("application/json").body(body).post("/v1/embeddings")
+                .then().statusCode(200).header("x-embedgate-cache", "hits=1; misses=0");
+        assertEquals(2, openai.callCount());
+        admin().get("/admin/keys/apart").then().body("policy.cache_partitioned", equalTo(true));
+    }
+
+    @Test
     void configurationKeysAreListedButChangedOnlyInConfiguration() {
         admin().get("/admin/keys").then().statusCode(200).body("data.find { it.id == 'other' }.source", equalTo("config"));
         admin().get("/admin/keys/other").then().statusCode(200).body("source", equalTo("config"));
