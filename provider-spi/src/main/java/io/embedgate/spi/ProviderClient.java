@@ -24,6 +24,14 @@ public interface ProviderClient extends AutoCloseable {
         return ReplySize.NONE;
     }
 
+    /**
+     * What the instance reports about itself under readiness, by name (e.g. an in-process model's
+     * {@code loading} or {@code loaded}); empty for a remote provider, whose state the gateway tracks.
+     */
+    default java.util.Map<String, String> status() {
+        return java.util.Map.of();
+    }
+
     @Override
     default void close() {
     }

@@ -28,6 +28,7 @@ final class BatchedCall {
     private final String provider;
     private final String model;
     private final List<String> texts;
+    private final boolean truncate;
     private final Deadline deadline;
     private final InferencePool pool;
     private final UniEmitter<? super EmbeddingResult> emitter;
@@ -38,12 +39,17 @@ final class BatchedCall {
     private final AtomicInteger pending;
     private final AtomicBoolean over = new AtomicBoolean();
 
-    /** The caller has admitted {@code texts.size()} inputs into the pool; they are released here. */
-    BatchedCall(String provider, String model, List<String> texts, Deadline deadline, InferencePool pool,
+    /**
+     * The caller has admitted {@code texts.size()} inputs into the pool; they are released here.
+     *
+     * @param truncate cut inputs longer than the model's sequence length, or fail the call naming one
+     */
+    BatchedCall(String provider, String model, List<String> texts, boolean truncate, Deadline deadline, InferencePool pool,
             UniEmitter<? super EmbeddingResult> emitter) {
         this.provider = provider;
         this.model = model;
         this.texts = texts;
+        this.truncate = truncate;
         this.deadline = deadline;
         this.pool = pool;
         this.emitter = emitter;
@@ -98,15 +104,18 @@ final class BatchedCall {
                 failure = failure(provider, UpstreamException.Kind.TIMEOUT,
                         "the request's deadline passed while its inputs waited for the local model", true, null);
             } else {
-                List<String> batch = new ArrayList<>(to - from);
-                for (int k = from; k < to; k++) {
-                    batch.add(texts.get(order[k]));
+                long[][] batch = new long[to - from][];
+                for (int k = from; k < to && failure == null; k++) {
+                    batch[k - from] = encoder.tokenize(texts.get(order[k]));
+                    failure = truncate ? null : tooLong(encoder.model(), order[k], batch[k - from].length);
                 }
-                SentenceEncoder.Output out = encoder.embed(batch);
-                for (int k = from; k < to; k++) {
-                    vectors[order[k]] = out.vectors()[k - from];
+                if (failure == null) {
+                    SentenceEncoder.Output out = encoder.embedTokens(batch);
+                    for (int k = from; k < to; k++) {
+                        vectors[order[k]] = out.vectors()[k - from];
+                    }
+                    tokens.addAndGet(out.tokens());
                 }
-                tokens.addAndGet(out.tokens());
             }
         } catch (Throwable e) {
             // Deterministic for these inputs: retrying elsewhere in the same process would fail the same way.
@@ -130,6 +139,17 @@ final class BatchedCall {
             long t = tokens.get();
             emitter.complete(new EmbeddingResult(out, new Usage(t, t, false), model));
         }
+    }
+
+    /** The input at {@code index} of this call, when it is over the model's sequence length and may not be cut. */
+    private UpstreamException tooLong(LocalModel m, int index, int length) {
+        if (length <= m.maxTokens()) {
+            return null;
+        }
+        return new UpstreamException(provider, UpstreamException.Kind.BAD_REQUEST, 0, null, "input_too_long",
+                "input[" + index + "] has " + length + " tokens ([CLS] and [SEP] included), more than the " + m.maxTokens() + " "
+                        + m.id() + " takes; shorten it, or let the gateway truncate it (embedding_options.local.truncate=true)",
+                false, null, null);
     }
 
     /** A failure of the local provider: no HTTP status, no provider error type or code, no retry hint. */

@@ -2,13 +2,9 @@ package io.embedgate.provider.local;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
-import org.jboss.logging.Logger;
 
 import io.embedgate.spi.EmbeddingCall;
 import io.embedgate.spi.EmbeddingInputs;
@@ -19,41 +15,47 @@ import io.embedgate.spi.UpstreamException;
 import io.smallrye.mutiny.Uni;
 
 /**
- * A local model instance: the model (loading or loaded) and the pool that runs it. The event loop
- * only admits the call and subscribes; tokenising, inference and pooling run on the pool.
+ * A local provider instance: the shared models (each loading or loaded) and the pool that runs them.
+ * The event loop only admits the call and subscribes; tokenising, inference and pooling run on the
+ * pool. A call for a model still loading waits for the load without holding a thread, as long as its
+ * deadline allows.
  */
 final class LocalClient implements ProviderClient {
 
-    private static final Logger LOG = Logger.getLogger(LocalClient.class);
-    /** How long shutdown waits for a model that is still loading. */
-    static final Duration LOAD_WAIT = Duration.ofSeconds(30);
-
     private final String provider;
-    private final CompletableFuture<SentenceEncoder> model;
+    private final ModelRegistry models;
     private final InferencePool pool;
+    private final boolean truncateByDefault;
 
-    LocalClient(String provider, CompletableFuture<SentenceEncoder> model, InferencePool pool) {
+    /** @param truncateByDefault cut over-long inputs (true) or reject them, unless a call says otherwise */
+    LocalClient(String provider, ModelRegistry models, InferencePool pool, boolean truncateByDefault) {
         this.provider = provider;
-        this.model = model;
+        this.models = models;
         this.pool = pool;
+        this.truncateByDefault = truncateByDefault;
+        models.attach();
     }
 
     @Override
     public Uni<EmbeddingResult> embed(EmbeddingCall call) {
-        UpstreamException invalid = reject(call);
+        Optional<LocalModel> model = LocalModels.find(call.upstreamModel());
+        UpstreamException invalid = model.isEmpty() ? BatchedCall.failure(provider, UpstreamException.Kind.NOT_FOUND,
+                "the local provider serves " + LocalModels.ids() + ", not '" + call.upstreamModel() + "'", false, null)
+                : reject(model.get(), call);
         if (invalid != null) {
             return Uni.createFrom().failure(invalid);
         }
         List<String> texts = ((EmbeddingInputs.Texts) call.inputs()).values();
+        boolean truncate = truncate(call.options());
         return Uni.createFrom().emitter(emitter -> {
             if (!pool.tryAdmit(texts.size())) {
                 emitter.fail(busy());
                 return;
             }
-            BatchedCall batched = new BatchedCall(provider, call.upstreamModel(), texts, call.deadline(), pool, emitter);
+            BatchedCall batched = new BatchedCall(provider, call.upstreamModel(), texts, truncate, call.deadline(), pool, emitter);
             emitter.onTermination(batched::cancel);
-            // Before the background load is done, this waits for it without holding any thread.
-            model.whenComplete((encoder, failure) -> {
+            // Before the model's load is done, this waits for it without holding any thread.
+            models.get(model.get()).whenComplete((encoder, failure) -> {
                 if (failure != null) {
                     batched.abandon(loadFailed(failure));
                 } else {
@@ -63,21 +65,21 @@ final class LocalClient implements ProviderClient {
         });
     }
 
+    private boolean truncate(Map<String, Object> options) {
+        return options.get(LocalAdapter.TRUNCATE) instanceof Boolean b ? b : truncateByDefault;
+    }
+
     /** The gateway validates all of this before routing; checked again so the client stands on its own. */
-    private UpstreamException reject(EmbeddingCall call) {
+    private UpstreamException reject(LocalModel model, EmbeddingCall call) {
         String problem = null;
-        UpstreamException.Kind kind = UpstreamException.Kind.BAD_REQUEST;
-        if (!LocalAdapter.MODEL.equals(call.upstreamModel())) {
-            kind = UpstreamException.Kind.NOT_FOUND;
-            problem = "the local provider serves only " + LocalAdapter.MODEL + ", not '" + call.upstreamModel() + "'";
-        } else if (!(call.inputs() instanceof EmbeddingInputs.Texts)) {
-            problem = LocalAdapter.MODEL + " takes text only, not token ids (it has its own WordPiece vocabulary)";
-        } else if (call.dimensions().isPresent() && call.dimensions().getAsInt() != SentenceEncoder.DIMENSIONS) {
-            problem = LocalAdapter.MODEL + " returns " + SentenceEncoder.DIMENSIONS + " dimensions only";
+        if (!(call.inputs() instanceof EmbeddingInputs.Texts)) {
+            problem = model.id() + " takes text only, not token ids (it has its own WordPiece vocabulary)";
+        } else if (call.dimensions().isPresent() && call.dimensions().getAsInt() != model.dimensions()) {
+            problem = model.id() + " returns " + model.dimensions() + " dimensions only";
         } else if (call.dtype() != OutputDtype.FLOAT) {
-            problem = LocalAdapter.MODEL + " returns float vectors only";
+            problem = model.id() + " returns float vectors only";
         }
-        return problem == null ? null : BatchedCall.failure(provider, kind, problem, false, null);
+        return problem == null ? null : BatchedCall.failure(provider, UpstreamException.Kind.BAD_REQUEST, problem, false, null);
     }
 
     /** 429 with retry-after: the gateway's retry policy and the client both know what to do with it. */
@@ -95,28 +97,20 @@ final class LocalClient implements ProviderClient {
                 false, cause);
     }
 
+    /** Each model this instance's process has loaded or is loading, for readiness. */
+    @Override
+    public Map<String, String> status() {
+        return models.states();
+    }
+
     InferencePool pool() {
         return pool;
     }
 
-    /**
-     * Stops the pool, then waits for a model that is still loading before closing it. The load runs
-     * in ONNX Runtime's native code; were the JVM to exit under it (a SIGTERM seconds after start),
-     * the runtime's own teardown would crash the process. A load takes a few seconds; past
-     * {@link #LOAD_WAIT} the gateway stops waiting and says so.
-     */
+    /** Stops the pool; the models close with the last instance that uses them (see {@link ModelRegistry#close}). */
     @Override
     public void close() {
         pool.close();
-        try {
-            model.get(LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS).close();
-        } catch (TimeoutException stillLoading) {
-            LOG.warnf("Local model of provider '%s' still loading after %d s at shutdown; not waiting longer", provider,
-                    LOAD_WAIT.toSeconds());
-        } catch (ExecutionException failedToLoad) {
-            // nothing was loaded, nothing to close
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        models.release();
     }
 }

@@ -44,8 +44,9 @@ class LocalClientTest {
         clients.forEach(c -> c.pool().close());
     }
 
+    /** A client whose registry loads the default model as {@code model} does (blocking its load thread until then). */
     private LocalClient client(CompletableFuture<SentenceEncoder> model, int threads, int maxQueued) {
-        LocalClient c = new LocalClient("local", model, new InferencePool("test", threads, maxQueued));
+        LocalClient c = new LocalClient("local", new ModelRegistry(m -> model.join()), new InferencePool("test", threads, maxQueued), true);
         clients.add(c);
         return c;
     }
@@ -163,7 +164,7 @@ class LocalClientTest {
         assertKind(UpstreamException.Kind.BAD_REQUEST, "384", () -> client.embed(dims).await().atMost(WAIT));
         EmbeddingCall other = new EmbeddingCall("bge-small", new EmbeddingInputs.Texts(List.of("x")), OptionalInt.empty(),
                 OutputDtype.FLOAT, Map.of(), Optional.empty(), Deadline.after(WAIT));
-        assertKind(UpstreamException.Kind.NOT_FOUND, "serves only", () -> client.embed(other).await().atMost(WAIT));
+        assertKind(UpstreamException.Kind.NOT_FOUND, "not 'bge-small'", () -> client.embed(other).await().atMost(WAIT));
     }
 
     @Test
@@ -175,6 +176,9 @@ class LocalClientTest {
         assertFalse(caps.tokenIdInput());
         assertTrue(caps.normalized());
         assertEquals(256, caps.maxTokensPerInput());
+        assertEquals(512, adapter.knownModel("bge-small-en-v1.5").orElseThrow().maxTokensPerInput());
+        assertEquals(512, adapter.knownModel("e5-small-v2-q").orElseThrow().maxTokensPerInput());
+        assertEquals(5, adapter.knownModels().size());
         assertTrue(adapter.knownModel("text-embedding-3-small").isEmpty());
         assertTrue(adapter.validate(new io.embedgate.spi.InstanceSettings("local", "local", Optional.empty(), Optional.empty(),
                 Map.of(), null, 1)).isEmpty());
@@ -186,24 +190,31 @@ class LocalClientTest {
         assertTrue(e.getMessage().contains(text), e.getMessage());
     }
 
-    /** Shutdown while the model loads: close() waits for the load (native code) to end, then closes the model. */
+    /** Shutdown while a model loads: close() waits for the load (native code) to end, then closes the model. */
     @Test
     void closeWaitsForAModelStillLoadingAndThenClosesIt() throws Exception {
         CompletableFuture<SentenceEncoder> loading = new CompletableFuture<>();
-        LocalClient c = new LocalClient("local", loading, new InferencePool("test", 1, 16));
+        LocalClient c = new LocalClient("local", new ModelRegistry(m -> loading.join()), new InferencePool("test", 1, 16), true);
+        c.embed(call(List.of("x"))).subscribe().with(r -> {
+        }, f -> {
+        });
         Thread closing = new Thread(c::close, "closing");
         closing.start();
         closing.join(300);
         assertTrue(closing.isAlive(), "close() returned while the model was still loading");
-        SentenceEncoder loaded = SentenceEncoder.load(LocalClientTest.class.getClassLoader(), 1);
+        SentenceEncoder loaded = SentenceEncoder.load(LocalModels.DEFAULT, LocalClientTest.class.getClassLoader(), 1);
         assertFalse(loaded.closed());
         loading.complete(loaded);
         closing.join(WAIT.toMillis());
         assertFalse(closing.isAlive());
         assertTrue(loaded.closed(), "the model loaded during shutdown was closed");
         // A model that failed to load leaves nothing to wait for or close.
-        CompletableFuture<SentenceEncoder> failed = new CompletableFuture<>();
-        failed.completeExceptionally(new IllegalStateException("no model"));
-        new LocalClient("local", failed, new InferencePool("test", 1, 16)).close();
+        LocalClient failed = new LocalClient("local", new ModelRegistry(m -> {
+            throw new IllegalStateException("no model");
+        }), new InferencePool("test", 1, 16), true);
+        failed.embed(call(List.of("x"))).subscribe().with(r -> {
+        }, f -> {
+        });
+        failed.close();
     }
 }
