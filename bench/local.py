@@ -4,7 +4,7 @@ latency, and throughput of all-minilm-l6-v2 (inputs per second) through the gate
 No provider, no network: everything runs on loopback.
 
 Usage: python3 bench/local.py [--no-build] [--launches 5] [--duration 20] [--concurrency 1,2,4]
-       [--jar path/to/quarkus-run.jar] [--without-module other/quarkus-run.jar] [--java-opts "..."]
+       [--model local/bge-small-en-v1.5] [--jar path/to/quarkus-run.jar] [--without-module other/quarkus-run.jar] [--java-opts "..."]
 
 --without-module: a build without provider-local, for its start-up time, e.g.
   mvn -B -DskipTests -pl gateway-app -am package -P '!local-model' && cp -r gateway-app/target/quarkus-app /tmp/no-local
@@ -166,7 +166,11 @@ def main():
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--concurrency", default="1,2,4")
     ap.add_argument("--java-opts", default=run.DEFAULT_JAVA_OPTS)
+    ap.add_argument("--model", default=MODEL, help="the local model of the latency and throughput runs, e.g. "
+                    "local/all-minilm-l6-v2-q, local/bge-small-en-v1.5, local/bge-small-en-v1.5-q, local/e5-small-v2-q")
     a = ap.parse_args()
+    global MODEL
+    MODEL = a.model
     if not a.no_build:
         run.sh(["mvn", "-q", "-B", "-DskipTests", "-pl", "gateway-app", "-am", "package"])
     print(f"machine: {os.cpu_count()} CPUs; java opts: {a.java_opts}")
