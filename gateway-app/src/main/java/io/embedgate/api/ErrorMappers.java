@@ -144,8 +144,11 @@ public class ErrorMappers {
         String status = e.httpStatus() > 0 ? " (HTTP " + e.httpStatus() + ")" : "";
         Map<String, String> headers = Map.of(EmbeddingsResource.PROVIDER_HEADER, p);
         return switch (e.kind()) {
-            case BAD_REQUEST -> new ApiException(400, "invalid_request_error", e.errorCode().orElse(null), null,
-                    "Provider '" + p + "' rejected the request" + status + ": " + e.getMessage(), headers);
+            case BAD_REQUEST -> e.input().isPresent()
+                    ? new ApiException(400, "invalid_request_error", e.errorCode().orElse(null), "input",
+                            "Provider '" + p + "' rejected input[" + e.input().getAsInt() + "]" + status + ": " + e.getMessage(), headers)
+                    : new ApiException(400, "invalid_request_error", e.errorCode().orElse(null), null,
+                            "Provider '" + p + "' rejected the request" + status + ": " + e.getMessage(), headers);
             case AUTHENTICATION -> new ApiException(502, "upstream_error", "provider_auth_failed", null,
                     "Provider '" + p + "' rejected the gateway's credentials" + status + "; the gateway operator must fix its key.",
                     headers);

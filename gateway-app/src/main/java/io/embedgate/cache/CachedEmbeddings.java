@@ -130,7 +130,11 @@ public class CachedEmbeddings {
         EmbeddingInputs misses = inputs.pick(positions);
         boolean partial = !hits.isEmpty();
         EmbeddingJob missJob = partial ? job.forInputsOnThisModel(misses) : job.forInputs(misses);
-        Uni<Routed> sent = router.embed(missJob);
+        // An error about one of the misses names it by its place among them: give it its place in the request.
+        Uni<Routed> sent = router.embed(missJob).onFailure(UpstreamException.class).transform(t -> {
+            UpstreamException e = (UpstreamException) t;
+            return e.input().isPresent() && e.input().getAsInt() < positions.length ? e.aboutInput(positions[e.input().getAsInt()]) : e;
+        });
         Uni<Answer> answer = sent.map(r -> merge(job, keys, hits, missSlot, misses, r));
         if (partial && !job.policy().fallbacks().isEmpty()) {
             // The misses failed on this model: serve the whole request through the fallbacks instead.

@@ -14,6 +14,7 @@ import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.ModelCapabilities;
 import io.embedgate.spi.ReplySize;
+import io.embedgate.spi.UpstreamException;
 import io.embedgate.spi.Usage;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -61,7 +62,9 @@ final class ChunkedCall {
             int[] r = ranges.get(i);
             EmbeddingCall part = base.withInputs(inputs.slice(r[0], r[1]))
                     .withAllowance(job.memory().forReply(replies.typical(r[1] - r[0], values)));
-            return attempts.call(c, part, job.policy().retry(), job.trace(), i, r[0]);
+            // An error about one input names it by its place in the chunk: shift it to its place in the job.
+            return attempts.call(c, part, job.policy().retry(), job.trace(), i, r[0]).onFailure(UpstreamException.class)
+                    .transform(t -> shifted((UpstreamException) t, r[0]));
         };
         int inFlight = c.instance().maxConcurrentCalls();
         if (ranges.size() <= inFlight) {
@@ -90,5 +93,9 @@ final class ChunkedCall {
             usage = usage.plus(p.usage());
         }
         return new EmbeddingResult(all, usage, parts.get(0).upstreamModel());
+    }
+
+    private static UpstreamException shifted(UpstreamException e, int offset) {
+        return e.input().isPresent() && offset > 0 ? e.aboutInput(e.input().getAsInt() + offset) : e;
     }
 }

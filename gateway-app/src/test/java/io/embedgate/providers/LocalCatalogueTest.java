@@ -128,8 +128,16 @@ class LocalCatalogueTest {
         embed(LocalProviderTest.body("local/bge-small-en-v1.5-q", List.of("short", longText),
                 ",\"embedding_options\":{\"local\":{\"truncate\":false}}")).then().statusCode(400)
                 .body("error.type", equalTo("invalid_request_error")).body("error.code", equalTo("input_too_long"))
-                .body("error.message", containsString("input[1] has 602 tokens"))
+                .body("error.param", equalTo("input")).body("error.message", containsString("input[1]"))
+                .body("error.message", containsString("has 602 tokens"))
                 .body("error.message", containsString("more than the 512 bge-small-en-v1.5-q takes"));
+        // With the cache serving the inputs before it, the over-long one is still named by its place in the request.
+        String cache = ",\"orq\":{\"cache\":{\"type\":\"exact_match\",\"ttl\":60}}";
+        embed(LocalProviderTest.body("local/bge-small-en-v1.5-q", List.of("cached first", "cached second"), cache)).then().statusCode(200);
+        embed(LocalProviderTest.body("local/bge-small-en-v1.5-q", List.of("cached first", "cached second", longText),
+                cache + ",\"embedding_options\":{\"local\":{\"truncate\":false}}")).then().statusCode(400)
+                .body("error.code", equalTo("input_too_long")).body("error.message", containsString("input[2]"))
+                .body("error.message", containsString("has 602 tokens"));
         JsonNode cut = json(embed(LocalProviderTest.body("local/bge-small-en-v1.5-q", List.of(longText), "")).then().statusCode(200)
                 .extract().response());
         assertEquals(510, cut.get("usage").get("prompt_tokens").asInt(), "truncated by default; usage counts what was embedded");

@@ -47,14 +47,16 @@ public final class UpstreamException extends RuntimeException {
     private final Duration retryAfter;
     /** What the error reply said about the provider's rate limits: a 429's headers are as telling as a 200's. */
     private final ProviderQuota quota;
+    /** The input of the call the error is about (a rejected over-long input), or -1. */
+    private final int input;
 
     public UpstreamException(String provider, Kind kind, int httpStatus, String errorType, String errorCode,
             String message, boolean retryable, Duration retryAfter, Throwable cause) {
-        this(provider, kind, httpStatus, errorType, errorCode, message, retryable, retryAfter, cause, ProviderQuota.NONE);
+        this(provider, kind, httpStatus, errorType, errorCode, message, retryable, retryAfter, cause, ProviderQuota.NONE, -1);
     }
 
     private UpstreamException(String provider, Kind kind, int httpStatus, String errorType, String errorCode,
-            String message, boolean retryable, Duration retryAfter, Throwable cause, ProviderQuota quota) {
+            String message, boolean retryable, Duration retryAfter, Throwable cause, ProviderQuota quota, int input) {
         // No stack trace: these are expected, frequent and fully described by their fields.
         super(message, cause, false, false);
         this.provider = provider;
@@ -66,6 +68,7 @@ public final class UpstreamException extends RuntimeException {
         this.retryable = retryable;
         this.retryAfter = retryAfter;
         this.quota = quota == null ? ProviderQuota.NONE : quota;
+        this.input = input;
     }
 
     /**
@@ -131,13 +134,27 @@ public final class UpstreamException extends RuntimeException {
     /** The same error with another message (the same one, with secrets removed). */
     public UpstreamException withMessage(String message) {
         return new UpstreamException(provider, kind, httpStatus, errorType, errorCode, message, retryable, retryAfter, getCause(),
-                quota);
+                quota, input);
     }
 
     /** The same error with what its reply said about the provider's rate limits. */
     public UpstreamException withQuota(ProviderQuota q) {
         return new UpstreamException(provider, kind, httpStatus, errorType, errorCode, getMessage(), retryable, retryAfter, getCause(),
-                q);
+                q, input);
+    }
+
+    /**
+     * The same error about one input, by its index in the call. The gateway maps it back to the index in
+     * the client's request (a call may hold part of the request: a chunk, or the inputs the cache lacked).
+     */
+    public UpstreamException aboutInput(int index) {
+        return new UpstreamException(provider, kind, httpStatus, errorType, errorCode, getMessage(), retryable, retryAfter, getCause(),
+                quota, index);
+    }
+
+    /** The input the error is about, by its index in the call (or, once mapped, in the request); empty when none. */
+    public java.util.OptionalInt input() {
+        return input < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(input);
     }
 
     /** What the error reply said about the provider's rate limits; {@link ProviderQuota#NONE} when nothing. */

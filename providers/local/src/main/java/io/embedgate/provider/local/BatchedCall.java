@@ -146,10 +146,11 @@ final class BatchedCall {
         if (length <= m.maxTokens()) {
             return null;
         }
+        // The index is the call's: the gateway names the input by its place in the client's request.
         return new UpstreamException(provider, UpstreamException.Kind.BAD_REQUEST, 0, null, "input_too_long",
-                "input[" + index + "] has " + length + " tokens ([CLS] and [SEP] included), more than the " + m.maxTokens() + " "
-                        + m.id() + " takes; shorten it, or let the gateway truncate it (embedding_options.local.truncate=true)",
-                false, null, null);
+                "the input has " + length + " tokens ([CLS] and [SEP] included), more than the " + m.maxTokens() + " " + m.id()
+                        + " takes; shorten it, or let the gateway truncate it (embedding_options.local.truncate=true)",
+                false, null, null).aboutInput(index);
     }
 
     /** A failure of the local provider: no HTTP status, no provider error type or code, no retry hint. */

@@ -89,7 +89,8 @@ class ModelRegistryTest {
                 () -> truncating.embed(call("all-minilm-l6-v2", texts, Map.of(LocalAdapter.TRUNCATE, false))).await().atMost(WAIT));
         assertEquals(UpstreamException.Kind.BAD_REQUEST, e.kind());
         assertEquals("input_too_long", e.errorCode().orElseThrow());
-        assertTrue(e.getMessage().startsWith("input[1] has 302 tokens"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("the input has 302 tokens"), e.getMessage());
+        assertEquals(1, e.input().getAsInt());
         assertTrue(e.getMessage().contains("more than the 256 all-minilm-l6-v2 takes"), e.getMessage());
         assertThrows(() -> rejecting.embed(call("all-minilm-l6-v2", texts, Map.of())).await().atMost(WAIT));
         assertEquals(2, rejecting.embed(call("all-minilm-l6-v2", texts, Map.of(LocalAdapter.TRUNCATE, true))).await().atMost(WAIT)
