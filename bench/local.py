@@ -5,6 +5,11 @@ No provider, no network: everything runs on loopback.
 
 Usage: python3 bench/local.py [--no-build] [--launches 5] [--duration 20] [--concurrency 1,2,4]
        [--model local/bge-small-en-v1.5] [--jar path/to/quarkus-run.jar] [--without-module other/quarkus-run.jar] [--java-opts "..."]
+       python3 bench/local.py --catalogue [--no-build] [--duration 20] [--concurrency 1,2] [--models e5-small-v2-q,...]
+
+--catalogue: every local model in turn, each in a fresh gateway that loads no model at start-up: the
+  first request's time (the lazy load), inputs/s and p50 per batch of 32 at each concurrency, and the
+  resident memory the model adds (RSS once warm, minus RSS before its first request).
 
 --without-module: a build without provider-local, for its start-up time, e.g.
   mvn -B -DskipTests -pl gateway-app -am package -P '!local-model' && cp -r gateway-app/target/quarkus-app /tmp/no-local
@@ -84,6 +89,50 @@ class Client:
         return json.loads(body)
 
 
+CATALOGUE = ["all-minilm-l6-v2", "all-minilm-l6-v2-q", "bge-small-en-v1.5", "bge-small-en-v1.5-q", "e5-small-v2-q"]
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def catalogue(jar, java_opts, duration, concurrencies, models):
+    """One fresh gateway per model, none loaded at start-up, so each model's memory is its own."""
+    global MODEL
+    rows = []
+    for model in models:
+        MODEL = "local/" + model
+        port = run.free_port()
+        p, t0 = launch(port, jar, java_opts + " -Dgateway.providers.local.settings.eager-models=none", True)
+        try:
+            until_live(port, t0)
+            for _ in range(50):  # the HTTP stack warm, so that the baseline is not a cold JVM's
+                get_status(port, "/v1/models")
+            time.sleep(1)
+            before = rss_mb(p.pid)
+            c = Client(port)
+            s = time.perf_counter()
+            c.embed(["the first request loads the model"])
+            first = time.perf_counter() - s
+            throughput(port, 2, 5)  # warm-up
+            cells = [throughput(port, conc, duration) for conc in concurrencies]
+            after = rss_mb(p.pid)
+            rows.append((model, first, cells, before, after, run.peak_rss_mb(p.pid)))
+            print(f"{model}: done", flush=True)
+        finally:
+            run.stop(p)
+    head = " | ".join(f"inputs/s c={c} | p50 ms c={c}" for c in concurrencies)
+    print(f"| model | first request (load) ms | {head} | RSS before MB | RSS loaded MB | added MB | peak RSS MB |")
+    print("|---|---:|" + "---:|---:|" * len(concurrencies) + "---:|---:|---:|---:|")
+    for model, first, cells, before, after, peak in rows:
+        cols = " | ".join(f"{rate:.0f} | {p50 * 1000:.0f}" for rate, p50, _ in cells)
+        print(f"| `{model}` | {first * 1000:,.0f} | {cols} | {before:.0f} | {after:.0f} | {after - before:.0f} | {peak:.0f} |")
+
+
 def startups(jar, java_opts, launches, local_enabled):
     """Launch to first live 200; with the model, also launch to first embeddings 200."""
     live, first = [], []
@@ -158,6 +207,7 @@ def throughput(port, concurrency, duration, batch=32):
 
 
 def main():
+    global MODEL
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--jar", default=JAR)
@@ -168,12 +218,16 @@ def main():
     ap.add_argument("--java-opts", default=run.DEFAULT_JAVA_OPTS)
     ap.add_argument("--model", default=MODEL, help="the local model of the latency and throughput runs, e.g. "
                     "local/all-minilm-l6-v2-q, local/bge-small-en-v1.5, local/bge-small-en-v1.5-q, local/e5-small-v2-q")
+    ap.add_argument("--catalogue", action="store_true", help="every local model in turn (see above)")
+    ap.add_argument("--models", default=",".join(CATALOGUE), help="with --catalogue: the models, comma-separated")
     a = ap.parse_args()
-    global MODEL
     MODEL = a.model
     if not a.no_build:
         run.sh(["mvn", "-q", "-B", "-DskipTests", "-pl", "gateway-app", "-am", "package"])
     print(f"machine: {os.cpu_count()} CPUs; java opts: {a.java_opts}")
+    if a.catalogue:
+        catalogue(a.jar, a.java_opts, a.duration, [int(x) for x in a.concurrency.split(",")], a.models.split(","))
+        return
 
     if a.without_module:
         without, _ = startups(a.without_module, a.java_opts, a.launches, None)
