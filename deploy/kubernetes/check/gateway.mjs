@@ -59,8 +59,9 @@ function kebab(name) {
 /**
  * Every key of a SmallRye @ConfigMapping interface as a pattern: a '*' segment stands for a map key
  * (gateway.providers.*.api-key). Supports what GatewayConfig uses: nested interfaces, Map<String, X>,
- * Optional, List and plain types, @WithDefault, @WithName and @WithConverter (which changes how a value
- * is read, not the keys); fails on anything else, so that a new
+ * Optional, List and plain types (enums included), @WithDefault, @WithName and @WithConverter (which
+ * changes how a value is read, not the keys); groups may be interfaces of other files of the package
+ * (pass every file's source, the @ConfigMapping one first); fails on anything else, so that a new
  * construct gets a look instead of a wrong list of keys.
  */
 export function configMappingKeys(javaSource) {
@@ -84,7 +85,7 @@ export function configMappingKeys(javaSource) {
       if (depth === 0) own += body[i];
       if (body[i] === "}") depth--;
     }
-    own = own.replace(/\binterface\s+\w+\s*(?:extends[^{;]*)?/g, "");
+    own = own.replace(/\b(?:interface|enum)\s+\w+\s*(?:extends[^{;]*)?/g, "");
     for (const decl of own.split(";")) {
       const d = decl.trim();
       if (!d) continue;
@@ -137,7 +138,11 @@ export function loadGatewayFacts(root) {
     for (const [k, v] of parseProperties(text)) builtIn.set(k, v);
     for (const v of referencedVariables(text)) variables.add(v);
   }
-  const mappingKeys = configMappingKeys(read(root, "gateway-app/src/main/java/io/embedgate/config/GatewayConfig.java"));
+  // The mapping (GatewayConfig) first, then the groups it names from files of their own.
+  const configDir = "gateway-app/src/main/java/io/embedgate/config";
+  const configSources = ["GatewayConfig.java", ...readdirSync(join(root, configDir)).filter(f => f.endsWith(".java") && f !== "GatewayConfig.java").sort()]
+    .map(f => read(root, `${configDir}/${f}`));
+  const mappingKeys = configMappingKeys(configSources.join("\n"));
 
   const dockerfile = read(root, "deploy/docker/Dockerfile.jvm");
   const workdir = dockerfile.match(/^WORKDIR\s+(\S+)/m)?.[1];

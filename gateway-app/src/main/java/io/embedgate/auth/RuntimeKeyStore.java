@@ -6,8 +6,9 @@ import java.util.Map;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import io.embedgate.cache.RedisTier;
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.redis.HashSlot;
+import io.embedgate.redis.SharedRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
@@ -41,16 +42,19 @@ public class RuntimeKeyStore {
             return 0
             """;
 
-    private final RedisTier redis;
+    private final SharedRedis redis;
     private final String hash;
     private final String version;
+    /** The hash and its version share the tag {@code {admin-keys}}: one slot, so the scripts may change both. */
+    private final int slot;
 
     @Inject
-    public RuntimeKeyStore(RedisTier redis, GatewayConfig config) {
+    public RuntimeKeyStore(SharedRedis redis, GatewayConfig config) {
         this.redis = redis;
         String prefix = config.cache().redis().keyPrefix();
         this.hash = prefix + "keys:{admin-keys}";
         this.version = prefix + "keys:{admin-keys}:version";
+        this.slot = HashSlot.of(hash);
     }
 
     public boolean enabled() {
@@ -59,7 +63,7 @@ public class RuntimeKeyStore {
 
     /** The version counter: 0 before the first write. */
     public Uni<Long> version() {
-        return redis.send(Request.cmd(Command.GET).arg(version)).map(r -> {
+        return redis.send(slot, Request.cmd(Command.GET).arg(version)).map(r -> {
             if (r == null) {
                 return 0L;
             }
@@ -73,7 +77,7 @@ public class RuntimeKeyStore {
 
     /** Every stored key by id, raw (each value is parsed and checked by the caller), with the version read in the same round trip. */
     public Uni<Snapshot> all() {
-        return redis.batch(java.util.List.of(Request.cmd(Command.GET).arg(version), Request.cmd(Command.HGETALL).arg(hash)))
+        return redis.batch(slot, java.util.List.of(Request.cmd(Command.GET).arg(version), Request.cmd(Command.HGETALL).arg(hash)))
                 .map(replies -> {
                     Response v = replies.get(0);
                     long at;
@@ -95,18 +99,18 @@ public class RuntimeKeyStore {
 
     /** The raw stored value of one id, or null. */
     public Uni<String> get(String id) {
-        return redis.send(Request.cmd(Command.HGET).arg(hash).arg(id)).map(r -> r == null ? null : r.toString());
+        return redis.send(slot, Request.cmd(Command.HGET).arg(hash).arg(id)).map(r -> r == null ? null : r.toString());
     }
 
     /** Stores a new key; false when the id is taken. */
     public Uni<Boolean> create(StoredKey key) {
-        return redis.send(Request.cmd(Command.EVAL).arg(CREATE).arg(2).arg(hash).arg(version).arg(key.id()).arg(key.toJson()))
+        return redis.send(slot, Request.cmd(Command.EVAL).arg(CREATE).arg(2).arg(hash).arg(version).arg(key.id()).arg(key.toJson()))
                 .map(r -> r.toInteger() == 1);
     }
 
     /** Replaces a key; false when someone else changed it since {@code expected} was read. */
     public Uni<Boolean> replace(String expected, StoredKey key) {
-        return redis.send(Request.cmd(Command.EVAL).arg(REPLACE).arg(2).arg(hash).arg(version).arg(key.id()).arg(expected)
+        return redis.send(slot, Request.cmd(Command.EVAL).arg(REPLACE).arg(2).arg(hash).arg(version).arg(key.id()).arg(expected)
                 .arg(key.toJson())).map(r -> r.toInteger() == 1);
     }
 

@@ -8,69 +8,53 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import io.embedgate.config.GatewayConfig;
-import io.embedgate.provider.support.PerEventLoop;
-import io.embedgate.routing.Timers;
+import io.embedgate.redis.HashSlot;
+import io.embedgate.redis.Replies;
+import io.embedgate.redis.SharedRedis;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.impl.ContextInternal;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import io.vertx.redis.client.RedisOptions;
 
 /**
- * The shared tier: one Redis for all replicas. Reads are one {@code MGET}, writes one pipelined batch
- * of {@code SET key value PX ttl}. Values are compact ({@link RedisValue}) and checked against the
- * request when read back. Redis being down, slow or refusing writes never fails a request: the call
- * is skipped after a short timeout, a warning is logged once per outage ({@link RedisHealth}), and
- * {@link #failures()} counts it.
- *
- * <p>One client, and so one connection pool, per event loop ({@link PerEventLoop}): a Vert.x Redis
- * client opens every connection on the event loop it was created on, so shared by all loops, each
- * call from another loop would cross threads for the command and again for the reply.
+ * The cache's shared tier, in the shared Redis ({@link SharedRedis}). Reads are one {@code MGET} on a
+ * standalone server or behind Sentinel, and on a cluster one pipelined batch of {@code GET}s per node
+ * (keys spread over every master); writes one batch of {@code SET key value PX ttl} (per node). Values
+ * are compact ({@link RedisValue}) and checked against the request when read back. Redis being down,
+ * slow or refusing writes never fails a request: the call is skipped after a short timeout (on a
+ * cluster, only the share of the node that failed: its keys are misses), a warning is logged once
+ * per outage ({@link RedisHealth}), and {@link #failures()} counts it.
  */
 @Singleton
 public class RedisTier {
 
     private static final Logger LOG = Logger.getLogger(RedisTier.class);
 
-    private final Vertx vertx;
-    private final RedisOptions options;
-    /** For callers outside an event loop (tests, worker threads); null when the tier is off. */
-    private final Redis redis;
-    private final PerEventLoop<Redis> clients = new PerEventLoop<>(this::createOn);
-    private final long timeoutMillis;
+    private final SharedRedis redis;
+    private final Duration timeout;
     private final byte[] prefix;
     // Both log under this class's category: the shared tier's lines are found in one place.
     private final RedisHealth health = new RedisHealth(LOG, System::nanoTime, RedisHealth.QUIET_NANOS);
     private final InvalidValues invalid = new InvalidValues(LOG, System::nanoTime);
 
     @Inject
-    public RedisTier(GatewayConfig config, Vertx vertx) {
-        GatewayConfig.Cache.Redis c = config.cache().redis();
-        this.vertx = vertx;
-        this.timeoutMillis = c.timeout().toMillis();
-        this.prefix = c.keyPrefix().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        this.options = c.url().filter(u -> !u.isBlank())
-                .map(u -> new RedisOptions().setConnectionString(u).setMaxPoolSize(c.maxPoolSize()).setMaxWaitingHandlers(1024))
-                .orElse(null);
-        this.redis = options == null ? null : Redis.createClient(vertx, options);
-        if (redis != null) {
-            LOG.infof("Embedding cache: shared Redis tier at %s", c.url().get().replaceAll("//[^@/]*@", "//***@"));
+    public RedisTier(SharedRedis redis) {
+        this.redis = redis;
+        this.timeout = redis.timeout();
+        this.prefix = redis.keyPrefix().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (redis.enabled()) {
+            LOG.info("Embedding cache: shared tier in the shared Redis");
         }
     }
 
     public boolean enabled() {
-        return redis != null;
+        return redis.enabled();
     }
 
     /**
@@ -79,97 +63,84 @@ public class RedisTier {
      * it), counted and logged sparingly.
      */
     public Uni<Map<ByteBuffer, CachedVector>> getAll(List<ByteBuffer> keys, VectorShape expected) {
-        if (redis == null || keys.isEmpty()) {
+        if (!redis.enabled() || keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
+        }
+        return read(keys).map(replies -> {
+            Map<ByteBuffer, CachedVector> found = new HashMap<>();
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < keys.size(); i++) {
+                Response r = replies.get(i);
+                if (r == null) {
+                    continue;
+                }
+                RedisValue.Decoded d = RedisValue.decode(r.toBuffer().getDelegate(), expected, now);
+                if (d.entry() != null) {
+                    found.put(keys.get(i), d.entry());
+                } else {
+                    invalid.seen(keys.get(i), d.problem());
+                }
+            }
+            Throwable failed = replies.failure();
+            if (failed == null) {
+                health.succeeded(RedisHealth.Call.READ);
+            } else {
+                health.failed(RedisHealth.Call.READ, failed);
+            }
+            return found;
+        });
+    }
+
+    /** One {@code MGET} on one server; a {@code GET} per key, one batch per node, on a cluster. Never fails. */
+    private Uni<Replies> read(List<ByteBuffer> keys) {
+        if (redis.cluster()) {
+            List<Request> gets = new ArrayList<>(keys.size());
+            int[] slots = new int[keys.size()];
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] k = key(keys.get(i));
+                gets.add(Request.cmd(Command.GET).arg(Buffer.buffer(k)));
+                slots[i] = HashSlot.of(k);
+            }
+            return redis.pipeline(gets, slots, timeout);
         }
         Request mget = Request.cmd(Command.MGET);
         for (ByteBuffer k : keys) {
-            mget.arg(key(k));
+            mget.arg(Buffer.buffer(key(k)));
         }
-        return client().send(mget)
-                .ifNoItem().after(Duration.ofMillis(timeoutMillis)).on(Timers.executor()).fail()
-                .map(response -> {
-                    health.succeeded(RedisHealth.Call.READ);
-                    Map<ByteBuffer, CachedVector> found = new HashMap<>();
-                    long now = System.currentTimeMillis();
-                    for (int i = 0; i < keys.size(); i++) {
-                        Response r = response.get(i);
-                        if (r == null) {
-                            continue;
-                        }
-                        RedisValue.Decoded d = RedisValue.decode(r.toBuffer().getDelegate(), expected, now);
-                        if (d.entry() != null) {
-                            found.put(keys.get(i), d.entry());
-                        } else {
-                            invalid.seen(keys.get(i), d.problem());
-                        }
-                    }
-                    return found;
-                })
-                .onFailure().recoverWithItem(t -> {
-                    health.failed(RedisHealth.Call.READ, t);
-                    return Map.of();
-                });
+        return redis.send(-1, mget).map(response -> Replies.ofArray(response, keys.size())).onFailure()
+                .recoverWithItem(t -> Replies.failed(keys.size(), t));
     }
 
     /** Writes in the background: a client never waits for (or fails because of) the shared tier. */
     public void putAll(Map<ByteBuffer, CachedVector> entries) {
-        if (redis == null || entries.isEmpty()) {
+        if (!redis.enabled() || entries.isEmpty()) {
             return;
         }
         List<Request> batch = new ArrayList<>(entries.size());
+        int[] slots = new int[entries.size()];
         long now = System.currentTimeMillis();
         entries.forEach((k, v) -> {
             long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(v.ttlNanos()));
-            batch.add(Request.cmd(Command.SET).arg(key(k)).arg(Buffer.buffer(RedisValue.encode(v, now + ttlMillis))).arg("PX")
+            byte[] key = key(k);
+            slots[batch.size()] = redis.cluster() ? HashSlot.of(key) : -1;
+            batch.add(Request.cmd(Command.SET).arg(Buffer.buffer(key)).arg(Buffer.buffer(RedisValue.encode(v, now + ttlMillis))).arg("PX")
                     .arg(ttlMillis));
         });
-        client().batch(batch)
-                .ifNoItem().after(Duration.ofMillis(timeoutMillis * 5)).on(Timers.executor()).fail()
-                .subscribe().with(ok -> health.succeeded(RedisHealth.Call.WRITE), t -> health.failed(RedisHealth.Call.WRITE, t));
+        redis.pipeline(batch, slots, timeout.multipliedBy(5)).subscribe().with(replies -> {
+            Throwable failed = replies.failure();
+            if (failed == null) {
+                health.succeeded(RedisHealth.Call.WRITE);
+            } else {
+                health.failed(RedisHealth.Call.WRITE, failed);
+            }
+        }, t -> health.failed(RedisHealth.Call.WRITE, t));
     }
 
-    /**
-     * One command to the shared Redis, bounded by the tier's timeout: for other state the replicas
-     * share (rate-limit buckets). Fails when Redis is off, down or slow; the caller decides what then.
-     */
-    public Uni<Response> send(Request request) {
-        if (redis == null) {
-            return Uni.createFrom().failure(new IllegalStateException("no shared Redis configured"));
-        }
-        return client().send(request).ifNoItem().after(Duration.ofMillis(timeoutMillis)).on(Timers.executor()).fail();
-    }
-
-    /** Several commands to the shared Redis in one round trip, bounded like {@link #send}. */
-    public Uni<List<Response>> batch(List<Request> requests) {
-        if (redis == null) {
-            return Uni.createFrom().failure(new IllegalStateException("no shared Redis configured"));
-        }
-        return client().batch(requests).ifNoItem().after(Duration.ofMillis(timeoutMillis * 5)).on(Timers.executor()).fail();
-    }
-
-    /** The calling event loop's own client; the shared one elsewhere. */
-    private Redis client() {
-        ContextInternal here = PerEventLoop.current(vertx.getDelegate());
-        return here != null ? clients.on(here) : redis;
-    }
-
-    /**
-     * A client created with the loop's root context as the current one: a Vert.x Redis client opens
-     * all its connections on the context current at its creation, and the request's own (duplicated)
-     * context must not outlive the request.
-     */
-    private Redis createOn(ContextInternal loop) {
-        Redis[] created = new Redis[1];
-        loop.unwrap().emit(null, ignored -> created[0] = Redis.createClient(vertx, options)); // runs at once, on this thread
-        return created[0];
-    }
-
-    private Buffer key(ByteBuffer k) {
+    private byte[] key(ByteBuffer k) {
         byte[] b = new byte[prefix.length + k.remaining()];
         System.arraycopy(prefix, 0, b, 0, prefix.length);
         k.duplicate().get(b, prefix.length, k.remaining());
-        return Buffer.buffer(b);
+        return b;
     }
 
     /** Redis calls that failed, timed out or were rejected (a metric). */
@@ -185,13 +156,5 @@ public class RedisTier {
     /** Values read from Redis that did not fit their request and were treated as misses (a metric). */
     public long invalidValues() {
         return invalid.total();
-    }
-
-    @PreDestroy
-    void close() {
-        clients.all().forEach(Redis::close);
-        if (redis != null) {
-            redis.close();
-        }
     }
 }

@@ -85,25 +85,8 @@ public interface GatewayConfig {
         @WithDefault("false")
         boolean partitionByKey();
 
-        Redis redis();
-
-        /** The shared tier for deployments with several replicas. */
-        interface Redis {
-
-            /** e.g. {@code redis://localhost:6379}; no Redis tier when absent. */
-            Optional<String> url();
-
-            /** A Redis slower than this is skipped for the request (the local tier and upstream answer). */
-            @WithDefault("200ms")
-            Duration timeout();
-
-            @WithDefault("embedgate:v1:")
-            String keyPrefix();
-
-            /** Connections per event loop (each loop keeps its own, so replies are read where they are awaited). */
-            @WithDefault("16")
-            int maxPoolSize();
-        }
+        /** The shared Redis: the cache's shared tier and the state replicas share (limits, usage, runtime keys). */
+        RedisConfig redis();
     }
 
     interface Provider {

@@ -12,8 +12,8 @@ import org.jboss.logging.Logger;
 
 import io.embedgate.api.ApiException;
 import io.embedgate.auth.KeyPolicy;
-import io.embedgate.cache.RedisTier;
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.redis.SharedRedis;
 import io.embedgate.spi.EmbeddingInputs;
 import io.embedgate.spi.TokenEstimate;
 import io.smallrye.mutiny.Uni;
@@ -38,8 +38,8 @@ public class RateLimits {
     private final AtomicBoolean outage = new AtomicBoolean();
 
     @Inject
-    public RateLimits(GatewayConfig config, RedisTier redis) {
-        this.shared = redis.enabled() ? new RedisBuckets(redis, config.cache().redis().keyPrefix() + "ratelimit:") : null;
+    public RateLimits(GatewayConfig config, SharedRedis redis) {
+        this.shared = redis.enabled() ? new RedisBuckets(redis, redis.keyPrefix() + "ratelimit:") : null;
         this.failOpen = config.auth().rateLimitsFailOpen();
     }
 

@@ -5,7 +5,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.embedgate.cache.RedisTier;
+import io.embedgate.redis.HashSlot;
+import io.embedgate.redis.SharedRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
@@ -68,10 +69,10 @@ final class RedisBuckets {
 
     static final String SCRIPT_SHA = sha1(SCRIPT);
 
-    private final RedisTier redis;
+    private final SharedRedis redis;
     private final String prefix;
 
-    RedisBuckets(RedisTier redis, String prefix) {
+    RedisBuckets(SharedRedis redis, String prefix) {
         this.redis = redis;
         this.prefix = prefix;
     }
@@ -103,9 +104,10 @@ final class RedisBuckets {
         }
         // By its SHA-1: the script is not sent with every request. A Redis that does not know it yet
         // (restarted, flushed, a new node) answers NOSCRIPT, and it is sent once with EVAL.
-        return redis.send(command(Command.EVALSHA, SCRIPT_SHA, args))
+        int slot = slot(keyId);
+        return redis.send(slot, command(Command.EVALSHA, SCRIPT_SHA, args))
                 .onFailure(t -> String.valueOf(t.getMessage()).startsWith("NOSCRIPT"))
-                .recoverWithUni(t -> redis.send(command(Command.EVAL, SCRIPT, args)))
+                .recoverWithUni(t -> redis.send(slot, command(Command.EVAL, SCRIPT, args)))
                 .map(r -> admission(r, dims, budgets));
     }
 
@@ -144,7 +146,7 @@ final class RedisBuckets {
             // Kept a little past the period's end, then dropped by Redis.
             batch.add(Request.cmd(Command.PEXPIRE).arg(counter).arg(p == Budgets.Period.DAY ? 2 * DAY_MS : 32 * DAY_MS));
         }
-        return redis.batch(batch);
+        return redis.batch(slot(keyId), batch);
     }
 
     private static final long DAY_MS = 86_400_000L;
@@ -170,7 +172,15 @@ final class RedisBuckets {
 
     /** Gives back (or takes) the difference between the estimated and the actual cost; in the background. */
     Uni<Response> adjust(String keyId, String dimension, double delta) {
-        return redis.send(Request.cmd(Command.HINCRBYFLOAT).arg(key(keyId, dimension)).arg("t").arg(Double.toString(delta)));
+        return redis.send(slot(keyId), Request.cmd(Command.HINCRBYFLOAT).arg(key(keyId, dimension)).arg("t").arg(Double.toString(delta)));
+    }
+
+    /**
+     * Every key of a key id's buckets and budgets carries the tag {@code {<key id>}}: one hash slot, so on a
+     * Redis Cluster one node holds them all and the admission script can read and change them atomically.
+     */
+    private int slot(String keyId) {
+        return HashSlot.of(key(keyId, ""));
     }
 
     /** {@code <prefix>{<key id>}:<dimension>}: the braces make one hash slot per key id. */

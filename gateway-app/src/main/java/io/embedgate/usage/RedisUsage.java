@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.embedgate.cache.RedisTier;
+import io.embedgate.redis.HashSlot;
+import io.embedgate.redis.SharedRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
@@ -24,6 +25,9 @@ import io.vertx.mutiny.redis.client.Response;
  * a model exist only once one of its answers had a price. A set per day,
  * {@code <prefix>usage:keys:<yyyy-mm-dd>}, names the keys with usage that day, for the all-keys
  * query. Every key expires {@code retention-days} after its day began.
+ *
+ * <p>On a Redis Cluster a key's hashes share one slot (the tag), so each key's share of a flush is one
+ * transaction on one node; the day sets live elsewhere and are written first, on their own.
  */
 final class RedisUsage {
 
@@ -38,30 +42,81 @@ final class RedisUsage {
     /** Commands per round trip when reading: a year of days for many keys is sent in slices. */
     private static final int READ_SLICE = 256;
 
-    private final RedisTier redis;
+    private final SharedRedis redis;
     private final String prefix;
     private final int retentionDays;
     private final AtomicLong invalid = new AtomicLong();
 
-    RedisUsage(RedisTier redis, String prefix, int retentionDays) {
+    RedisUsage(SharedRedis redis, String prefix, int retentionDays) {
         this.redis = redis;
         this.prefix = prefix;
         this.retentionDays = retentionDays;
     }
 
+    /** What a flush could not send (to be kept and sent again), and why; nothing and null when all of it landed. */
+    record Unsent(Map<UsageCells.Key, UsageCounters> deltas, Throwable failure) {
+    }
+
     /**
-     * Adds the drained counters to Redis in one round trip, as one transaction (MULTI/EXEC): either all
-     * of a flush counts or none of it, so a failed flush can be sent again whole. The one case where
-     * that counts twice is a flush Redis applied whose answer never came back (a timeout): the ledger
-     * then over-counts that flush rather than lose it.
+     * Adds the drained counters to Redis: first the day sets (which key had usage which day; adding a
+     * member twice changes nothing), then each key's counters as one transaction (MULTI/EXEC), all
+     * keys' transactions at once. A key's counters count whole or not at all, so a failed one is sent
+     * again whole. The one case where that counts twice is a transaction Redis applied whose answer
+     * never came back (a timeout): the ledger then over-counts that flush rather than lose it.
      */
-    Uni<Void> add(Map<UsageCells.Key, UsageCounters> deltas) {
-        List<Request> batch = new ArrayList<>(deltas.size() * 6 + 8);
+    Uni<Unsent> add(Map<UsageCells.Key, UsageCounters> deltas) {
+        Map<String, Map<UsageCells.Key, UsageCounters>> byKey = new java.util.LinkedHashMap<>();
+        deltas.forEach((k, c) -> byKey.computeIfAbsent(k.keyId(), id -> new java.util.LinkedHashMap<>()).put(k, c));
+        return dayIndexes(deltas).onItem().transformToUni(indexFailure -> {
+            if (indexFailure != null) {
+                return Uni.createFrom().item(new Unsent(deltas, indexFailure));
+            }
+            List<Uni<Unsent>> perKey = new ArrayList<>(byKey.size());
+            byKey.forEach((keyId, own) -> perKey.add(transaction(keyId, own)));
+            return Uni.join().all(perKey).andFailFast().map(results -> {
+                Map<UsageCells.Key, UsageCounters> unsent = new HashMap<>();
+                Throwable first = null;
+                for (Unsent u : results) {
+                    unsent.putAll(u.deltas());
+                    first = first == null ? u.failure() : first;
+                }
+                return new Unsent(unsent, first);
+            });
+        });
+    }
+
+    /** {@code SADD} and {@code PEXPIREAT} of each day's set; null when they landed, else why not. */
+    private Uni<Throwable> dayIndexes(Map<UsageCells.Key, UsageCounters> deltas) {
+        List<Request> commands = new ArrayList<>();
+        List<Integer> slots = new ArrayList<>();
+        Set<Long> days = new LinkedHashSet<>();
+        Set<String> members = new LinkedHashSet<>();
+        deltas.keySet().forEach(k -> {
+            String index = index(k.date());
+            if (members.add(k.date() + " " + k.keyId())) {
+                commands.add(Request.cmd(Command.SADD).arg(index).arg(k.keyId()));
+                slots.add(HashSlot.of(index));
+            }
+            if (days.add(k.epochDay())) {
+                commands.add(Request.cmd(Command.PEXPIREAT).arg(index).arg(expiresAt(k.epochDay())));
+                slots.add(HashSlot.of(index));
+            }
+        });
+        return redis.pipeline(commands, slots.stream().mapToInt(Integer::intValue).toArray(), redis.timeout().multipliedBy(5))
+                .map(replies -> replies.failure())
+                .onFailure().recoverWithItem(t -> t);
+    }
+
+    private Uni<Unsent> transaction(String keyId, Map<UsageCells.Key, UsageCounters> own) {
+        List<Request> batch = new ArrayList<>(own.size() * 6 + 4);
         batch.add(Request.cmd(Command.MULTI));
         Set<String> hashes = new LinkedHashSet<>();
-        Set<Long> days = new LinkedHashSet<>();
-        deltas.forEach((k, c) -> {
+        String anyHash = null;
+        for (Map.Entry<UsageCells.Key, UsageCounters> e : own.entrySet()) {
+            UsageCells.Key k = e.getKey();
+            UsageCounters c = e.getValue();
             String hash = hash(k.keyId(), k.date());
+            anyHash = hash;
             increment(batch, hash, REQUESTS, k.model(), c.requests());
             increment(batch, hash, INPUTS, k.model(), c.inputs());
             increment(batch, hash, TOKENS, k.model(), c.tokens());
@@ -74,20 +129,15 @@ final class RedisUsage {
             // PEXPIREAT after the writes: on a key that does not exist yet it would do nothing.
             if (hashes.add(hash)) {
                 batch.add(Request.cmd(Command.PEXPIREAT).arg(hash).arg(expiresAt(k.epochDay())));
-                batch.add(Request.cmd(Command.SADD).arg(index(k.date())).arg(k.keyId()));
             }
-            if (days.add(k.epochDay())) {
-                batch.add(Request.cmd(Command.PEXPIREAT).arg(index(k.date())).arg(expiresAt(k.epochDay())));
-            }
-        });
+        }
         batch.add(Request.cmd(Command.EXEC));
-        return redis.batch(batch).map(replies -> {
-            Response exec = replies.get(replies.size() - 1);
-            if (exec == null) {
+        return redis.batch(HashSlot.of(anyHash), batch).map(replies -> {
+            if (replies.get(replies.size() - 1) == null) {
                 throw new IllegalStateException("Redis discarded the usage transaction");
             }
-            return null;
-        });
+            return new Unsent(Map.<UsageCells.Key, UsageCounters>of(), null);
+        }).onFailure().recoverWithItem(t -> new Unsent(own, t));
     }
 
     private static void increment(List<Request> batch, String hash, String counter, String model, long by) {
@@ -106,30 +156,32 @@ final class RedisUsage {
         if (keyId.isPresent()) {
             hashes = Uni.createFrom().item(dates.stream().map(d -> Map.entry(keyId.get(), d)).toList());
         } else {
-            hashes = batched(dates.stream().map(d -> Request.cmd(Command.SMEMBERS).arg(index(d))).toList()).map(replies -> {
-                List<Map.Entry<String, LocalDate>> out = new ArrayList<>();
-                for (int i = 0; i < dates.size(); i++) {
-                    Response members = replies.get(i);
-                    if (members == null) {
-                        continue;
-                    }
-                    for (Response m : members) {
-                        String id = m == null ? null : m.toString();
-                        if (id == null || id.isEmpty()) {
-                            invalid.incrementAndGet();
-                        } else {
-                            out.add(Map.entry(id, dates.get(i)));
+            hashes = batched(dates.stream().map(d -> Request.cmd(Command.SMEMBERS).arg(index(d))).toList(),
+                    dates.stream().map(this::index).toList()).map(replies -> {
+                        List<Map.Entry<String, LocalDate>> out = new ArrayList<>();
+                        for (int i = 0; i < dates.size(); i++) {
+                            Response members = replies.get(i);
+                            if (members == null) {
+                                continue;
+                            }
+                            for (Response m : members) {
+                                String id = m == null ? null : m.toString();
+                                if (id == null || id.isEmpty()) {
+                                    invalid.incrementAndGet();
+                                } else {
+                                    out.add(Map.entry(id, dates.get(i)));
+                                }
+                            }
                         }
-                    }
-                }
-                return out;
-            });
+                        return out;
+                    });
         }
         return hashes.onItem().transformToUni(wanted -> {
             if (wanted.isEmpty()) {
                 return Uni.createFrom().item(List.<UsageRow>of());
             }
-            return batched(wanted.stream().map(e -> Request.cmd(Command.HGETALL).arg(hash(e.getKey(), e.getValue()))).toList())
+            return batched(wanted.stream().map(e -> Request.cmd(Command.HGETALL).arg(hash(e.getKey(), e.getValue()))).toList(),
+                    wanted.stream().map(e -> hash(e.getKey(), e.getValue())).toList())
                     .map(replies -> {
                         List<UsageRow> out = new ArrayList<>();
                         for (int i = 0; i < wanted.size(); i++) {
@@ -215,14 +267,25 @@ final class RedisUsage {
         }
     }
 
-    /** Sends the commands in slices, all slices at once; the replies in command order. */
-    private Uni<List<Response>> batched(List<Request> commands) {
+    /** Sends the commands (each on the key in {@code keys}) in slices, all slices at once; the replies in command order. */
+    private Uni<List<Response>> batched(List<Request> commands, List<String> keys) {
         if (commands.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         List<Uni<List<Response>>> slices = new ArrayList<>();
         for (int i = 0; i < commands.size(); i += READ_SLICE) {
-            slices.add(redis.batch(commands.subList(i, Math.min(commands.size(), i + READ_SLICE))));
+            int to = Math.min(commands.size(), i + READ_SLICE);
+            int[] slots = keys.subList(i, to).stream().mapToInt(HashSlot::of).toArray();
+            slices.add(redis.pipeline(commands.subList(i, to), slots, redis.timeout().multipliedBy(5)).map(replies -> {
+                if (replies.failure() != null) {
+                    throw new IllegalStateException("the usage could not be read from Redis", replies.failure());
+                }
+                List<Response> part = new ArrayList<>(replies.size());
+                for (int j = 0; j < replies.size(); j++) {
+                    part.add(replies.get(j));
+                }
+                return part;
+            }));
         }
         return Uni.join().all(slices).andFailFast().map(parts -> {
             List<Response> all = new ArrayList<>(commands.size());

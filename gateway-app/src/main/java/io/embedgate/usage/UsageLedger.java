@@ -14,8 +14,8 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import io.embedgate.cache.RedisTier;
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.redis.SharedRedis;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -53,7 +53,7 @@ public class UsageLedger {
     private volatile long timer = -1;
 
     @Inject
-    public UsageLedger(GatewayConfig config, RedisTier redis, Vertx vertx) {
+    public UsageLedger(GatewayConfig config, SharedRedis redis, Vertx vertx) {
         GatewayConfig.Usage c = config.usage();
         if (c.retentionDays() < 1) {
             throw new IllegalStateException("gateway.usage.retention-days must be at least 1, not " + c.retentionDays());
@@ -64,7 +64,7 @@ public class UsageLedger {
         this.vertx = vertx;
         this.retentionDays = c.retentionDays();
         this.flushMillis = c.flushInterval().toMillis();
-        this.shared = redis.enabled() ? new RedisUsage(redis, config.cache().redis().keyPrefix(), retentionDays) : null;
+        this.shared = redis.enabled() ? new RedisUsage(redis, redis.keyPrefix(), retentionDays) : null;
     }
 
     /**
@@ -144,9 +144,10 @@ public class UsageLedger {
             flushing.set(false);
             return Uni.createFrom().voidItem();
         }
-        return shared.add(deltas).onItemOrFailure().transformToUni((ok, failure) -> {
+        return shared.add(deltas).onItemOrFailure().transformToUni((unsent, error) -> {
+            Throwable failure = error != null ? error : unsent.failure();
             if (failure != null) {
-                cells.restore(deltas);
+                cells.restore(error != null ? deltas : unsent.deltas());
                 if (outage.compareAndSet(false, true)) {
                     LOG.warnf("Usage: the shared Redis cannot be reached (%s); usage is kept in this replica and sent when it answers",
                             failure.getClass().getSimpleName());

@@ -18,8 +18,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.embedgate.cache.RedisTier;
 import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.redis.HashSlot;
+import io.embedgate.redis.SharedRedis;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.embedgate.testing.RedisServerResource;
@@ -60,7 +61,7 @@ class AdminKeysTest {
     @InjectFake
     FakeOpenAi openai;
     @Inject
-    RedisTier redis;
+    SharedRedis redis;
 
     @BeforeEach
     void reset() {
@@ -113,7 +114,9 @@ class AdminKeysTest {
         assertFalse(list.contains(key), list);
         admin().get("/admin/keys/search-team").then().statusCode(200).body("key", nullValue()).body("sha256", nullValue());
         // Redis holds the hash, never the key.
-        String stored = redis.send(Request.cmd(Command.HGET).arg("embedgate:v1:keys:{admin-keys}").arg("search-team")).await()
+        String stored = redis
+                .send(HashSlot.of("{admin-keys}"), Request.cmd(Command.HGET).arg("embedgate:v1:keys:{admin-keys}").arg("search-team"))
+                .await()
                 .atMost(Duration.ofSeconds(5)).toString();
         assertTrue(stored.contains("\"sha256\":\"" + TestKeys.sha256(key) + "\""), stored);
         assertFalse(stored.contains(key), stored);

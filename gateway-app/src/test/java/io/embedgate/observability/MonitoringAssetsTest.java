@@ -28,6 +28,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.embedgate.fakes.FakeOpenAi;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
+import io.embedgate.testing.RedisServerResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -39,6 +40,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(FakeUpstreamsResource.class)
+@WithTestResource(RedisServerResource.class) // for the shared Redis' metrics (embedgate_redis_node_up)
 class MonitoringAssetsTest {
 
     /** Labels Prometheus adds to every series of a target, never in the gateway's own scrape. */
@@ -55,6 +57,10 @@ class MonitoringAssetsTest {
     void everyMetricAndLabelTheDashboardAndTheAlertsUseIsPublished() throws Exception {
         driveTraffic();
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (int i = 0; i < 100 && !text.contains("embedgate_redis_node_up{"); i++) { // the node check runs in the background
+            Thread.sleep(50);
+            text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        }
         Files.writeString(Path.of("target", "monitoring-assets-scrape.txt"), text); // to read when this fails
         Scrape scrape = Scrape.parse(text);
 
