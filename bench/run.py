@@ -216,7 +216,8 @@ def redis_only_env(redis_port):
     return {"EMBEDGATE_REDIS_URL": f"redis://127.0.0.1:{redis_port}", "GATEWAY_CACHE_MAX_BYTES": "0"}
 
 
-def start_gateway(port, fake_port, java_opts, java, extra=(), jar=GATEWAY_JAR, env_extra=None):
+def start_gateway(port, fake_port, java_opts, java, extra=(), jar=GATEWAY_JAR, env_extra=None, log=None):
+    """The packaged gateway in front of the fake; its output goes to `log` (an open file) or nowhere."""
     env = dict(os.environ, **(env_extra or {}),
                OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1",
                OPENAI_API_KEY=FAKE_KEY,
@@ -227,8 +228,9 @@ def start_gateway(port, fake_port, java_opts, java, extra=(), jar=GATEWAY_JAR, e
                GATEWAY_PROVIDERS_LOCAL_ENABLED="false",
                QUARKUS_LOG_LEVEL="WARN")
     t0 = time.perf_counter()
+    out = log if log is not None else subprocess.DEVNULL
     p = subprocess.Popen([java] + java_opts.split() + list(extra) + ["-jar", jar], env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.path.dirname(jar))
+                         stdout=out, stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL, cwd=os.path.dirname(jar))
     return p, t0
 
 
