@@ -121,7 +121,7 @@ public class EmbeddingsResource {
         record.contactId = validated.attribution().contactId().orElse(null);
         responseSize.checkBeforeRouting(validated);
         if (!key.limited()) {
-            return budgeted(request, rc, record, keyId, trace, validated, null);
+            return budgeted(request, rc, record, key, trace, validated, null);
         }
         // One round trip to the shared buckets, waited for beside the cache's lookup; the headers go on
         // every response of a limited key. Nothing is answered or sent upstream before it admits.
@@ -133,12 +133,12 @@ public class EmbeddingsResource {
             a.headers().forEach(rc.response()::putHeader);
             return (Void) null;
         });
-        return budgeted(request, rc, record, keyId, trace, validated, admission).invoke(response -> rateLimits.settle(key,
+        return budgeted(request, rc, record, key, trace, validated, admission).invoke(response -> rateLimits.settle(key,
                 cost.tokens(), response.getEntity().usage().promptTokens(), response.getEntity().cost()));
     }
 
     /** Admits the request into the memory budget (waiting for room if need be), then serves it. */
-    private Uni<RestResponse<EmbeddingsResponse>> budgeted(EmbeddingRequest request, RoutingContext rc, RequestRecord record, String keyId,
+    private Uni<RestResponse<EmbeddingsResponse>> budgeted(EmbeddingRequest request, RoutingContext rc, RequestRecord record, KeyPolicy key,
             Trace trace, EmbeddingJob validated, Uni<Void> admission) {
         long need = MemoryEstimate.of(validated) + responseSize.heldWhole(validated);
         if (need > 2 * budget.capacity()) {
@@ -148,18 +148,19 @@ public class EmbeddingsResource {
         }
         MemoryBudget.Permit now = budget.tryAdmit(need);
         if (now != null) {
-            return admitted(request, rc, record, keyId, trace, validated, now, admission);
+            return admitted(request, rc, record, key, trace, validated, now, admission);
         }
         return budget.admit(need, validated.deadline().remaining())
-                .onItem().transformToUni(permit -> admitted(request, rc, record, keyId, trace, validated, permit, admission));
+                .onItem().transformToUni(permit -> admitted(request, rc, record, key, trace, validated, permit, admission));
     }
 
     /**
      * Serves a request that holds its share of the memory budget. The share is given back when both
      * the response is over (sent, failed or abandoned) and the work behind it is done.
      */
-    private Uni<RestResponse<EmbeddingsResponse>> admitted(EmbeddingRequest request, RoutingContext rc, RequestRecord record, String keyId,
+    private Uni<RestResponse<EmbeddingsResponse>> admitted(EmbeddingRequest request, RoutingContext rc, RequestRecord record, KeyPolicy key,
             Trace trace, EmbeddingJob validated, MemoryBudget.Permit permit, Uni<Void> admission) {
+        String keyId = key.keyId(); // the policy read once per request: a runtime key changed meanwhile holds from the next one
         EmbeddingJob job = validated.withMemory(permit);
         AtomicBoolean responseOver = new AtomicBoolean();
         Runnable responseDone = () -> {
@@ -173,7 +174,7 @@ public class EmbeddingsResource {
         }
         boolean base64 = "base64".equals(request.encodingFormat());
         Uni<RestResponse<EmbeddingsResponse>> answer = embeddings
-                .embed(job, keyId == null ? "" : keyId, keys.policy(keyId).cachePartitioned(), admission)
+                .embed(job, keyId == null ? "" : keyId, key.cachePartitioned(), admission)
                 .onTermination().invoke(permit::release).map(a -> {
                     Routed r = a.routed();
                     record.model = r.model();

@@ -14,7 +14,9 @@ final class SentinelReplies {
     static NodeStates.Node node(Response r, String role) {
         Map<String, String> f = fields(r);
         String flags = f.getOrDefault("flags", "");
-        boolean down = flags.contains("s_down") || flags.contains("o_down") || flags.contains("disconnected");
+        // Down once the sentinels judge it so (after their down-after-milliseconds); a link that is only
+        // "disconnected" comes and goes around every role change and would warn for nothing.
+        boolean down = flags.contains("s_down") || flags.contains("o_down");
         return new NodeStates.Node(f.getOrDefault("ip", "?") + ":" + f.getOrDefault("port", "?"), role, !down, "sentinel flags: " + flags);
     }
 
