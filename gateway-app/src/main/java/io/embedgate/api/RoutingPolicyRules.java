@@ -13,6 +13,7 @@ import io.embedgate.catalog.Candidate;
 import io.embedgate.catalog.Catalog;
 import io.embedgate.catalog.ResolvedModel;
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.config.RoutingConfig;
 import io.embedgate.routing.RoutingPolicy;
 
 /**
@@ -24,7 +25,7 @@ import io.embedgate.routing.RoutingPolicy;
 final class RoutingPolicyRules {
 
     private final Catalog catalog;
-    private final GatewayConfig.Routing config;
+    private final RoutingConfig config;
 
     @Inject
     RoutingPolicyRules(Catalog catalog, GatewayConfig config) {
@@ -85,7 +86,7 @@ final class RoutingPolicyRules {
     }
 
     private RoutingPolicy.RetryPolicy retry(RoutingFields.RetryOption r) {
-        GatewayConfig.Routing.Retry d = config.retry();
+        RoutingConfig.Retry d = config.retry();
         int count = d.count();
         Set<Integer> codes = Set.copyOf(d.onCodes());
         if (r != null && r.count() != null) {

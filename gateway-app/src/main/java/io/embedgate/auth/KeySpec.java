@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
-import io.embedgate.config.GatewayConfig;
+import io.embedgate.config.AuthConfig;
 import io.embedgate.ratelimit.Budgets;
 import io.embedgate.ratelimit.Rates;
 
@@ -53,7 +53,7 @@ public record KeySpec(Optional<String> description, List<String> allowedModels, 
     }
 
     /** The spec of a configured key; a broken rule fails the start, naming the setting. */
-    public static KeySpec of(String id, GatewayConfig.Auth.Key key) {
+    public static KeySpec of(String id, AuthConfig.Key key) {
         try {
             return new KeySpec(Optional.empty(), key.allowedModels().orElse(List.of()), key.allowedProviders().orElse(List.of()),
                     key.maxInputsPerRequest(), key.debugAllowed(), key.cachePartitioned(),

@@ -19,6 +19,8 @@ import org.jboss.logging.Logger;
 
 import io.embedgate.api.ApiException;
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.config.ModelConfig;
+import io.embedgate.config.ProviderConfig;
 import io.embedgate.spi.InputType;
 import io.embedgate.spi.InstanceSettings;
 import io.embedgate.spi.Matryoshka;
@@ -64,7 +66,7 @@ public class Catalog {
                 models.values().stream().filter(CatalogModel::available).count());
     }
 
-    private void connect(String name, GatewayConfig.Provider p, Map<String, ProviderAdapter> adapters) {
+    private void connect(String name, ProviderConfig p, Map<String, ProviderAdapter> adapters) {
         if (name.contains("/")) {
             throw new IllegalStateException("gateway.providers." + name + ": a provider name must not contain '/'");
         }
@@ -114,12 +116,12 @@ public class Catalog {
         return true;
     }
 
-    private static InstanceSettings settings(String name, GatewayConfig.Provider p) {
+    private static InstanceSettings settings(String name, ProviderConfig p) {
         return new InstanceSettings(name, p.type(), p.baseUrl(), p.apiKey(), p.headers(), p.connectTimeout(), p.maxConnections(),
                 p.preset(), p.settings());
     }
 
-    private CatalogModel buildModel(String id, GatewayConfig.Model m, Map<String, ProviderAdapter> adapters, GatewayConfig config) {
+    private CatalogModel buildModel(String id, ModelConfig m, Map<String, ProviderAdapter> adapters, GatewayConfig config) {
         String key = "gateway.models." + id;
         List<Candidate> candidates = new ArrayList<>();
         List<String> unavailable = new ArrayList<>();
@@ -128,7 +130,7 @@ public class Catalog {
         Map<InputType, String> prefixes = inputPrefixes(key, m);
         ModelCapabilities first = null;
         for (String name : m.providers()) {
-            GatewayConfig.Provider p = config.providers().get(name);
+            ProviderConfig p = config.providers().get(name);
             if (p == null) {
                 throw new IllegalStateException(key + ".providers names '" + name + "', which is not configured under gateway.providers");
             }
@@ -166,7 +168,7 @@ public class Catalog {
         return new InputTypes(adapter.inputTypeOption(), values, prefixes);
     }
 
-    private static Map<InputType, String> inputPrefixes(String key, GatewayConfig.Model m) {
+    private static Map<InputType, String> inputPrefixes(String key, ModelConfig m) {
         Map<InputType, String> prefixes = new EnumMap<>(InputType.class);
         m.inputPrefixes().forEach((type, prefix) -> prefixes.put(InputType.fromWireName(type).orElseThrow(
                 () -> new IllegalStateException(
@@ -176,7 +178,7 @@ public class Catalog {
     }
 
     /** The adapter's knowledge of the model, overridden by whatever the catalogue entry sets. */
-    private static ModelCapabilities capabilities(String key, String upstream, GatewayConfig.Model m, ProviderAdapter adapter,
+    private static ModelCapabilities capabilities(String key, String upstream, ModelConfig m, ProviderAdapter adapter,
             InstanceSettings instance) {
         ModelCapabilities caps = adapter.knownModel(instance, upstream).orElse(null);
         if (caps == null) {

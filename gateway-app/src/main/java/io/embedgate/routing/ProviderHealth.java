@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.embedgate.catalog.Catalog;
 import io.embedgate.config.GatewayConfig;
+import io.embedgate.config.RoutingConfig;
 import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.UpstreamException;
 import io.micrometer.core.instrument.Gauge;
@@ -55,7 +56,7 @@ public class ProviderHealth {
         this.breakers = Map.copyOf(built);
     }
 
-    private static CircuitBreaker.Config breakerConfig(GatewayConfig.Routing.CircuitBreaker cb) {
+    private static CircuitBreaker.Config breakerConfig(RoutingConfig.CircuitBreaker cb) {
         try {
             return new CircuitBreaker.Config(cb.requestVolume(), cb.failureRatio(), cb.window(), cb.delay(), cb.successThreshold());
         } catch (IllegalArgumentException e) {
