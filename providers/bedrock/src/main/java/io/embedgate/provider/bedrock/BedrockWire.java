@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -14,6 +14,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import io.embedgate.provider.bedrock.BedrockModels.Family;
+import io.embedgate.provider.support.CohereShapedCodec;
+import io.embedgate.provider.support.CohereShapedRequest;
 import io.embedgate.provider.support.HttpProviderClient;
 import io.embedgate.provider.support.JsonVectors;
 import io.embedgate.provider.support.UpstreamHttp;
@@ -24,9 +26,7 @@ import io.embedgate.spi.EmbeddingResult;
 import io.embedgate.spi.OutputDtype;
 import io.embedgate.spi.ReplySize;
 import io.embedgate.spi.Secrets;
-import io.embedgate.spi.TokenEstimate;
 import io.embedgate.spi.UpstreamException;
-import io.embedgate.spi.Usage;
 
 /**
  * Bedrock Runtime's {@code POST /model/{modelId}/invoke} with each model family's own body: Titan v2
@@ -95,9 +95,12 @@ final class BedrockWire {
     }
 
     byte[] request(EmbeddingCall call) {
-        List<String> texts = ((EmbeddingInputs.Texts) call.inputs()).values();
         Family family = family(call);
-        if (family != Family.COHERE && texts.size() != 1) {
+        if (family == Family.COHERE) {
+            return cohere(call);
+        }
+        List<String> texts = ((EmbeddingInputs.Texts) call.inputs()).values();
+        if (texts.size() != 1) {
             // The catalogue's max-inputs-per-call was raised above Titan's one text per call.
             throw new IllegalArgumentException("Titan models take one text per call; got " + texts.size());
         }
@@ -115,7 +118,6 @@ final class BedrockWire {
                         g.writeBooleanField("normalize", b);
                     }
                 }
-                case COHERE -> cohere(g, texts, call);
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -124,36 +126,26 @@ final class BedrockWire {
         return out.toByteArray();
     }
 
-    private static void cohere(JsonGenerator g, List<String> texts, EmbeddingCall call) throws IOException {
-        g.writeArrayFieldStart("texts");
-        for (String t : texts) {
-            g.writeString(t);
-        }
-        g.writeEndArray();
+    /** Cohere's v1 body without {@code model} (it is in the path), floats asked for by omission. */
+    private static byte[] cohere(EmbeddingCall call) {
+        Map<String, Object> options = call.options();
         // Required on Bedrock: without the client's word, a document (as providers/cohere does).
-        g.writeStringField("input_type",
-                String.valueOf(call.options().getOrDefault(BedrockAdapter.INPUT_TYPE, BedrockAdapter.DEFAULT_INPUT_TYPE)));
-        if (call.dtype() != OutputDtype.FLOAT) {
-            // Floats are asked for by omission: the plain "embeddings_floats" reply.
-            g.writeArrayFieldStart("embedding_types");
-            g.writeString(call.dtype().wireName());
-            g.writeEndArray();
-        }
-        if (call.dimensions().isPresent()) {
-            g.writeNumberField("output_dimension", call.dimensions().getAsInt());
-        }
-        if (call.options().get(BedrockAdapter.TRUNCATE) instanceof String t) {
-            g.writeStringField("truncate", t);
-        }
-        if (call.options().get(BedrockAdapter.MAX_TOKENS) instanceof Number n) {
-            g.writeNumberField("max_tokens", n.intValue());
-        }
+        String inputType = String.valueOf(options.getOrDefault(BedrockAdapter.INPUT_TYPE, BedrockAdapter.DEFAULT_INPUT_TYPE));
+        return CohereShapedRequest.encode(call, null, false, inputType,
+                options.get(BedrockAdapter.TRUNCATE) instanceof String t ? t : null,
+                options.get(BedrockAdapter.MAX_TOKENS) instanceof Number n ? n.intValue() : null);
     }
 
     /** One vector per input in input order, each of the expected length, with usage. */
     EmbeddingResult response(byte[] body, Function<String, String> headers, EmbeddingCall call, String provider) {
-        Family family = family(call);
-        OutputDtype dtype = call.dtype();
+        if (family(call) == Family.COHERE) {
+            // Cohere's answer; its meta is not read: usage is the header's, else an estimate.
+            List<Embedding> vectors = CohereShapedCodec.read(body, call.dtype(), false, provider).vectors();
+            if (vectors == null) {
+                throw invalid(provider, "response has no embeddings of type " + call.dtype().wireName());
+            }
+            return CohereShapedCodec.result(vectors, headerCount(headers.apply(TOKEN_COUNT_HEADER)), call, provider);
+        }
         List<Embedding> vectors = null;
         long tokens = -1;
         try (JsonParser p = JSON.createParser(body)) {
@@ -163,18 +155,13 @@ final class BedrockWire {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
-                if (family != Family.COHERE && field.equals("embedding") && t == JsonToken.START_ARRAY) {
+                if (field.equals("embedding") && t == JsonToken.START_ARRAY) {
                     vectors = List.of(Embedding.Floats.of(JsonVectors.floats(p)));
-                } else if (family != Family.COHERE && field.equals("embeddingsByType") && t == JsonToken.START_OBJECT) {
+                } else if (field.equals("embeddingsByType") && t == JsonToken.START_OBJECT) {
                     List<Embedding> byType = titanByType(p);
                     vectors = vectors == null ? byType : vectors;
-                } else if (family != Family.COHERE && field.equals("inputTextTokenCount") && t == JsonToken.VALUE_NUMBER_INT) {
+                } else if (field.equals("inputTextTokenCount") && t == JsonToken.VALUE_NUMBER_INT) {
                     tokens = Math.max(0, p.getLongValue());
-                } else if (family == Family.COHERE && field.equals("embeddings") && t == JsonToken.START_ARRAY
-                        && dtype == OutputDtype.FLOAT) {
-                    vectors = vectors(p, dtype); // "embeddings_floats"
-                } else if (family == Family.COHERE && field.equals("embeddings") && t == JsonToken.START_OBJECT) {
-                    vectors = byType(p, dtype); // "embeddings_by_type"
                 } else {
                     p.skipChildren();
                 }
@@ -182,33 +169,10 @@ final class BedrockWire {
         } catch (IOException e) {
             throw invalid(provider, "response is not valid JSON or holds a bad vector (" + e.getMessage() + ")");
         }
-        List<String> texts = ((EmbeddingInputs.Texts) call.inputs()).values();
         if (vectors == null) {
-            throw invalid(provider, family == Family.COHERE ? "response has no embeddings of type " + dtype.wireName()
-                    : "response has no embedding");
+            throw invalid(provider, "response has no embedding");
         }
-        if (vectors.size() != texts.size()) {
-            throw invalid(provider, "returned " + vectors.size() + " vectors for " + texts.size() + " inputs");
-        }
-        int expected = call.valuesPerVector();
-        int length = vectors.get(0).length();
-        for (Embedding e : vectors) {
-            if (e.length() != length || expected > 0 && e.length() != expected) {
-                throw invalid(provider, "returned a " + e.length() + "-value " + dtype.wireName() + " vector, expected "
-                        + (expected > 0 ? expected : length));
-            }
-        }
-        if (tokens < 0) {
-            tokens = headerCount(headers.apply(TOKEN_COUNT_HEADER));
-        }
-        if (tokens >= 0) {
-            return new EmbeddingResult(vectors, new Usage(tokens, tokens, false), call.upstreamModel());
-        }
-        long estimate = 0;
-        for (String t : texts) {
-            estimate += TokenEstimate.usage(t);
-        }
-        return new EmbeddingResult(vectors, new Usage(estimate, estimate, true), call.upstreamModel());
+        return CohereShapedCodec.result(vectors, tokens >= 0 ? tokens : headerCount(headers.apply(TOKEN_COUNT_HEADER)), call, provider);
     }
 
     /** Titan's {@code embeddingsByType.float}, used when {@code embedding} is missing (the parser is at its START_OBJECT). */
@@ -221,33 +185,6 @@ final class BedrockWire {
             } else {
                 p.skipChildren();
             }
-        }
-        return out;
-    }
-
-    /** Cohere's {@code embeddings.<dtype>} (the parser is at the object's START_OBJECT). */
-    private static List<Embedding> byType(JsonParser p, OutputDtype dtype) throws IOException {
-        List<Embedding> out = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String type = p.currentName();
-            if (p.nextToken() == JsonToken.START_ARRAY && type.equals(dtype.wireName())) {
-                out = vectors(p, dtype);
-            } else {
-                p.skipChildren();
-            }
-        }
-        return out;
-    }
-
-    /** The arrays of one type (the parser is at their START_ARRAY). */
-    private static List<Embedding> vectors(JsonParser p, OutputDtype dtype) throws IOException {
-        List<Embedding> out = new ArrayList<>();
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t != JsonToken.START_ARRAY) {
-                throw new IOException("a vector is not an array");
-            }
-            out.add(dtype == OutputDtype.FLOAT ? Embedding.Floats.of(JsonVectors.floats(p)) : JsonVectors.bytes(p, dtype));
         }
         return out;
     }
