@@ -29,6 +29,10 @@ public final class FakeAzureOpenAi extends FakeOpenAi {
     public static final String ENTRA_UNAUTHORIZED = "{\"statusCode\":401,\"message\":\"Unauthorized. Access token is missing, invalid, "
             + "audience is incorrect (https://cognitiveservices.azure.com), or have expired.\"}";
 
+    /** What Azure reports by default: what is left, without the limit or the reset. */
+    private static final FakeRateLimit.Headers REMAINING_HEADERS = FakeRateLimit.headers()
+            .remainingRequests("x-ratelimit-remaining-requests").remainingTokens("x-ratelimit-remaining-tokens");
+
     private final Map<String, String> deployments = new ConcurrentHashMap<>();
     /** Which Bearer tokens are good (e.g. {@link FakeEntraId#verifier}); none by default. */
     private volatile Predicate<String> tokens = token -> false;
@@ -72,12 +76,16 @@ public final class FakeAzureOpenAi extends FakeOpenAi {
 
     /** Azure's 429, with {@code retry-after} (seconds) and {@code retry-after-ms}. */
     public static Fault rateLimited(int retryAfterSeconds) {
-        return Fault.respond(429, azureError("429", "Requests to the Embeddings_Create Operation under Azure OpenAI API version 2024-06-01 "
-                + "have exceeded call rate limit of your current OpenAI S0 pricing tier. Please retry after " + retryAfterSeconds
-                + " seconds. Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit."),
+        return Fault.respond(429, rateLimitedBody(retryAfterSeconds),
                 Map.of("retry-after", Integer.toString(retryAfterSeconds), "retry-after-ms", Integer.toString(retryAfterSeconds * 1000),
                         "apim-request-id", UUID.randomUUID().toString(), "x-ratelimit-remaining-requests", "0",
                         "x-ratelimit-remaining-tokens", "0"));
+    }
+
+    private static String rateLimitedBody(long retryAfterSeconds) {
+        return azureError("429", "Requests to the Embeddings_Create Operation under Azure OpenAI API version 2024-06-01 have exceeded "
+                + "call rate limit of your current OpenAI S0 pricing tier. Please retry after " + retryAfterSeconds + " seconds. Please go "
+                + "here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.");
     }
 
     /**
@@ -149,27 +157,15 @@ public final class FakeAzureOpenAi extends FakeOpenAi {
     }
 
     @Override
-    protected void rateLimitHeaders(Map<String, String> h, FakeRateLimit.Taken t) {
-        if (limitAndReset) {
-            super.rateLimitHeaders(h, t);
-            return;
-        }
-        h.put("x-ratelimit-remaining-requests", Long.toString(t.remainingRequests()));
-        h.put("x-ratelimit-remaining-tokens", Long.toString(t.remainingTokens()));
+    protected FakeRateLimit.Headers rateLimitHeaders() {
+        return limitAndReset ? super.rateLimitHeaders() : REMAINING_HEADERS;
     }
 
-    /** Azure's 429 (the body of {@link #rateLimited(int)}) with {@code retry-after}, {@code retry-after-ms} and what is left. */
+    /** Azure's 429 (the body of {@link #rateLimited(int)}) with what is left, {@code retry-after} and {@code retry-after-ms}. */
     @Override
     protected Answer rateLimited(String model, FakeRateLimit.Taken t) {
-        long seconds = t.resetSeconds();
-        Map<String, String> h = headers();
-        rateLimitHeaders(h, t);
-        h.put("retry-after", Long.toString(seconds));
-        h.put("retry-after-ms", Long.toString(t.reset().toMillis()));
-        return new Answer(429, Buffer.buffer(azureError("429", "Requests to the Embeddings_Create Operation under Azure OpenAI API version "
-                + "2024-06-01 have exceeded call rate limit of your current OpenAI S0 pricing tier. Please retry after " + seconds
-                + " seconds. Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.")),
-                h);
+        return new Answer(429, Buffer.buffer(rateLimitedBody(t.resetSeconds())),
+                rateLimitHeaders().refusal(t, headers(), FakeRateLimit.RetryAfter.SECONDS_AND_MILLIS));
     }
 
     @Override

@@ -60,6 +60,13 @@ public final class FakeMistral extends FakeUpstream {
     private static final JsonFactory FACTORY = JSON.getFactory();
     private static final List<String> DTYPES = List.of("float", "int8", "uint8", "binary", "ubinary");
     private static final String DTYPE_CHOICES = "'float', 'int8', 'uint8', 'binary' or 'ubinary'";
+    /** The current 429 body (the older form is {@link #rateLimitedOldForm}). */
+    private static final String RATE_LIMITED = "{\"object\":\"error\",\"message\":\"Rate limit exceeded\",\"type\":\"rate_limited\","
+            + "\"param\":null,\"code\":\"1300\",\"raw_status_code\":429}";
+    /** What is left, in Mistral's headers: per minute, no reset. */
+    private static final FakeRateLimit.Headers RATE_LIMIT_HEADERS = FakeRateLimit.headers()
+            .limitTokens("x-ratelimit-limit-tokens-minute").remainingTokens("x-ratelimit-remaining-tokens-minute")
+            .limitRequests("x-ratelimit-limit-req-minute").remainingRequests("x-ratelimit-remaining-req-minute");
 
     private volatile int maxInputs = DEFAULT_MAX_INPUTS;
     private volatile int maxTokens = DEFAULT_MAX_TOKENS;
@@ -166,8 +173,7 @@ public final class FakeMistral extends FakeUpstream {
 
     /** The current 429 form. The {@code retry-after} header is unverified (an error glossary mentions it). */
     public static Fault rateLimited() {
-        return Fault.respond(429, "{\"object\":\"error\",\"message\":\"Rate limit exceeded\",\"type\":\"rate_limited\",\"param\":null,"
-                + "\"code\":\"1300\",\"raw_status_code\":429}", Map.of("retry-after", "1"));
+        return Fault.respond(429, RATE_LIMITED, Map.of("retry-after", "1"));
     }
 
     /** The older 429 form: a bare message and no header. */
@@ -296,21 +302,14 @@ public final class FakeMistral extends FakeUpstream {
             return error("Too many tokens overall, split into more batches.", "invalid_request_prompt", "3210");
         }
         FakeRateLimit limit = rateLimit;
-        FakeRateLimit.Taken taken = null;
-        if (limit != null) {
-            taken = limit.take(total);
-            if (!taken.allowed()) {
-                Map<String, String> h = rateLimitHeaders(taken);
-                if (retryAfterOn429) {
-                    h.put("retry-after", Long.toString(taken.resetSeconds()));
-                }
-                return Answer.json(429, "{\"object\":\"error\",\"message\":\"Rate limit exceeded\",\"type\":\"rate_limited\","
-                        + "\"param\":null,\"code\":\"1300\",\"raw_status_code\":429}", h);
-            }
+        FakeRateLimit.Taken taken = limit == null ? null : limit.take(total);
+        if (taken != null && !taken.allowed()) {
+            FakeRateLimit.RetryAfter retry = retryAfterOn429 ? FakeRateLimit.RetryAfter.SECONDS : FakeRateLimit.RetryAfter.NONE;
+            return Answer.json(429, RATE_LIMITED, RATE_LIMIT_HEADERS.refusal(taken, Map.of(), retry));
         }
         Answer a = ok(modelName, texts, dims, dtype, encoding.equals("base64"), total, dropLast);
         if (taken != null) {
-            a.headers().putAll(rateLimitHeaders(taken));
+            RATE_LIMIT_HEADERS.report(taken, a.headers());
         }
         return a;
     }
@@ -345,16 +344,6 @@ public final class FakeMistral extends FakeUpstream {
 
     private static Answer error(String message, String type, String code) {
         return Answer.json(400, errorBody(message, type, code), Map.of());
-    }
-
-    /** What is left, in Mistral's headers: per minute, no reset. */
-    private static Map<String, String> rateLimitHeaders(FakeRateLimit.Taken t) {
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("x-ratelimit-limit-tokens-minute", Long.toString(t.limitTokens()));
-        h.put("x-ratelimit-remaining-tokens-minute", Long.toString(t.remainingTokens()));
-        h.put("x-ratelimit-limit-req-minute", Long.toString(t.limitRequests()));
-        h.put("x-ratelimit-remaining-req-minute", Long.toString(t.remainingRequests()));
-        return h;
     }
 
     private static String hexId() {

@@ -38,6 +38,11 @@ public class FakeOpenAi extends FakeUpstream {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String INVALID_INPUT = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.";
+    /** What is left, in OpenAI's six headers. */
+    private static final FakeRateLimit.Headers RATE_LIMIT_HEADERS = FakeRateLimit.headers()
+            .limitRequests("x-ratelimit-limit-requests").limitTokens("x-ratelimit-limit-tokens")
+            .remainingRequests("x-ratelimit-remaining-requests").remainingTokens("x-ratelimit-remaining-tokens")
+            .reset("x-ratelimit-reset-requests").reset("x-ratelimit-reset-tokens");
 
     /** Native size of each model and whether {@code dimensions} may be given. */
     private record Model(int dims, boolean reducible) {
@@ -436,7 +441,7 @@ public class FakeOpenAi extends FakeUpstream {
             if (!taken.allowed()) {
                 return rateLimited(modelName, taken);
             }
-            rateLimitHeaders(headers, taken);
+            rateLimitHeaders().report(taken, headers);
         }
         int count = dropLast ? inputs.size() - 1 : inputs.size();
         List<float[]> vectors = new ArrayList<>(count);
@@ -450,14 +455,9 @@ public class FakeOpenAi extends FakeUpstream {
         return new Answer(200, Buffer.buffer(out), headers);
     }
 
-    /** What is left, in OpenAI's six headers (replacing the fixed ones of {@link #okHeaders}). */
-    protected void rateLimitHeaders(Map<String, String> h, FakeRateLimit.Taken t) {
-        h.put("x-ratelimit-limit-requests", Long.toString(t.limitRequests()));
-        h.put("x-ratelimit-limit-tokens", Long.toString(t.limitTokens()));
-        h.put("x-ratelimit-remaining-requests", Long.toString(t.remainingRequests()));
-        h.put("x-ratelimit-remaining-tokens", Long.toString(t.remainingTokens()));
-        h.put("x-ratelimit-reset-requests", t.resetText());
-        h.put("x-ratelimit-reset-tokens", t.resetText());
+    /** The headers this host reports what is left in (replacing the fixed ones of {@link #okHeaders}): OpenAI's six. */
+    protected FakeRateLimit.Headers rateLimitHeaders() {
+        return RATE_LIMIT_HEADERS;
     }
 
     /** OpenAI's 429 on a request or token limit, with {@code retry-after} and the rate-limit headers. */
@@ -468,10 +468,7 @@ public class FakeOpenAi extends FakeUpstream {
         Answer a = error(429, "Rate limit reached for " + model + " in organization org-fake on " + per + ". Please try again in "
                 + t.resetText() + ". Visit https://platform.openai.com/account/rate-limits to learn more.", what, null,
                 "rate_limit_exceeded");
-        Map<String, String> h = new LinkedHashMap<>(a.headers());
-        rateLimitHeaders(h, t);
-        h.put("retry-after", Long.toString(t.resetSeconds()));
-        return new Answer(429, a.body(), h);
+        return new Answer(429, a.body(), rateLimitHeaders().refusal(t, a.headers(), FakeRateLimit.RetryAfter.SECONDS));
     }
 
     private static int[] tokens(JsonNode array) {

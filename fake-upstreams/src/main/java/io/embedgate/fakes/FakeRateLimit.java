@@ -1,11 +1,17 @@
 package io.embedgate.fakes;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A provider's request and token limits as a fake enforces them: one fixed window (a minute, or
  * shorter for tests), counted per answer, full again when the window ends. What each answer
- * reports comes from here, in the provider's own header names (each fake spells them).
+ * reports, and the headers of the 429 beyond a limit, are written here by {@link Headers}: the
+ * providers send the same few numbers under their own names, so each fake only spells the names.
  */
 public final class FakeRateLimit {
 
@@ -22,6 +28,81 @@ public final class FakeRateLimit {
         public long resetSeconds() {
             return Math.max(1, (reset.toMillis() + 999) / 1000);
         }
+    }
+
+    /** Which retry headers a provider's 429 carries, after what is left. */
+    enum RetryAfter {
+        /** None (a provider that sends none, or a switch that leaves it out). */
+        NONE,
+        /** {@code retry-after} in whole seconds, rounded up. */
+        SECONDS,
+        /** {@code retry-after} in seconds and {@code retry-after-ms}, as Azure sends them. */
+        SECONDS_AND_MILLIS
+    }
+
+    /**
+     * The headers one provider reports a window in: each of its names with the value it carries, in
+     * the order the provider sends them (built with {@link #headers()}, one call a header).
+     */
+    static final class Headers {
+
+        private final List<Map.Entry<String, Function<Taken, String>>> named;
+
+        private Headers(List<Map.Entry<String, Function<Taken, String>>> named) {
+            this.named = named;
+        }
+
+        Headers limitRequests(String name) {
+            return with(name, t -> Long.toString(t.limitRequests()));
+        }
+
+        Headers limitTokens(String name) {
+            return with(name, t -> Long.toString(t.limitTokens()));
+        }
+
+        Headers remainingRequests(String name) {
+            return with(name, t -> Long.toString(t.remainingRequests()));
+        }
+
+        Headers remainingTokens(String name) {
+            return with(name, t -> Long.toString(t.remainingTokens()));
+        }
+
+        /** The window's reset as a Go duration ({@link Taken#resetText}). */
+        Headers reset(String name) {
+            return with(name, Taken::resetText);
+        }
+
+        private Headers with(String name, Function<Taken, String> value) {
+            List<Map.Entry<String, Function<Taken, String>>> more = new ArrayList<>(named);
+            more.add(Map.entry(name, value));
+            return new Headers(List.copyOf(more));
+        }
+
+        /** Writes what {@code t} left into an answer's headers; a header already there keeps its place. */
+        void report(Taken t, Map<String, String> into) {
+            for (Map.Entry<String, Function<Taken, String>> header : named) {
+                into.put(header.getKey(), header.getValue().apply(t));
+            }
+        }
+
+        /** The headers of the 429 for a request beyond a limit: {@code base}, what is left, then {@code retry}. */
+        Map<String, String> refusal(Taken t, Map<String, String> base, RetryAfter retry) {
+            Map<String, String> h = new LinkedHashMap<>(base);
+            report(t, h);
+            if (retry != RetryAfter.NONE) {
+                h.put("retry-after", Long.toString(t.resetSeconds()));
+            }
+            if (retry == RetryAfter.SECONDS_AND_MILLIS) {
+                h.put("retry-after-ms", Long.toString(t.reset().toMillis()));
+            }
+            return h;
+        }
+    }
+
+    /** No header yet: a provider's names are added to this. */
+    static Headers headers() {
+        return new Headers(List.of());
     }
 
     private final long requests;
