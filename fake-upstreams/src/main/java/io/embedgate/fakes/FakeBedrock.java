@@ -2,11 +2,8 @@ package io.embedgate.fakes;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +11,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -32,12 +27,9 @@ import io.vertx.core.http.HttpServerRequest;
  * inference profiles ({@code us.}, {@code eu.}, {@code apac.}, {@code global.}) and ARNs naming a model
  * are served as that model, other ARNs through {@link #alias}.
  *
- * <p>Models: {@code amazon.titan-embed-text-v2:0} (one {@code inputText}; {@code dimensions}
- * 256/512/1024, {@code normalize}, {@code embeddingTypes}; any other key is the "extraneous key" 400),
- * {@code amazon.titan-embed-text-v1} ({@code inputText} only, 1536 unnormalised values),
- * {@code cohere.embed-english-v3} / {@code cohere.embed-multilingual-v3} (1024) and
- * {@code cohere.embed-v4:0} (1536; {@code output_dimension} 256..1536, {@code max_tokens}): 96 texts
- * of 2,048 characters at most, {@code input_type} required, {@code truncate} NONE by default.
+ * <p>This class is that envelope; each model family's body is its own class: {@link BedrockTitan}
+ * ({@code amazon.titan-embed-text-v2:0}, {@code amazon.titan-embed-text-v1}) and {@link BedrockCohere}
+ * ({@code cohere.embed-english-v3}, {@code cohere.embed-multilingual-v3}, {@code cohere.embed-v4:0}).
  *
  * <p>Unverified behaviour is switchable: whether v4 answers {@code embeddings_by_type} even without
  * {@code embedding_types} ({@link #v4AlwaysByType}, no), which {@code truncate} spellings v4 takes
@@ -68,15 +60,11 @@ public final class FakeBedrock extends FakeUpstream {
     static final String TITAN_G1 = "amazon.titan-embed-text-v1";
     static final String COHERE_V4 = "cohere.embed-v4:0";
     private static final List<String> PROFILE_PREFIXES = List.of("us.", "eu.", "apac.", "global.");
-    private static final List<String> COHERE_INPUT_TYPES = List.of("search_document", "search_query", "classification", "clustering",
-            "image");
-    private static final List<String> COHERE_TYPES = List.of("float", "int8", "uint8", "binary", "ubinary");
-    private static final String REFORMAT = ", please reformat your input and try again.";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
 
-    private record Model(String id, int dims, int context, boolean cohere, boolean v4) {
+    /** A model as the families serve it: its base id, native size, context in tokens, and which family. */
+    record Model(String id, int dims, int context, boolean cohere, boolean v4) {
     }
 
     private static final Map<String, Model> MODELS = Map.of(
@@ -91,11 +79,10 @@ public final class FakeBedrock extends FakeUpstream {
     private final Set<String> apiKeys = ConcurrentHashMap.newKeySet();
     private final Map<String, String> aliases = new ConcurrentHashMap<>();
     private volatile Clock clock = Clock.systemUTC();
-    private volatile boolean v4AlwaysByType;
-    private volatile List<String> v4Truncate = List.of("NONE", "START", "END", "LEFT", "RIGHT");
-    private volatile boolean titanBinaryPacked;
-    private volatile boolean titanEmbeddingAlways = true;
     private volatile boolean tokenCountHeader = true;
+    /** The families with their [U] switches; {@link #defaults} replaces them with fresh ones. */
+    private volatile BedrockTitan titan = new BedrockTitan();
+    private volatile BedrockCohere cohere = new BedrockCohere();
 
     private FakeBedrock(Options options) {
         super(options, API_KEY);
@@ -143,25 +130,25 @@ public final class FakeBedrock extends FakeUpstream {
 
     /** [U] Whether Cohere v4 answers {@code embeddings_by_type} even without {@code embedding_types}. */
     public FakeBedrock v4AlwaysByType(boolean v) {
-        this.v4AlwaysByType = v;
+        cohere.v4AlwaysByType = v;
         return this;
     }
 
     /** [U] The {@code truncate} values v4 takes (the v4 page says NONE/LEFT/RIGHT; v3 takes NONE/START/END). */
     public FakeBedrock v4Truncate(List<String> values) {
-        this.v4Truncate = List.copyOf(values);
+        cohere.v4Truncate = List.copyOf(values);
         return this;
     }
 
     /** [U] Titan {@code binary} as packed bytes (dims/8 values 0..255) instead of one 0/1 per dimension. */
     public FakeBedrock titanBinaryPacked(boolean v) {
-        this.titanBinaryPacked = v;
+        titan.binaryPacked = v;
         return this;
     }
 
     /** [U] Whether Titan sends {@code embedding} (floats) when only {@code binary} was asked for. */
     public FakeBedrock titanEmbeddingAlways(boolean v) {
-        this.titanEmbeddingAlways = v;
+        titan.embeddingAlways = v;
         return this;
     }
 
@@ -180,11 +167,9 @@ public final class FakeBedrock extends FakeUpstream {
         credentials(SESSION_ACCESS_KEY_ID, SESSION_SECRET_ACCESS_KEY, SESSION_TOKEN);
         acceptApiKey(API_KEY);
         clock = Clock.systemUTC();
-        v4AlwaysByType = false;
-        v4Truncate = List.of("NONE", "START", "END", "LEFT", "RIGHT");
-        titanBinaryPacked = false;
-        titanEmbeddingAlways = true;
         tokenCountHeader = true;
+        titan = new BedrockTitan();
+        cohere = new BedrockCohere();
         return this;
     }
 
@@ -230,6 +215,11 @@ public final class FakeBedrock extends FakeUpstream {
         return "{\"message\":" + quote(message) + "}";
     }
 
+    /** Bedrock's message when a body fails the model's schema. */
+    static String malformed(String detail) {
+        return "Malformed input request: " + detail + ", please reformat your input and try again.";
+    }
+
     static Map<String, String> errorHeaders(String type) {
         return Map.of("x-amzn-ErrorType", type + ":http://internal.amazon.com/coral/com.amazon.bedrock/", "x-amzn-RequestId",
                 UUID.randomUUID().toString());
@@ -240,7 +230,7 @@ public final class FakeBedrock extends FakeUpstream {
     }
 
     public static Fault validation() {
-        return error(400, "ValidationException", "Malformed input request: 2 schema violations found" + REFORMAT);
+        return error(400, "ValidationException", malformed("2 schema violations found"));
     }
 
     public static Fault quotaExceeded() {
@@ -328,7 +318,9 @@ public final class FakeBedrock extends FakeUpstream {
         if (req == null || !req.isObject()) {
             return invalid("Malformed input request, please reformat your input and try again.");
         }
-        return model.cohere() ? cohere(model, req, dropLast) : titan(model, req, dropLast);
+        BedrockFamily family = model.cohere() ? cohere : titan;
+        BedrockFamily.Reply reply = family.invoke(model, req, dropLast);
+        return reply.invalid() != null ? invalid(reply.invalid()) : ok(reply);
     }
 
     /** Null when the request carries an accepted API key or a valid signature; the refusal otherwise. */
@@ -358,248 +350,15 @@ public final class FakeBedrock extends FakeUpstream {
         return MODELS.get(id);
     }
 
-    private Answer titan(Model model, JsonNode req, boolean dropLast) {
-        boolean v2 = model.id().equals(TITAN_V2);
-        Set<String> allowed = v2 ? Set.of("inputText", "dimensions", "normalize", "embeddingTypes") : Set.of("inputText");
-        for (Iterator<String> it = req.fieldNames(); it.hasNext();) {
-            String key = it.next();
-            if (!allowed.contains(key)) {
-                return invalid("Malformed input request: extraneous key [" + key + "] is not permitted" + REFORMAT);
-            }
-        }
-        JsonNode input = req.path("inputText");
-        if (input.isMissingNode()) {
-            return invalid("Malformed input request: required key [inputText] not found" + REFORMAT);
-        }
-        if (!input.isTextual()) {
-            return invalid("Malformed input request: #/inputText: expected type: String, found: "
-                    + (input.isArray() ? "JSONArray" : input.getNodeType()) + REFORMAT);
-        }
-        String text = input.asText();
-        int tokens = FakeVectors.tokens(text);
-        if (tokens > model.context()) {
-            return invalid("Too many input tokens. Max input tokens: " + model.context() + ", request input token count: " + tokens + " ");
-        }
-        Integer dims = null;
-        boolean normalize = true;
-        List<String> types = List.of("float");
-        if (v2) {
-            JsonNode d = req.path("dimensions");
-            if (!d.isMissingNode()) {
-                if (!d.isIntegralNumber() || !List.of(256, 512, 1024).contains(d.asInt())) {
-                    return invalid("Malformed input request: #/dimensions: " + d + " is not a valid enum value" + REFORMAT);
-                }
-                dims = d.asInt();
-            }
-            JsonNode n = req.path("normalize");
-            if (!n.isMissingNode()) {
-                if (!n.isBoolean()) {
-                    return invalid("Malformed input request: #/normalize: expected type: Boolean, found: " + n.getNodeType() + REFORMAT);
-                }
-                normalize = n.asBoolean();
-            }
-            JsonNode t = req.path("embeddingTypes");
-            if (!t.isMissingNode()) {
-                List<String> asked = new ArrayList<>();
-                for (JsonNode e : t) {
-                    if (!e.isTextual() || !List.of("float", "binary").contains(e.asText())) {
-                        return invalid("Malformed input request: #/embeddingTypes: " + e + " is not a valid enum value" + REFORMAT);
-                    }
-                    asked.add(e.asText());
-                }
-                if (!t.isArray() || asked.isEmpty()) {
-                    return invalid("Malformed input request: #/embeddingTypes: expected minimum item count: 1" + REFORMAT);
-                }
-                types = asked;
-            }
-        }
-        float[] v = v2 ? expectedTitanV2(text, dims, normalize) : expectedTitanG1(text);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + v.length * 24);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            if (!dropLast && (types.contains("float") || titanEmbeddingAlways)) {
-                g.writeFieldName("embedding");
-                floats(g, v);
-            }
-            g.writeNumberField("inputTextTokenCount", tokens);
-            if (v2) {
-                g.writeObjectFieldStart("embeddingsByType");
-                if (!dropLast) {
-                    for (String type : types) {
-                        g.writeFieldName(type);
-                        if (type.equals("float")) {
-                            floats(g, v);
-                        } else {
-                            int[] bits = titanBinaryPacked ? FakeQuantization.packed(v, false, false) : unpackedBits(v);
-                            g.writeArray(bits, 0, bits.length);
-                        }
-                    }
-                }
-                g.writeEndObject();
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ok(out, tokens);
-    }
-
-    private static int[] unpackedBits(float[] v) {
-        int[] bits = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            bits[i] = v[i] > 0 ? 1 : 0;
-        }
-        return bits;
-    }
-
-    private Answer cohere(Model model, JsonNode req, boolean dropLast) {
-        Set<String> allowed = model.v4() ? Set.of("texts", "images", "inputs", "input_type", "truncate", "embedding_types",
-                "output_dimension", "max_tokens") : Set.of("texts", "images", "input_type", "truncate", "embedding_types");
-        List<String> violations = new ArrayList<>();
-        if (req.path("texts").isMissingNode()) {
-            violations.add("#: required key [texts] not found");
-        }
-        if (req.path("input_type").isMissingNode()) {
-            violations.add("#: required key [input_type] not found");
-        }
-        for (Iterator<String> it = req.fieldNames(); it.hasNext();) {
-            String key = it.next();
-            if (!allowed.contains(key)) {
-                violations.add("#: extraneous key [" + key + "] is not permitted");
-            }
-        }
-        if (!violations.isEmpty()) {
-            return invalid("Malformed input request: " + String.join("", violations) + REFORMAT);
-        }
-        JsonNode textsNode = req.path("texts");
-        if (!textsNode.isArray()) {
-            return invalid("Malformed input request: #/texts: expected type: JSONArray, found: " + textsNode.getNodeType() + REFORMAT);
-        }
-        if (textsNode.size() > MAX_TEXTS) {
-            return invalid("Malformed input request: #/texts: expected maximum item count: " + MAX_TEXTS + ", found: " + textsNode.size()
-                    + REFORMAT);
-        }
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < textsNode.size(); i++) {
-            JsonNode t = textsNode.get(i);
-            if (!t.isTextual()) {
-                return invalid("Malformed input request: #/texts/" + i + ": expected type: String" + REFORMAT);
-            }
-            if (t.asText().length() > MAX_CHARS) {
-                return invalid("Malformed input request: #/texts/" + i + ": expected maxLength: " + MAX_CHARS + ", actual: "
-                        + t.asText().length() + REFORMAT);
-            }
-            texts.add(t.asText());
-        }
-        String inputType = req.path("input_type").asText();
-        // "image" is for images, which this fake does not embed.
-        if (!COHERE_INPUT_TYPES.contains(inputType) || inputType.equals("image")) {
-            return invalid("Malformed input request: #/input_type: " + req.path("input_type") + " is not a valid enum value" + REFORMAT);
-        }
-        String truncate = req.path("truncate").isMissingNode() ? "NONE" : req.path("truncate").asText();
-        List<String> truncations = model.v4() ? v4Truncate : List.of("NONE", "START", "END");
-        if (!truncations.contains(truncate)) {
-            return invalid("Malformed input request: #/truncate: " + req.path("truncate") + " is not a valid enum value" + REFORMAT);
-        }
-        List<String> types = new ArrayList<>();
-        JsonNode typesNode = req.path("embedding_types");
-        if (!typesNode.isMissingNode()) {
-            for (JsonNode t : typesNode) {
-                if (!t.isTextual() || !COHERE_TYPES.contains(t.asText())) {
-                    return invalid("Malformed input request: #/embedding_types: " + t + " is not a valid enum value" + REFORMAT);
-                }
-                if (!types.contains(t.asText())) {
-                    types.add(t.asText());
-                }
-            }
-            if (!typesNode.isArray() || types.isEmpty()) {
-                return invalid("Malformed input request: #/embedding_types: expected minimum item count: 1" + REFORMAT);
-            }
-        }
-        Integer dims = null;
-        JsonNode d = req.path("output_dimension");
-        if (!d.isMissingNode()) {
-            if (!d.isIntegralNumber() || !List.of(256, 512, 1024, 1536).contains(d.asInt())) {
-                return invalid("Malformed input request: #/output_dimension: " + d + " is not a valid enum value" + REFORMAT);
-            }
-            dims = d.asInt();
-        }
-        int limit = model.context();
-        JsonNode maxTokens = req.path("max_tokens");
-        if (!maxTokens.isMissingNode()) {
-            if (!maxTokens.isIntegralNumber() || maxTokens.asInt() < 1) {
-                return invalid("Malformed input request: #/max_tokens: expected minimum: 1" + REFORMAT);
-            }
-            limit = Math.min(limit, maxTokens.asInt());
-        }
-        long tokens = 0;
-        for (int i = 0; i < texts.size(); i++) {
-            int n = FakeVectors.tokens(texts.get(i));
-            if (n > limit && truncate.equals("NONE")) {
-                return invalid("Input is too long for requested model. Text at index " + i + " has " + n + " tokens; the limit is " + limit
-                        + ".");
-            }
-            tokens += Math.min(n, limit);
-        }
-        boolean byType = !types.isEmpty() || model.v4() && v4AlwaysByType;
-        List<String> answered = types.isEmpty() ? List.of("float") : types;
-        int count = dropLast ? texts.size() - 1 : texts.size();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + count * answered.size() * 20_000);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("id", UUID.randomUUID().toString());
-            if (byType) {
-                g.writeObjectFieldStart("embeddings");
-                for (String type : answered) {
-                    g.writeArrayFieldStart(type);
-                    for (int i = 0; i < count; i++) {
-                        float[] v = expectedCohere(model.id(), inputType, texts.get(i), dims);
-                        if (type.equals("float")) {
-                            floats(g, v);
-                        } else {
-                            int[] q = FakeQuantization.of(v, type, INT8_RANGE, false);
-                            g.writeArray(q, 0, q.length);
-                        }
-                    }
-                    g.writeEndArray();
-                }
-                g.writeEndObject();
-            } else {
-                g.writeArrayFieldStart("embeddings");
-                for (int i = 0; i < count; i++) {
-                    floats(g, expectedCohere(model.id(), inputType, texts.get(i), dims));
-                }
-                g.writeEndArray();
-            }
-            g.writeStringField("response_type", byType ? "embeddings_by_type" : "embeddings_floats");
-            g.writeArrayFieldStart("texts");
-            for (String t : texts) {
-                g.writeString(t);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ok(out, tokens);
-    }
-
-    private Answer ok(ByteArrayOutputStream out, long tokens) {
+    /** A family's 200 in Bedrock's headers, the input tokens in {@link #TOKEN_COUNT_HEADER} unless switched off. */
+    private Answer ok(BedrockFamily.Reply reply) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("x-amzn-RequestId", UUID.randomUUID().toString());
         headers.put("X-Amzn-Bedrock-Invocation-Latency", "12");
         if (tokenCountHeader) {
-            headers.put(TOKEN_COUNT_HEADER, Long.toString(tokens));
+            headers.put(TOKEN_COUNT_HEADER, Long.toString(reply.inputTokens()));
         }
-        return new Answer(200, Buffer.buffer(out.toByteArray()), headers);
-    }
-
-    private static void floats(JsonGenerator g, float[] v) throws IOException {
-        g.writeStartArray();
-        for (float f : v) {
-            g.writeNumber(f);
-        }
-        g.writeEndArray();
+        return new Answer(200, Buffer.buffer(reply.body()), headers);
     }
 
     /** A path label percent-decoded (no {@code +} for space: this is a path, not a form). */
