@@ -78,6 +78,19 @@ public final class RedisNode {
         }
     }
 
+    /**
+     * One standalone server with a password (the {@code default} user's) and TLS as {@code options} asks:
+     * for tests of a single server's credentials and TLS. Close it with {@link #kill()} and
+     * {@link #deleteTree(Path) deleteTree(dir())}.
+     */
+    public static RedisNode standalone(RedisTestOptions options) {
+        return start("standalone", false, options, port -> tempDir("standalone-" + port + "-"), (port, dir) -> {
+            List<String> args = new ArrayList<>(listenArgs(port, options));
+            args.addAll(List.of("--dir", dir.toString()));
+            return args;
+        });
+    }
+
     private void launch() {
         try {
             process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
@@ -290,7 +303,7 @@ public final class RedisNode {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
