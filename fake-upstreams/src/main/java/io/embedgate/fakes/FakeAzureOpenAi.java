@@ -141,10 +141,10 @@ public final class FakeAzureOpenAi extends FakeOpenAi {
     }
 
     @Override
-    protected Answer tooManyInputs(int max) {
-        return error(400, "Too many inputs. The max number of inputs is " + max + ".  We hope to increase the number of inputs per request "
+    protected String tooManyInputsMessage(int max) {
+        return "Too many inputs. The max number of inputs is " + max + ".  We hope to increase the number of inputs per request "
                 + "soon. Please contact us through an Azure support request at: https://go.microsoft.com/fwlink/?linkid=2213926 for further "
-                + "questions.", "invalid_request_error", null, null);
+                + "questions.";
     }
 
     /**

@@ -1,15 +1,12 @@
 package io.embedgate.fakes;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.embedgate.fakes.OpenAiRequestCheck.Model;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -36,22 +33,11 @@ public class FakeOpenAi extends FakeUpstream {
     public static final int MAX_TOKENS_PER_INPUT = 8192;
     public static final int MAX_TOKENS_PER_REQUEST = 300_000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String INVALID_INPUT = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.";
     /** What is left, in OpenAI's six headers. */
     private static final FakeRateLimit.Headers RATE_LIMIT_HEADERS = FakeRateLimit.headers()
             .limitRequests("x-ratelimit-limit-requests").limitTokens("x-ratelimit-limit-tokens")
             .remainingRequests("x-ratelimit-remaining-requests").remainingTokens("x-ratelimit-remaining-tokens")
             .reset("x-ratelimit-reset-requests").reset("x-ratelimit-reset-tokens");
-
-    /** Native size of each model and whether {@code dimensions} may be given. */
-    private record Model(int dims, boolean reducible) {
-    }
-
-    private static final Map<String, Model> MODELS = Map.of(
-            "text-embedding-3-small", new Model(1536, true),
-            "text-embedding-3-large", new Model(3072, true),
-            "text-embedding-ada-002", new Model(1536, false));
 
     /** What a host answers to {@code dimensions} on a model that cannot change its size. */
     public enum DimensionsMode {
@@ -73,14 +59,11 @@ public class FakeOpenAi extends FakeUpstream {
         GEMINI_ARRAY
     }
 
-    private final Map<String, Model> models = new java.util.concurrent.ConcurrentHashMap<>(MODELS);
-    private volatile boolean base64 = true;
-    private volatile DimensionsMode dimensionsMode = DimensionsMode.OPENAI;
-    private volatile boolean requireInputType;
+    /** The request-body rules, with the switches that bend them ({@link #model}, {@link #base64}, {@link #dimensionsMode}, ...). */
+    private final OpenAiRequestCheck check = new OpenAiRequestCheck(this::error, this::tooManyInputsMessage);
     private volatile ErrorShape errorShape = ErrorShape.OPENAI;
     private volatile boolean usage = true;
     private volatile boolean requireAuth = true;
-    private volatile int maxInputs = MAX_INPUTS;
     private volatile FakeRateLimit rateLimit;
 
     protected FakeOpenAi(Options options, String apiKey) {
@@ -89,18 +72,18 @@ public class FakeOpenAi extends FakeUpstream {
 
     /** Serves {@code name} too: {@code dims} values, Matryoshka-reducible or not. */
     public FakeOpenAi model(String name, int dims, boolean reducible) {
-        models.put(name, new Model(dims, reducible));
+        check.models.put(name, new Model(dims, reducible));
         return this;
     }
 
     /** false: {@code encoding_format} is ignored and vectors are always JSON numbers (LM Studio, Together [U]). */
     public FakeOpenAi base64(boolean supported) {
-        this.base64 = supported;
+        check.base64 = supported;
         return this;
     }
 
     public FakeOpenAi dimensionsMode(DimensionsMode mode) {
-        this.dimensionsMode = mode;
+        check.dimensionsMode = mode;
         return this;
     }
 
@@ -109,7 +92,7 @@ public class FakeOpenAi extends FakeUpstream {
      * 400 {@code {"detail":"'input_type' parameter is required for asymmetric models"}}.
      */
     public FakeOpenAi requireInputType(boolean required) {
-        this.requireInputType = required;
+        check.requireInputType = required;
         return this;
     }
 
@@ -132,7 +115,7 @@ public class FakeOpenAi extends FakeUpstream {
 
     /** The most inputs one request may carry (OpenAI 2048, legacy Azure deployments 16). */
     public FakeOpenAi maxInputs(int max) {
-        this.maxInputs = max;
+        check.maxInputs = max;
         return this;
     }
 
@@ -148,21 +131,17 @@ public class FakeOpenAi extends FakeUpstream {
 
     /** Back to OpenAI's behaviour (quirks off, models and limits as shipped); recorded requests are kept. */
     public FakeOpenAi openAiBehaviour() {
-        models.keySet().retainAll(MODELS.keySet());
-        base64 = true;
-        dimensionsMode = DimensionsMode.OPENAI;
-        requireInputType = false;
+        check.reset();
         errorShape = ErrorShape.OPENAI;
         usage = true;
         requireAuth = true;
-        maxInputs = MAX_INPUTS;
         rateLimit = null;
         return this;
     }
 
     /** The vector this fake returns for a text input of any model it serves, including added ones. */
     public float[] vector(String model, String text, Integer dimensions) {
-        float[] full = FakeVectors.unit(model, text, models.get(model).dims());
+        float[] full = FakeVectors.unit(model, text, check.models.get(model).dims());
         return dimensions == null ? full : FakeVectors.shortened(full, dimensions);
     }
 
@@ -183,14 +162,14 @@ public class FakeOpenAi extends FakeUpstream {
 
     /** The vector this fake returns for a text input. */
     public static float[] expectedVector(String model, String text, Integer dimensions) {
-        Model m = MODELS.get(model);
+        Model m = OpenAiRequestCheck.MODELS.get(model);
         float[] full = FakeVectors.unit(model, text, m.dims());
         return dimensions == null ? full : FakeVectors.shortened(full, dimensions);
     }
 
     /** The vector this fake returns for a token-id input. */
     public static float[] expectedVector(String model, int[] tokens, Integer dimensions) {
-        Model m = MODELS.get(model);
+        Model m = OpenAiRequestCheck.MODELS.get(model);
         float[] full = FakeVectors.unit(model, tokens, m.dims());
         return dimensions == null ? full : FakeVectors.shortened(full, dimensions);
     }
@@ -325,133 +304,31 @@ public class FakeOpenAi extends FakeUpstream {
      * @param servedModel the model to embed with (Azure: the deployment's), or null for the body's {@code model}
      */
     protected final Answer embed(Buffer body, String servedModel, boolean dropLast) {
-        JsonNode req;
-        try {
-            req = JSON.readTree(body.getBytes());
-        } catch (IOException e) {
-            req = null;
+        OpenAiRequestCheck.Outcome checked = check.check(body, servedModel);
+        if (checked.refusal() != null) {
+            return checked.refusal();
         }
-        if (req == null || !req.isObject()) {
-            return error(400,
-                    "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. "
-                            + "The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, "
-                            + "please contact us through our help center at help.openai.com.)",
-                    "invalid_request_error", null, null);
-        }
-        JsonNode modelNode = req.get("model");
-        if (servedModel == null && (modelNode == null || !modelNode.isTextual())) {
-            return error(400, "you must provide a model parameter", "invalid_request_error", null, null);
-        }
-        String modelName = servedModel != null ? servedModel : modelNode.asText();
-        Model model = models.get(modelName);
-        if (model == null) {
-            return error(404, "The model '" + modelName + "' does not exist or you do not have access to it.", "invalid_request_error",
-                    "model", "model_not_found");
-        }
-        // Inputs: string | string[] | int[] | int[][]
-        JsonNode input = req.get("input");
-        List<Object> inputs = new ArrayList<>();
-        if (input == null || input.isNull()) {
-            return error(400, "'input' is a required property", "invalid_request_error", null, null);
-        }
-        if (input.isTextual()) {
-            inputs.add(input.asText());
-        } else if (input.isArray() && !input.isEmpty()) {
-            if (input.size() > maxInputs) {
-                return tooManyInputs(maxInputs);
-            }
-            if (input.get(0).isInt()) {
-                int[] tokens = tokens(input);
-                if (tokens == null) {
-                    return error(400, INVALID_INPUT, "invalid_request_error", null, null);
-                }
-                inputs.add(tokens);
-            } else {
-                for (JsonNode item : input) {
-                    if (item.isTextual() && !item.asText().isEmpty()) {
-                        inputs.add(item.asText());
-                    } else if (item.isArray() && !item.isEmpty() && tokens(item) != null) {
-                        inputs.add(tokens(item));
-                    } else {
-                        return error(400, INVALID_INPUT, "invalid_request_error", null, null);
-                    }
-                }
-            }
-        } else {
-            return error(400, INVALID_INPUT, "invalid_request_error", null, null);
-        }
-        if (requireInputType) {
-            JsonNode it = req.get("input_type");
-            if (it == null || it.isNull()) {
-                return Answer.json(400, "{\"detail\":\"'input_type' parameter is required for asymmetric models\"}", Map.of());
-            }
-            if (!it.isTextual() || !(it.asText().equals("query") || it.asText().equals("passage"))) {
-                return Answer.json(422, "{\"detail\":[{\"type\":\"enum\",\"loc\":[\"body\",\"input_type\"],\"msg\":"
-                        + quote("Input should be 'query' or 'passage'") + ",\"input\":" + it + "}]}", Map.of());
-            }
-        }
-        JsonNode enc = req.get("encoding_format");
-        boolean base64 = false;
-        if (enc != null && !enc.isNull()) {
-            if (!enc.isTextual() || !(enc.asText().equals("float") || enc.asText().equals("base64"))) {
-                return error(400, "'" + enc.asText() + "' is not one of ['float', 'base64'] - 'encoding_format'", "invalid_request_error",
-                        null, null);
-            }
-            base64 = this.base64 && enc.asText().equals("base64");
-        }
-        Integer dims = null;
-        JsonNode dimsNode = req.get("dimensions");
-        if (dimsNode != null && !dimsNode.isNull()) {
-            if (!model.reducible() && dimensionsMode == DimensionsMode.VLLM_REJECT) {
-                return error(400, "Model \"" + modelName + "\" does not support matryoshka representation, changing output dimensions "
-                        + "will lead to poor results.", "BadRequestError", null, "400");
-            }
-            if (!model.reducible() && dimensionsMode == DimensionsMode.OPENAI) {
-                return error(400, "This model does not support specifying dimensions.", "invalid_request_error", null, null);
-            }
-            if (!dimsNode.isInt() || dimsNode.asInt() < 1) {
-                return error(400, "Invalid value for 'dimensions' = " + dimsNode + ". Must be at least 1.", "invalid_request_error",
-                        "dimensions", null);
-            }
-            if (dimsNode.asInt() > model.dims()) {
-                // [U] exact text: the reference does not pin it down.
-                return error(400, "This model does not support dimensions greater than " + model.dims() + ".", "invalid_request_error",
-                        "dimensions", null);
-            }
-            dims = model.reducible() || dimensionsMode != DimensionsMode.IGNORE ? dimsNode.asInt() : null;
-        }
-        long total = 0;
-        for (Object in : inputs) {
-            int t = in instanceof String s ? FakeVectors.tokens(s) : ((int[]) in).length;
-            if (t > MAX_TOKENS_PER_INPUT) {
-                return error(400, "This model's maximum context length is " + MAX_TOKENS_PER_INPUT + " tokens, however you requested " + t
-                        + " tokens (" + t + " in your prompt; 0 for the completion). Please reduce your prompt; or completion length.",
-                        "invalid_request_error", null, null);
-            }
-            total += t;
-        }
-        if (total > MAX_TOKENS_PER_REQUEST) {
-            return error(400, "Requested " + total + " tokens, max " + MAX_TOKENS_PER_REQUEST + " tokens per request",
-                    "max_tokens_per_request", null, "max_tokens_per_request");
-        }
+        OpenAiRequestCheck.Request req = checked.request();
+        String modelName = req.modelName();
         Map<String, String> headers = okHeaders();
         FakeRateLimit limit = rateLimit;
         if (limit != null) {
-            FakeRateLimit.Taken taken = limit.take(total);
+            FakeRateLimit.Taken taken = limit.take(req.totalTokens());
             if (!taken.allowed()) {
                 return rateLimited(modelName, taken);
             }
             rateLimitHeaders().report(taken, headers);
         }
+        List<Object> inputs = req.inputs();
+        int size = req.model().dims();
         int count = dropLast ? inputs.size() - 1 : inputs.size();
         List<float[]> vectors = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Object in = inputs.get(i);
-            float[] full = in instanceof String s ? FakeVectors.unit(modelName, s, model.dims())
-                    : FakeVectors.unit(modelName, (int[]) in, model.dims());
-            vectors.add(dims == null ? full : FakeVectors.shortened(full, dims));
+            float[] full = in instanceof String s ? FakeVectors.unit(modelName, s, size) : FakeVectors.unit(modelName, (int[]) in, size);
+            vectors.add(req.dims() == null ? full : FakeVectors.shortened(full, req.dims()));
         }
-        byte[] out = OpenAiShapedReply.print(vectors, base64, modelName, usage ? total : -1);
+        byte[] out = OpenAiShapedReply.print(vectors, req.base64(), modelName, usage ? req.totalTokens() : -1);
         return new Answer(200, Buffer.buffer(out), headers);
     }
 
@@ -471,21 +348,9 @@ public class FakeOpenAi extends FakeUpstream {
         return new Answer(429, a.body(), rateLimitHeaders().refusal(t, a.headers(), FakeRateLimit.RetryAfter.SECONDS));
     }
 
-    private static int[] tokens(JsonNode array) {
-        int[] t = new int[array.size()];
-        for (int i = 0; i < t.length; i++) {
-            JsonNode n = array.get(i);
-            if (!n.isInt() || n.asInt() < 0) {
-                return null;
-            }
-            t[i] = n.asInt();
-        }
-        return t;
-    }
-
-    /** The answer to a request over {@link #maxInputs}: OpenAI's 400 on {@code $.input}. */
-    protected Answer tooManyInputs(int max) {
-        return error(400, INVALID_INPUT, "invalid_request_error", null, null);
+    /** The message of the 400 to a request over {@link #maxInputs} (OpenAI's on {@code $.input}, whatever the maximum). */
+    protected String tooManyInputsMessage(int max) {
+        return OpenAiRequestCheck.INVALID_INPUT;
     }
 
     /** Headers of a 200. */
