@@ -23,24 +23,47 @@ final class NodeStates {
     record Node(String address, String role, boolean up, String detail) {
     }
 
+    /**
+     * How long a node that was down must be seen up before it counts as back. The cluster's nodes
+     * learn of a failure one after the other, and the map is read from any of them: without this,
+     * one node's late view would end the outage and the next read begin another.
+     */
+    static final long QUIET_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
     private final MultiGauge gauge;
+    private final java.util.function.LongSupplier nanoTime;
+    private final Map<String, Long> lastSeenDown = new HashMap<>();
     private final String consequence;
     private final boolean log;
     private Map<String, Node> last = Map.of();
 
     /** {@code log} false for a standalone server, whose outage each feature already reports in its own words. */
     NodeStates(MeterRegistry registry, String consequence, boolean log) {
+        this(registry, consequence, log, System::nanoTime);
+    }
+
+    NodeStates(MeterRegistry registry, String consequence, boolean log, java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.log = log;
         this.gauge = MultiGauge.builder("embedgate.redis.node.up")
                 .description("Whether each node of the shared Redis is up (1) or down (0), as last checked").register(registry);
         this.consequence = consequence;
     }
 
-    synchronized void seen(List<Node> nodes) {
+    synchronized void seen(List<Node> seen) {
+        long at = nanoTime.getAsLong();
         Map<String, Node> now = new HashMap<>();
-        for (Node n : nodes) {
+        List<Node> nodes = new java.util.ArrayList<>(seen.size());
+        for (Node observed : seen) {
+            Node before = last.get(observed.address());
+            Node n = observed;
+            if (!observed.up()) {
+                lastSeenDown.put(observed.address(), at);
+            } else if (before != null && !before.up() && at - lastSeenDown.getOrDefault(observed.address(), at) < QUIET_NANOS) {
+                n = before; // up in one view only so far: still down until it stays up
+            }
+            nodes.add(n);
             now.put(n.address(), n);
-            Node before = last.get(n.address());
             if (!log) {
                 continue;
             }
