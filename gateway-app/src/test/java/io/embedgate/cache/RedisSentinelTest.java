@@ -80,9 +80,10 @@ class RedisSentinelTest {
             RedisNode after = RedisSentinelResource.current().master();
             assertNotEquals(before.port(), after.port());
             // Until the sentinels turn the old master into a replica, it still takes writes (lost when it
-            // resyncs: asynchronous replication); the gateway follows the switch meanwhile.
+            // resyncs: asynchronous replication); the gateway follows the switch meanwhile. While it is
+            // demoted it closes its connections, so a ROLE that gets no answer means "not yet".
             long demoted = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (before.isMaster() && System.nanoTime() < demoted) {
+            while (!"slave".equals(before.roleIfAnswering()) && System.nanoTime() < demoted) {
                 Thread.sleep(50);
             }
             // New entries are written to, and read from, the new master.

@@ -157,6 +157,11 @@ public final class RedisNode {
         return text(((List<?>) ok("ROLE")).get(0));
     }
 
+    /** {@link #role()}, or null while the node does not answer: a node changing role closes its client connections. */
+    public String roleIfAnswering() {
+        return quietly(this::role);
+    }
+
     public boolean isMaster() {
         return "master".equals(role());
     }
