@@ -115,11 +115,20 @@ class LocalCatalogueTest {
     }
 
     @Test
-    void readinessShowsEachModelsLoadState() {
+    void readinessShowsEachModelsLoadState() throws InterruptedException {
         embed(LocalProviderTest.body("local/e5-small-v2-q", List.of("x"), "")).then().statusCode(200);
+        // The configured model loads in the background from start-up, with no request: readiness says "loading"
+        // until it is in memory (a test that runs first may see that), then "loaded".
+        String path = "checks.find { it.name == 'providers' }.data.local";
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        String local = given().get("/q/health/ready").then().statusCode(200).extract().path(path);
+        while (local.contains("all-minilm-l6-v2 loading") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            local = given().get("/q/health/ready").then().statusCode(200).extract().path(path);
+        }
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'providers' }.data.local", containsString("all-minilm-l6-v2 loaded"))
-                .body("checks.find { it.name == 'providers' }.data.local", containsString("e5-small-v2-q loaded"));
+                .body(path, containsString("all-minilm-l6-v2 loaded"))
+                .body(path, containsString("e5-small-v2-q loaded"));
     }
 
     @Test
