@@ -191,11 +191,8 @@ public final class FakeAzureOpenAi extends FakeOpenAi {
     }
 
     private static String bodyModel(Buffer body) {
-        try {
-            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body.getBytes()).get("model");
-            return node != null && node.isTextual() ? node.asText() : null;
-        } catch (java.io.IOException e) {
-            return null;
-        }
+        var req = jsonObject(body);
+        var node = req == null ? null : req.get("model");
+        return node != null && node.isTextual() ? node.asText() : null;
     }
 }

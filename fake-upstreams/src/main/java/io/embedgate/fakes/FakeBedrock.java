@@ -1,7 +1,6 @@
 package io.embedgate.fakes;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -12,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -60,8 +58,6 @@ public final class FakeBedrock extends FakeUpstream {
     static final String TITAN_G1 = "amazon.titan-embed-text-v1";
     static final String COHERE_V4 = "cohere.embed-v4:0";
     private static final List<String> PROFILE_PREFIXES = List.of("us.", "eu.", "apac.", "global.");
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A model as the families serve it: its base id, native size, context in tokens, and which family. */
     record Model(String id, int dims, int context, boolean cohere, boolean v4) {
@@ -309,13 +305,8 @@ public final class FakeBedrock extends FakeUpstream {
         if (type == null || !type.startsWith("application/json")) {
             return invalid("Malformed input request, please reformat your input and try again.");
         }
-        JsonNode req;
-        try {
-            req = JSON.readTree(body.getBytes());
-        } catch (IOException e) {
-            req = null;
-        }
-        if (req == null || !req.isObject()) {
+        JsonNode req = jsonObject(body);
+        if (req == null) {
             return invalid("Malformed input request, please reformat your input and try again.");
         }
         BedrockFamily family = model.cohere() ? cohere : titan;

@@ -47,8 +47,7 @@ public final class FakeCohere extends FakeUpstream {
     private static final List<String> INPUT_TYPES = List.of("search_document", "search_query", "classification", "clustering", "image");
     private static final List<String> TYPES = List.of("float", "int8", "uint8", "binary", "ubinary", "base64");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final JsonFactory FACTORY = new ObjectMapper().getFactory();
 
     private volatile int maxTexts = MAX_TEXTS;
     private volatile List<String> defaultEmbeddingTypes = List.of("float");
@@ -208,13 +207,8 @@ public final class FakeCohere extends FakeUpstream {
         if (!auth.equals("Bearer " + apiKey())) {
             return error(401, "invalid api token");
         }
-        JsonNode req;
-        try {
-            req = JSON.readTree(body.getBytes());
-        } catch (IOException e) {
-            req = null;
-        }
-        if (req == null || !req.isObject()) {
+        JsonNode req = jsonObject(body);
+        if (req == null) {
             return error(400, "invalid request: the body must be a JSON object");
         }
         JsonNode modelNode = req.path("model");

@@ -42,8 +42,7 @@ public final class FakeGemini extends FakeUpstream {
     public static final int MIN_DIMS = 128;
     public static final int MAX_BATCH = 100;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final JsonFactory FACTORY = new ObjectMapper().getFactory();
     private static final String PREFIX = "/v1beta/models/";
     private static final String INVALID = "Request contains an invalid argument.";
     /** Proto enum order: the index is the wire number. */
@@ -216,15 +215,11 @@ public final class FakeGemini extends FakeUpstream {
     }
 
     private static JsonNode parse(Buffer body) {
-        try {
-            JsonNode req = JSON.readTree(body.getBytes());
-            if (req != null && req.isObject()) {
-                return req;
-            }
-        } catch (IOException e) {
-            // answered below
+        JsonNode req = jsonObject(body);
+        if (req == null) {
+            throw new Reject(400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unexpected token.");
         }
-        throw new Reject(400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unexpected token.");
+        return req;
     }
 
     /** One EmbedContentRequest at {@code at} (e.g. {@code requests[3]}, or "" for the body itself). */

@@ -35,8 +35,7 @@ public final class FakeJina extends FakeUpstream {
     /** [U] Jina publishes no per-request cap that could be checked; 2048 as OpenAI's. */
     public static final int DEFAULT_MAX_INPUTS = 2048;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final JsonFactory FACTORY = new ObjectMapper().getFactory();
     private static final List<String> V3_TASKS = List.of("retrieval.query", "retrieval.passage", "separation", "classification",
             "text-matching");
     private static final List<String> V4_TASKS = List.of("retrieval.query", "retrieval.passage", "code.query", "code.passage",
@@ -159,13 +158,8 @@ public final class FakeJina extends FakeUpstream {
         if (auth == null || !auth.equals("Bearer " + apiKey())) {
             return error(401, "Invalid API key. Please get your Jina AI API key from https://jina.ai/embeddings/");
         }
-        JsonNode req;
-        try {
-            req = JSON.readTree(body.getBytes());
-        } catch (IOException e) {
-            return error(400, "Invalid JSON");
-        }
-        if (req == null || !req.isObject()) {
+        JsonNode req = jsonObject(body);
+        if (req == null) {
             return error(400, "Invalid JSON");
         }
         String modelName = req.path("model").asText("");

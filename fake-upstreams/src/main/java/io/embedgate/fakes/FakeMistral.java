@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,6 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.buffer.Buffer;
@@ -56,10 +54,7 @@ public final class FakeMistral extends FakeUpstream {
     public static final long TOKENS_PER_MINUTE = 20_000_000;
     public static final long REQUESTS_PER_MINUTE = 6_000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
-    private static final List<String> DTYPES = List.of("float", "int8", "uint8", "binary", "ubinary");
-    private static final String DTYPE_CHOICES = "'float', 'int8', 'uint8', 'binary' or 'ubinary'";
+    private static final JsonFactory FACTORY = new ObjectMapper().getFactory();
     /** The current 429 body (the older form is {@link #rateLimitedOldForm}). */
     private static final String RATE_LIMITED = "{\"object\":\"error\",\"message\":\"Rate limit exceeded\",\"type\":\"rate_limited\","
             + "\"param\":null,\"code\":\"1300\",\"raw_status_code\":429}";
@@ -213,66 +208,16 @@ public final class FakeMistral extends FakeUpstream {
         if (auth == null || !auth.equals("Bearer " + apiKey())) {
             return Answer.json(401, "{\"message\":\"Unauthorized\",\"request_id\":\"" + hexId() + "\"}", Map.of());
         }
-        JsonNode req;
-        try {
-            req = JSON.readTree(body.getBytes());
-        } catch (IOException e) {
-            req = null;
+        MistralRequestCheck.Outcome checked = MistralRequestCheck.check(body);
+        if (checked.refusal() != null) {
+            return checked.refusal();
         }
-        if (req == null || req.isMissingNode()) {
-            return invalid(List.of(detail("json_invalid", "[\"body\",0]", "JSON decode error", "{}", "{\"error\":\"Expecting value\"}")));
-        }
-        if (!req.isObject()) {
-            return invalid(List.of(detail("model_attributes_type", "[\"body\"]",
-                    "Input should be a valid dictionary or object to extract fields from", req.toString())));
-        }
-        // Request validation, FastAPI style: collect every problem, answer 422 with all of them.
-        List<String> problems = new ArrayList<>();
-        JsonNode model = req.path("model");
-        if (!model.isTextual()) {
-            problems.add(
-                    model.isMissingNode() || model.isNull() ? detail("missing", "[\"body\",\"model\"]", "Field required", req.toString())
-                            : detail("string_type", "[\"body\",\"model\"]", "Input should be a valid string", model.toString()));
-        }
-        JsonNode input = req.path("input");
-        List<String> texts = new ArrayList<>();
-        if (input.isMissingNode() || input.isNull()) {
-            problems.add(detail("missing", "[\"body\",\"input\"]", "Field required", req.toString()));
-        } else if (input.isTextual()) {
-            texts.add(input.asText());
-        } else {
-            List<String> bad = new ArrayList<>();
-            bad.add(detail("string_type", "[\"body\",\"input\",\"str\"]", "Input should be a valid string", input.toString()));
-            if (input.isArray()) {
-                for (int i = 0; i < input.size(); i++) {
-                    if (input.get(i).isTextual()) {
-                        texts.add(input.get(i).asText());
-                    } else {
-                        bad.add(detail("string_type", "[\"body\",\"input\",\"list[str]\"," + i + "]", "Input should be a valid string",
-                                input.get(i).toString()));
-                    }
-                }
-            } else {
-                bad.add(detail("list_type", "[\"body\",\"input\",\"list[str]\"]", "Input should be a valid list", input.toString()));
-            }
-            if (bad.size() > 1) {
-                problems.addAll(bad);
-            }
-        }
-        JsonNode dimsNode = req.path("output_dimension");
-        Integer dims = null;
-        if (dimsNode.isIntegralNumber() && dimsNode.canConvertToInt()) {
-            dims = dimsNode.asInt();
-        } else if (!dimsNode.isMissingNode() && !dimsNode.isNull()) {
-            problems.add(detail("int_type", "[\"body\",\"output_dimension\"]", "Input should be a valid integer", dimsNode.toString()));
-        }
-        String dtype = choice(req, "output_dtype", DTYPES, DTYPE_CHOICES, problems);
-        String encoding = choice(req, "encoding_format", List.of("float", "base64"), "'float' or 'base64'", problems);
-        if (!problems.isEmpty()) {
-            return invalid(problems);
-        }
+        MistralRequestCheck.Request req = checked.request();
+        String modelName = req.model();
+        Integer dims = req.dims();
+        String dtype = req.dtype();
+        List<String> texts = req.texts();
         // Then the model's own rules and the limits: 400 with the OpenAI-like body.
-        String modelName = model.asText();
         String m = canonical(modelName);
         if (m.equals("mistral-embed")) {
             if (dims != null) {
@@ -307,39 +252,11 @@ public final class FakeMistral extends FakeUpstream {
             FakeRateLimit.RetryAfter retry = retryAfterOn429 ? FakeRateLimit.RetryAfter.SECONDS : FakeRateLimit.RetryAfter.NONE;
             return Answer.json(429, RATE_LIMITED, RATE_LIMIT_HEADERS.refusal(taken, Map.of(), retry));
         }
-        Answer a = ok(modelName, texts, dims, dtype, encoding.equals("base64"), total, dropLast);
+        Answer a = ok(modelName, texts, dims, dtype, req.base64(), total, dropLast);
         if (taken != null) {
             RATE_LIMIT_HEADERS.report(taken, a.headers());
         }
         return a;
-    }
-
-    /** An optional enum field: null or absent gives the first choice, anything unknown a 422 problem. */
-    private static String choice(JsonNode req, String name, List<String> choices, String listed, List<String> problems) {
-        JsonNode v = req.path(name);
-        if (v.isMissingNode() || v.isNull()) {
-            return choices.get(0);
-        }
-        if (v.isTextual() && choices.contains(v.asText())) {
-            return v.asText();
-        }
-        problems.add(detail("enum", "[\"body\",\"" + name + "\"]", "Input should be " + listed, v.toString(),
-                "{\"expected\":" + quote(listed) + "}"));
-        return choices.get(0);
-    }
-
-    private static String detail(String type, String loc, String msg, String input) {
-        return detail(type, loc, msg, input, null);
-    }
-
-    /** One pydantic validation error; {@code loc}, {@code input} and {@code ctx} (may be null) are raw JSON. */
-    private static String detail(String type, String loc, String msg, String input, String ctx) {
-        return "{\"type\":" + quote(type) + ",\"loc\":" + loc + ",\"msg\":" + quote(msg) + ",\"input\":" + input
-                + (ctx == null ? "" : ",\"ctx\":" + ctx) + "}";
-    }
-
-    private static Answer invalid(List<String> problems) {
-        return Answer.json(422, "{\"detail\":[" + String.join(",", problems) + "]}", Map.of());
     }
 
     private static Answer error(String message, String type, String code) {

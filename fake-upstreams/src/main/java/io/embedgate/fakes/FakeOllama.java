@@ -34,8 +34,7 @@ public final class FakeOllama extends FakeUpstream {
 
     public static final int DEFAULT_CONTEXT = 2048;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final JsonFactory FACTORY = new ObjectMapper().getFactory();
 
     private final Map<String, Integer> models = new ConcurrentHashMap<>(Map.of("nomic-embed-text", 768, "all-minilm", 384,
             "mxbai-embed-large", 1024));
@@ -113,10 +112,8 @@ public final class FakeOllama extends FakeUpstream {
         if (body.length() == 0) {
             return error(400, "missing request body");
         }
-        JsonNode req;
-        try {
-            req = JSON.readTree(body.getBytes());
-        } catch (IOException e) {
+        JsonNode req = jsonBody(body);
+        if (req == null) {
             return error(400, "invalid character in request body");
         }
         String model = req.path("model").asText("");

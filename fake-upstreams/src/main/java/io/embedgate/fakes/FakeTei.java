@@ -31,8 +31,7 @@ public final class FakeTei extends FakeUpstream {
     public static final int DEFAULT_BATCH = 32;
     public static final int DEFAULT_MAX_INPUT_TOKENS = 512;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final JsonFactory FACTORY = new ObjectMapper().getFactory();
 
     private final String model;
     private final int dims;
@@ -145,10 +144,8 @@ public final class FakeTei extends FakeUpstream {
         if (apiKey() != null && !("Bearer " + apiKey()).equals(request.getHeader("authorization"))) {
             return new Answer(401, Buffer.buffer(), Map.of());
         }
-        JsonNode req;
-        try {
-            req = JSON.readTree(body.getBytes());
-        } catch (IOException e) {
+        JsonNode req = jsonBody(body);
+        if (req == null) {
             return new Answer(400, Buffer.buffer("Failed to parse the request body as JSON"), Map.of("content-type", "text/plain"));
         }
         List<String> texts = new ArrayList<>();

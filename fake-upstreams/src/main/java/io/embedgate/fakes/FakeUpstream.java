@@ -1,5 +1,6 @@
 package io.embedgate.fakes;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -28,6 +32,8 @@ import io.vertx.core.http.HttpServerRequest;
  * Subclasses implement one provider's wire format in {@link #answer}.
  */
 public abstract class FakeUpstream implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A normal answer computed by the provider-specific code. */
     protected record Answer(int status, Buffer body, Map<String, String> headers) {
@@ -327,6 +333,25 @@ public abstract class FakeUpstream implements AutoCloseable {
         response.putHeader("content-type", "application/json");
         a.headers().forEach(response::putHeader);
         response.end(a.body());
+    }
+
+    /**
+     * The request body as JSON, or null when it is empty or not JSON: each provider answers that in its own words.
+     * Package-visible helpers such as the request checks use it too.
+     */
+    protected static JsonNode jsonBody(Buffer body) {
+        try {
+            JsonNode node = JSON.readTree(body.getBytes());
+            return node == null || node.isMissingNode() ? null : node;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** {@link #jsonBody}, but null too when the JSON is not an object. */
+    protected static JsonNode jsonObject(Buffer body) {
+        JsonNode node = jsonBody(body);
+        return node != null && node.isObject() ? node : null;
     }
 
     /** JSON string literal of {@code s}, for hand-built error bodies. */

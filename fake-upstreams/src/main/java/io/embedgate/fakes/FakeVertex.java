@@ -171,13 +171,8 @@ public final class FakeVertex extends FakeUpstream {
                 throw new Reject(404, "NOT_FOUND", "Publisher Model `projects/" + m.group(1) + "/locations/" + m.group(2)
                         + "/publishers/google/models/" + model + "` not found.");
             }
-            JsonNode req;
-            try {
-                req = JSON.readTree(body.getBytes());
-            } catch (IOException e) {
-                req = null;
-            }
-            if (req == null || !req.isObject() || !req.path("instances").isArray() || req.path("instances").isEmpty()) {
+            JsonNode req = jsonObject(body);
+            if (req == null || !req.path("instances").isArray() || req.path("instances").isEmpty()) {
                 throw new Reject(400, "INVALID_ARGUMENT", INVALID);
             }
             JsonNode instances = req.get("instances");

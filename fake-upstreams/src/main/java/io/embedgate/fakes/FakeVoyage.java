@@ -49,8 +49,7 @@ public final class FakeVoyage extends FakeUpstream {
     public static final String DOCUMENT_PROMPT = "Represent the document for retrieval: ";
     private static final List<String> DTYPES = List.of("float", "int8", "uint8", "binary", "ubinary");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final JsonFactory FACTORY = new ObjectMapper().getFactory();
 
     /** A model's default size, whether it takes other sizes and dtypes, its batch token cap and context. */
     private record Model(int dims, boolean flexible, int batchTokens, int context) {
@@ -196,13 +195,8 @@ public final class FakeVoyage extends FakeUpstream {
         if (!auth.equals("Bearer " + apiKey())) {
             return error(401, "Provided API key is invalid.");
         }
-        JsonNode req;
-        try {
-            req = JSON.readTree(body.getBytes());
-        } catch (IOException e) {
-            req = null;
-        }
-        if (req == null || !req.isObject()) {
+        JsonNode req = jsonObject(body);
+        if (req == null) {
             return error(422, "Request body is not a valid JSON object.");
         }
         String modelName = req.path("model").asText(null);

@@ -1,6 +1,5 @@
 package io.embedgate.fakes;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.embedgate.fakes.FakeOpenAi.DimensionsMode;
 import io.embedgate.fakes.FakeUpstream.Answer;
@@ -21,7 +19,6 @@ import io.vertx.core.buffer.Buffer;
  */
 final class OpenAiRequestCheck {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** OpenAI's message for inputs of the wrong shape. */
     static final String INVALID_INPUT = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.";
 
@@ -86,13 +83,8 @@ final class OpenAiRequestCheck {
      * @param servedModel the model to embed with (Azure: the deployment's), or null for the body's {@code model}
      */
     Outcome check(Buffer body, String servedModel) {
-        JsonNode req;
-        try {
-            req = JSON.readTree(body.getBytes());
-        } catch (IOException e) {
-            req = null;
-        }
-        if (req == null || !req.isObject()) {
+        JsonNode req = FakeUpstream.jsonObject(body);
+        if (req == null) {
             return error(400,
                     "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. "
                             + "The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, "
