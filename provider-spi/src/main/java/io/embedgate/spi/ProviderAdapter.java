@@ -16,9 +16,12 @@ public interface ProviderAdapter {
 
     /**
      * What the adapter knows about one of its provider's models, so a catalogue entry only has to
-     * name the model. Configuration may override any of it.
+     * name the model. Configuration may override any of it. By default the model's entry in
+     * {@link #knownModels()}; an adapter that also knows models by a pattern or an alias overrides it.
      */
-    Optional<ModelCapabilities> knownModel(String upstreamModel);
+    default Optional<ModelCapabilities> knownModel(String upstreamModel) {
+        return Optional.ofNullable(knownModels().get(upstreamModel));
+    }
 
     /** Every model the adapter knows by name, for the documentation; {@link #knownModel(String)} agrees with it. */
     default Map<String, ModelCapabilities> knownModels() {

@@ -74,11 +74,6 @@ public class AzureAdapter implements ProviderAdapter {
     }
 
     @Override
-    public Optional<ModelCapabilities> knownModel(String deployment) {
-        return Optional.ofNullable(KNOWN.get(deployment));
-    }
-
-    @Override
     public Optional<ModelCapabilities> knownModel(InstanceSettings instance, String deployment) {
         return Optional.ofNullable(KNOWN.get(instance.setting(MODEL_OF + deployment).orElse(deployment)));
     }

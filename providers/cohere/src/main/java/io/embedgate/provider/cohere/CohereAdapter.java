@@ -117,11 +117,6 @@ public class CohereAdapter implements ProviderAdapter {
     }
 
     @Override
-    public Optional<ModelCapabilities> knownModel(String upstreamModel) {
-        return Optional.ofNullable(KNOWN.get(upstreamModel));
-    }
-
-    @Override
     public List<OptionSpec> options() {
         return OPTIONS;
     }

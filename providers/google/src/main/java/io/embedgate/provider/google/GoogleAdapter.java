@@ -70,11 +70,6 @@ public class GoogleAdapter implements ProviderAdapter {
         return "Google Gemini API, POST {base}/v1beta/models/{model}:batchEmbedContents";
     }
 
-    @Override
-    public Optional<ModelCapabilities> knownModel(String upstreamModel) {
-        return Optional.ofNullable(KNOWN.get(upstreamModel));
-    }
-
     /** The Gemini API's own options, declared once: validation, the OpenAPI schema and the docs come from here. */
     static final List<OptionSpec> OPTIONS = List.of(
             OptionSpec.oneOf(TASK_TYPE, TASK_TYPES.toArray(String[]::new)).foldsInto(OptionSpec.Fold.INPUT_TYPE).sentAs("taskType")

@@ -83,11 +83,6 @@ public class JinaAdapter implements ProviderAdapter {
         return "Jina AI: POST {base}/v1/embeddings, with task, dimensions, embedding_type and late_chunking";
     }
 
-    @Override
-    public Optional<ModelCapabilities> knownModel(String upstreamModel) {
-        return Optional.ofNullable(KNOWN.get(upstreamModel));
-    }
-
     /** Jina's own options, declared once: validation, the OpenAPI schema and the docs come from here. */
     static final List<OptionSpec> OPTIONS = List.of(
             OptionSpec.oneOf(TASK, JinaTasks.ALL).foldsInto(OptionSpec.Fold.INPUT_TYPE)

@@ -3,7 +3,6 @@ package io.embedgate.provider.mistral;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -66,11 +65,6 @@ public class MistralAdapter implements ProviderAdapter {
     @Override
     public String describe() {
         return "Mistral AI embeddings API, POST {base}/embeddings (OpenAI-shaped, with output_dimension and output_dtype)";
-    }
-
-    @Override
-    public Optional<ModelCapabilities> knownModel(String upstreamModel) {
-        return Optional.ofNullable(KNOWN.get(upstreamModel));
     }
 
     /** Mistral's own options, declared once: validation, the OpenAPI schema and the docs come from here. */

@@ -99,11 +99,6 @@ public class VertexAdapter implements ProviderAdapter {
     }
 
     @Override
-    public Optional<ModelCapabilities> knownModel(String upstreamModel) {
-        return Optional.ofNullable(KNOWN.get(upstreamModel));
-    }
-
-    @Override
     public String describe() {
         return "Google Vertex AI, POST {base}/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:predict";
     }

@@ -109,11 +109,6 @@ public class VoyageAdapter implements ProviderAdapter {
     }
 
     @Override
-    public Optional<ModelCapabilities> knownModel(String upstreamModel) {
-        return Optional.ofNullable(KNOWN.get(upstreamModel));
-    }
-
-    @Override
     public List<OptionSpec> options() {
         return OPTIONS;
     }
