@@ -50,18 +50,6 @@ class TenantsSharedByReplicasIT {
         }
     }
 
-    /** Polls until {@code request} answers {@code status}; the time it took, in ms. */
-    static long until(int status, java.util.concurrent.Callable<HttpResponse<String>> request) throws Exception {
-        long began = System.nanoTime();
-        HttpResponse<String> r = request.call();
-        while (r.statusCode() != status && System.nanoTime() - began < 10_000_000_000L) {
-            Thread.sleep(20);
-            r = request.call();
-        }
-        assertEquals(status, r.statusCode(), r.body());
-        return (System.nanoTime() - began) / 1_000_000;
-    }
-
     @Test
     @Order(0)
     void keysCreatedRotatedAndRevokedOnOneReplicaHoldOnTheOtherWithinASecond() throws Exception {
@@ -73,16 +61,16 @@ class TenantsSharedByReplicasIT {
         assertEquals(201, created.statusCode(), created.body());
         String key = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body()).get("key").asText();
         assertEquals(200, a.embed(key, body).statusCode(), "the creating replica holds the key at once");
-        long seen = until(200, () -> b.embed(key, body));
+        long seen = PackagedApp.until(200, () -> b.embed(key, body));
 
         HttpResponse<String> rotated = b.send("POST", "/admin/keys/shared-team/rotate", ADMIN, null);
         assertEquals(200, rotated.statusCode(), rotated.body());
         String next = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rotated.body()).get("key").asText();
-        long rotatedAway = until(401, () -> a.embed(key, body));
+        long rotatedAway = PackagedApp.until(401, () -> a.embed(key, body));
         assertEquals(200, a.embed(next, body).statusCode());
 
         assertEquals(200, a.send("DELETE", "/admin/keys/shared-team", ADMIN, null).statusCode());
-        long revoked = until(401, () -> b.embed(next, body));
+        long revoked = PackagedApp.until(401, () -> b.embed(next, body));
         // The replicas poll the store every 500 ms (gateway.admin.key-sync-interval); a loaded CI host may add a little.
         for (long ms : new long[]{seen, rotatedAway, revoked}) {
             assertTrue(ms < 1500, "created seen after " + seen + " ms, rotation after " + rotatedAway + " ms, revocation after " + revoked

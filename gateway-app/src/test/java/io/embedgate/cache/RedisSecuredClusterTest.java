@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.testing.EveryRequestCachedInRedis;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.embedgate.testing.RedisCluster;
@@ -26,7 +27,6 @@ import io.embedgate.testing.TestCertificates;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -35,7 +35,7 @@ import io.quarkus.test.junit.TestProfile;
  * password from the settings to the seeds and to every node the cluster names.
  */
 @QuarkusTest
-@TestProfile(RedisSecuredClusterTest.Secured.class)
+@TestProfile(EveryRequestCachedInRedis.class)
 @WithTestResource(FakeUpstreamsResource.class)
 @WithTestResource(RedisSecuredClusterTest.SecuredCluster.class)
 class RedisSecuredClusterTest {
@@ -59,14 +59,6 @@ class RedisSecuredClusterTest {
             if (cluster != null) {
                 cluster.close();
             }
-        }
-    }
-
-    public static class Secured implements QuarkusTestProfile {
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.cache.max-bytes", "0", "gateway.cache.enabled-by-default", "true", "gateway.cache.redis.timeout", "1s");
         }
     }
 

@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.embedgate.fakes.FakeOpenAi;
+import io.embedgate.testing.EveryRequestCachedInRedis;
 import io.embedgate.testing.FakeUpstreamsResource;
 import io.embedgate.testing.InjectFake;
 import io.embedgate.testing.LogCapture;
@@ -29,7 +29,6 @@ import io.embedgate.testing.RedisNode;
 import io.embedgate.testing.RedisSentinelResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -38,19 +37,11 @@ import io.quarkus.test.junit.TestProfile;
  * them, after which the cache reads and writes the new master.
  */
 @QuarkusTest
-@TestProfile(RedisSentinelTest.BehindSentinel.class)
+@TestProfile(EveryRequestCachedInRedis.class)
 @WithTestResource(FakeUpstreamsResource.class)
 @WithTestResource(RedisSentinelResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisSentinelTest {
-
-    public static class BehindSentinel implements QuarkusTestProfile {
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.cache.max-bytes", "0", "gateway.cache.enabled-by-default", "true", "gateway.cache.redis.timeout", "1s");
-        }
-    }
 
     @InjectFake
     FakeOpenAi openai;

@@ -11,7 +11,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,13 +124,13 @@ class ReplicasSharingRedisClusterIT {
         assertEquals(201, created.statusCode(), created.body());
         String key = Api.JSON.readTree(created.body()).get("key").asText();
         assertEquals(200, a.embed(key, body).statusCode(), "the creating replica holds the key at once");
-        long seen = until(200, () -> b.embed(key, body));
+        long seen = PackagedApp.until(200, () -> b.embed(key, body));
         String store = ReplicasSharingRedisCluster.PREFIX + "keys:{admin-keys}";
         assertEquals(1L, shared.onMasterOf(store, "HEXISTS", store, "cluster-team"), "the key is stored on the master of its slot");
 
         HttpResponse<String> revoked = b.send("DELETE", "/admin/keys/cluster-team", ADMIN, null);
         assertEquals(200, revoked.statusCode(), revoked.body());
-        long gone = until(401, () -> a.embed(key, body));
+        long gone = PackagedApp.until(401, () -> a.embed(key, body));
         // The replicas poll the store every 500 ms (gateway.admin.key-sync-interval); a loaded machine may add a little.
         assertTrue(seen < 1500 && gone < 1500, "created on A, seen on B after " + seen + " ms; revoked on B, refused on A after " + gone
                 + " ms");
@@ -238,18 +237,6 @@ class ReplicasSharingRedisClusterIT {
     private static JsonNode usageTotal(PackagedApp replica, String key) throws Exception {
         HttpResponse<String> r = replica.send("GET", "/v1/usage", key, null);
         return r.statusCode() == 200 ? Api.JSON.readTree(r.body()).get("total") : null;
-    }
-
-    /** Polls until {@code request} answers {@code status} (10 s at most); the time it took, in ms. */
-    static long until(int status, Callable<HttpResponse<String>> request) throws Exception {
-        long began = System.nanoTime();
-        HttpResponse<String> r = request.call();
-        while (r.statusCode() != status && System.nanoTime() - began < 10_000_000_000L) {
-            Thread.sleep(20);
-            r = request.call();
-        }
-        assertEquals(status, r.statusCode(), r.body());
-        return (System.nanoTime() - began) / 1_000_000;
     }
 
     private static int total(Map<RedisNode, Integer> perMaster) {

@@ -109,6 +109,21 @@ public final class PackagedApp implements AutoCloseable {
     }
 
     /** Any request with {@code Authorization: Bearer <bearer>}, a JSON body when {@code body} is not null. */
+    /**
+     * Polls until {@code request} answers {@code status} (10 s at most) and fails naming the last answer if it never
+     * does; the time it took, in ms: how long a change made on one replica takes to hold on another.
+     */
+    public static long until(int status, java.util.concurrent.Callable<HttpResponse<String>> request) throws Exception {
+        long began = System.nanoTime();
+        HttpResponse<String> r = request.call();
+        while (r.statusCode() != status && System.nanoTime() - began < 10_000_000_000L) {
+            Thread.sleep(20);
+            r = request.call();
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(status, r.statusCode(), r.body());
+        return (System.nanoTime() - began) / 1_000_000;
+    }
+
     public HttpResponse<String> send(String method, String path, String bearer, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + bearer);

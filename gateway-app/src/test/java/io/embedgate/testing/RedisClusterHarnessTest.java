@@ -180,12 +180,7 @@ class RedisClusterHarnessTest {
             assertTrue(((Resp.Error) Resp.call(node.port(), "GET", "x")).message().startsWith("NOAUTH"));
             assertEquals("PONG", Resp.callWithPassword(node.port(), "s3cret-pw", "PING"));
             // MIGRATE authenticates to the target with AUTH.
-            int slot = RedisCluster.slot("secret-key");
-            RedisNode from = secured.masterOfSlot(slot);
-            from.call("SET", "secret-key", "x");
-            RedisNode to = secured.masters().stream().filter(m -> m != from).findFirst().orElseThrow();
-            secured.migrateSlot(slot, from, to);
-            assertArrayEquals("x".getBytes(StandardCharsets.UTF_8), (byte[]) to.call("GET", "secret-key"));
+            assertMigrationCarries(secured, "secret-key");
         }
     }
 
@@ -215,12 +210,7 @@ class RedisClusterHarnessTest {
             for (RedisNode n : tls.nodes()) {
                 assertEquals("PONG", n.call("PING"));
             }
-            int slot = RedisCluster.slot("tls-key");
-            RedisNode from = tls.masterOfSlot(slot);
-            from.call("SET", "tls-key", "x");
-            RedisNode to = tls.masters().stream().filter(m -> m != from).findFirst().orElseThrow();
-            tls.migrateSlot(slot, from, to);
-            assertArrayEquals("x".getBytes(StandardCharsets.UTF_8), (byte[]) to.call("GET", "tls-key"));
+            assertMigrationCarries(tls, "tls-key");
         }
     }
 
@@ -236,5 +226,15 @@ class RedisClusterHarnessTest {
 
     private static RedisNode otherMaster(RedisNode than) {
         return cluster.masters().stream().filter(m -> m != than).findFirst().orElseThrow();
+    }
+
+    /** Moves the slot of {@code key} to another master and checks the key went with it. */
+    private static void assertMigrationCarries(RedisCluster cluster, String key) {
+        int slot = RedisCluster.slot(key);
+        RedisNode from = cluster.masterOfSlot(slot);
+        from.call("SET", key, "x");
+        RedisNode to = cluster.masters().stream().filter(m -> m != from).findFirst().orElseThrow();
+        cluster.migrateSlot(slot, from, to);
+        assertArrayEquals("x".getBytes(StandardCharsets.UTF_8), (byte[]) to.call("GET", key));
     }
 }
