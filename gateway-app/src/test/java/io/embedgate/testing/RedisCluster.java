@@ -30,15 +30,13 @@ public final class RedisCluster implements AutoCloseable {
 
     private final RedisTestOptions options;
     private final List<RedisNode> nodes = new ArrayList<>();
-    private final List<Path> dirs = new ArrayList<>();
+    private final RedisProcesses processes = new RedisProcesses();
     private final List<RedisNode> initialMasters = new ArrayList<>();
-    private final Thread reaper = new Thread(() -> RedisNode.killAll(nodes));
     private final Map<RedisNode, String> ids = new ConcurrentHashMap<>();
     private String createOutput = "";
 
     private RedisCluster(RedisTestOptions options) {
         this.options = options;
-        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /** A cluster without password or TLS. */
@@ -68,24 +66,20 @@ public final class RedisCluster implements AutoCloseable {
 
     private void launch(int count) {
         for (int i = 0; i < count; i++) {
-            nodes.add(RedisNode.start("cluster-node-" + i, true, options, this::dir, (port, dir) -> {
-                List<String> args = new ArrayList<>(RedisNode.listenArgs(port, options));
-                args.addAll(List.of("--dir", dir.toString(), "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
-                        "--cluster-node-timeout", "1000",
-                        // A replica fails over however long ago it last heard from its master: tests kill masters at will.
-                        "--cluster-replica-validity-factor", "0"));
-                if (options.tls()) {
-                    args.addAll(List.of("--tls-cluster", "yes"));
-                }
-                return args;
-            }));
+            nodes.add(processes.add(
+                    RedisNode.start("cluster-node-" + i, true, options, port -> processes.dir("cluster-" + port + "-"), (port, dir) -> {
+                        List<String> args = new ArrayList<>(RedisNode.listenArgs(port, options));
+                        args.addAll(List.of("--dir", dir.toString(), "--cluster-enabled", "yes", "--cluster-config-file",
+                                "nodes-" + port + ".conf",
+                                "--cluster-node-timeout", "1000",
+                                // A replica fails over however long ago it last heard from its master: tests kill masters at will.
+                                "--cluster-replica-validity-factor", "0"));
+                        if (options.tls()) {
+                            args.addAll(List.of("--tls-cluster", "yes"));
+                        }
+                        return args;
+                    })));
         }
-    }
-
-    private Path dir(int port) {
-        Path dir = RedisNode.tempDir("cluster-" + port + "-");
-        dirs.add(dir);
-        return dir;
     }
 
     private void create(int replicasPerMaster) {
@@ -95,7 +89,7 @@ public final class RedisCluster implements AutoCloseable {
             command.add("127.0.0.1:" + n.port());
         }
         command.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
-        Path log = dirs.get(0).resolve("redis-cli-create.log");
+        Path log = processes.firstDir().resolve("redis-cli-create.log");
         String output;
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -290,15 +284,7 @@ public final class RedisCluster implements AutoCloseable {
     /** Kills every node and deletes their directories. */
     @Override
     public void close() {
-        RedisNode.killAll(nodes);
-        for (Path dir : dirs) {
-            RedisNode.deleteTree(dir);
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down
-        }
+        processes.close();
     }
 
     // The cluster's views.

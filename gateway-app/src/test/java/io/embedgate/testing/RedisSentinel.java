@@ -24,13 +24,11 @@ public final class RedisSentinel implements AutoCloseable {
     private final RedisTestOptions options;
     private final List<RedisNode> dataNodes = new ArrayList<>();
     private final List<RedisNode> sentinels = new ArrayList<>();
-    private final List<Path> dirs = new ArrayList<>();
-    private final Thread reaper = new Thread(this::killAll);
+    private final RedisProcesses processes = new RedisProcesses();
 
     private RedisSentinel(String masterName, RedisTestOptions options) {
         this.masterName = masterName;
         this.options = options;
-        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /** A deployment without password or TLS. */
@@ -59,15 +57,16 @@ public final class RedisSentinel implements AutoCloseable {
     private void launchDataNodes(int replicas) {
         for (int i = 0; i <= replicas; i++) {
             RedisNode master = i == 0 ? null : dataNodes.get(0);
-            dataNodes.add(RedisNode.start(i == 0 ? "master" : "replica-" + i, false, options, port -> dir("data-" + port + "-"),
-                    (port, dir) -> {
-                        List<String> args = new ArrayList<>(RedisNode.listenArgs(port, options));
-                        args.addAll(List.of("--dir", dir.toString()));
-                        if (master != null) {
-                            args.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
-                        }
-                        return args;
-                    }));
+            dataNodes.add(processes
+                    .add(RedisNode.start(i == 0 ? "master" : "replica-" + i, false, options, port -> processes.dir("data-" + port + "-"),
+                            (port, dir) -> {
+                                List<String> args = new ArrayList<>(RedisNode.listenArgs(port, options));
+                                args.addAll(List.of("--dir", dir.toString()));
+                                if (master != null) {
+                                    args.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+                                }
+                                return args;
+                            })));
         }
         // Sentinels learn the replicas from the master's INFO: they must be connected before the first one starts.
         awaitReplicasLinked(dataNodes.get(0), SETTLE);
@@ -76,11 +75,12 @@ public final class RedisSentinel implements AutoCloseable {
     private void launchSentinels(int count) {
         int quorum = count / 2 + 1;
         for (int i = 0; i < count; i++) {
-            sentinels.add(RedisNode.start("sentinel-" + i, false, options, port -> dir("sentinel-" + port + "-"), (port, dir) -> {
-                Path conf = dir.resolve("sentinel.conf");
-                write(conf, sentinelConf(port, dir, quorum));
-                return List.of(conf.toString(), "--sentinel");
-            }));
+            sentinels.add(processes
+                    .add(RedisNode.start("sentinel-" + i, false, options, port -> processes.dir("sentinel-" + port + "-"), (port, dir) -> {
+                        Path conf = dir.resolve("sentinel.conf");
+                        write(conf, sentinelConf(port, dir, quorum));
+                        return List.of(conf.toString(), "--sentinel");
+                    })));
         }
     }
 
@@ -338,27 +338,7 @@ public final class RedisSentinel implements AutoCloseable {
     /** Kills every node and sentinel and deletes their directories. */
     @Override
     public void close() {
-        killAll();
-        for (Path dir : dirs) {
-            RedisNode.deleteTree(dir);
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down
-        }
-    }
-
-    private void killAll() {
-        List<RedisNode> all = new ArrayList<>(sentinels);
-        all.addAll(dataNodes);
-        RedisNode.killAll(all);
-    }
-
-    private Path dir(String prefix) {
-        Path dir = RedisNode.tempDir(prefix);
-        dirs.add(dir);
-        return dir;
+        processes.close();
     }
 
     private static void write(Path file, String text) {
