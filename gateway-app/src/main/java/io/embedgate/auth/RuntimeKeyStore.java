@@ -7,7 +7,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.embedgate.config.GatewayConfig;
-import io.embedgate.redis.HashSlot;
 import io.embedgate.redis.SharedRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -54,7 +53,7 @@ public class RuntimeKeyStore {
         String prefix = config.cache().redis().keyPrefix();
         this.hash = prefix + "keys:{admin-keys}";
         this.version = prefix + "keys:{admin-keys}:version";
-        this.slot = HashSlot.of(hash);
+        this.slot = redis.slot(hash);
     }
 
     public boolean enabled() {

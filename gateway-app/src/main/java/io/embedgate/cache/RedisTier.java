@@ -13,7 +13,6 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import io.embedgate.redis.HashSlot;
 import io.embedgate.redis.Replies;
 import io.embedgate.redis.SharedRedis;
 import io.smallrye.mutiny.Uni;
@@ -99,7 +98,7 @@ public class RedisTier {
             for (int i = 0; i < keys.size(); i++) {
                 byte[] k = key(keys.get(i));
                 gets.add(Request.cmd(Command.GET).arg(Buffer.buffer(k)));
-                slots[i] = HashSlot.of(k);
+                slots[i] = redis.slot(k);
             }
             return redis.pipeline(gets, slots, timeout);
         }
@@ -122,7 +121,7 @@ public class RedisTier {
         entries.forEach((k, v) -> {
             long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(v.ttlNanos()));
             byte[] key = key(k);
-            slots[batch.size()] = redis.cluster() ? HashSlot.of(key) : -1;
+            slots[batch.size()] = redis.slot(key);
             batch.add(Request.cmd(Command.SET).arg(Buffer.buffer(key)).arg(Buffer.buffer(RedisValue.encode(v, now + ttlMillis))).arg("PX")
                     .arg(ttlMillis));
         });

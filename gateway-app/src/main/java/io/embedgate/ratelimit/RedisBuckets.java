@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.embedgate.redis.HashSlot;
 import io.embedgate.redis.SharedRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -180,7 +179,7 @@ final class RedisBuckets {
      * Redis Cluster one node holds them all and the admission script can read and change them atomically.
      */
     private int slot(String keyId) {
-        return HashSlot.of(key(keyId, ""));
+        return redis.slot(key(keyId, ""));
     }
 
     /** {@code <prefix>{<key id>}:<dimension>}: the braces make one hash slot per key id. */

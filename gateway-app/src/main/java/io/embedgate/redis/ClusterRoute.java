@@ -109,7 +109,7 @@ final class ClusterRoute implements Route {
 
     private Uni<List<Response>> batchOn(String address, List<Request> requests, Duration timeout) {
         Redis client = client(address);
-        Uni<List<Response>> call = requests.size() == 1 ? client.send(requests.get(0)).map(r -> java.util.Collections.singletonList(r))
+        Uni<List<Response>> call = requests.size() == 1 ? client.send(requests.get(0)).map(java.util.Collections::singletonList)
                 : client.batch(requests);
         return call.ifNoItem().after(timeout).on(Timers.executor()).fail();
     }
@@ -166,9 +166,6 @@ final class ClusterRoute implements Route {
             }));
         });
         if (shares.isEmpty()) {
-            if (map == null) {
-                refreshSoon();
-            }
             return Uni.createFrom().item(replies);
         }
         return Uni.join().all(shares).andFailFast().replaceWith(replies);

@@ -1,8 +1,11 @@
 package io.embedgate.redis;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
@@ -28,10 +31,10 @@ final class NodeStates {
      * learn of a failure one after the other, and the map is read from any of them: without this,
      * one node's late view would end the outage and the next read begin another.
      */
-    static final long QUIET_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final MultiGauge gauge;
-    private final java.util.function.LongSupplier nanoTime;
+    private final LongSupplier nanoTime;
     private final Map<String, Long> lastSeenDown = new HashMap<>();
     private final String consequence;
     private final boolean log;
@@ -42,7 +45,7 @@ final class NodeStates {
         this(registry, consequence, log, System::nanoTime);
     }
 
-    NodeStates(MeterRegistry registry, String consequence, boolean log, java.util.function.LongSupplier nanoTime) {
+    NodeStates(MeterRegistry registry, String consequence, boolean log, LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
         this.log = log;
         this.gauge = MultiGauge.builder("embedgate.redis.node.up")
@@ -53,7 +56,7 @@ final class NodeStates {
     synchronized void seen(List<Node> seen) {
         long at = nanoTime.getAsLong();
         Map<String, Node> now = new HashMap<>();
-        List<Node> nodes = new java.util.ArrayList<>(seen.size());
+        List<Node> nodes = new ArrayList<>(seen.size());
         for (Node observed : seen) {
             Node before = last.get(observed.address());
             Node n = observed;

@@ -1,5 +1,8 @@
 package io.embedgate.redis;
 
+import java.util.Arrays;
+import java.util.List;
+
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -16,7 +19,7 @@ public final class Replies {
         this.failures = new Throwable[size];
     }
 
-    static Replies of(java.util.List<Response> list) {
+    static Replies of(List<Response> list) {
         Replies r = new Replies(list.size());
         for (int i = 0; i < list.size(); i++) {
             r.responses[i] = list.get(i);
@@ -35,7 +38,7 @@ public final class Replies {
 
     public static Replies failed(int size, Throwable t) {
         Replies r = new Replies(size);
-        java.util.Arrays.fill(r.failures, t);
+        Arrays.fill(r.failures, t);
         return r;
     }
 

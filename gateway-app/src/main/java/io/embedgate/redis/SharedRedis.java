@@ -107,6 +107,19 @@ public class SharedRedis {
         return timeout;
     }
 
+    /**
+     * The slot to name for {@code key} in {@link #send}, {@link #batch} and {@link #pipeline}: its
+     * {@link HashSlot} on a cluster; one server ignores slots, so there it is not computed (-1).
+     */
+    public int slot(String key) {
+        return cluster != null ? HashSlot.of(key) : -1;
+    }
+
+    /** {@link #slot(String)} of a binary key. */
+    public int slot(byte[] key) {
+        return cluster != null ? HashSlot.of(key) : -1;
+    }
+
     /** One command whose keys all hash to {@code slot}; bounded by the timeout. */
     public Uni<Response> send(int slot, Request request) {
         return route == null ? off() : route.send(slot, request, timeout);

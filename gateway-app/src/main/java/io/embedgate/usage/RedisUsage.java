@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.embedgate.redis.HashSlot;
 import io.embedgate.redis.SharedRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -95,11 +94,11 @@ final class RedisUsage {
             String index = index(k.date());
             if (members.add(k.date() + " " + k.keyId())) {
                 commands.add(Request.cmd(Command.SADD).arg(index).arg(k.keyId()));
-                slots.add(HashSlot.of(index));
+                slots.add(redis.slot(index));
             }
             if (days.add(k.epochDay())) {
                 commands.add(Request.cmd(Command.PEXPIREAT).arg(index).arg(expiresAt(k.epochDay())));
-                slots.add(HashSlot.of(index));
+                slots.add(redis.slot(index));
             }
         });
         return redis.pipeline(commands, slots.stream().mapToInt(Integer::intValue).toArray(), redis.timeout().multipliedBy(5))
@@ -132,7 +131,7 @@ final class RedisUsage {
             }
         }
         batch.add(Request.cmd(Command.EXEC));
-        return redis.batch(HashSlot.of(anyHash), batch).map(replies -> {
+        return redis.batch(redis.slot(anyHash), batch).map(replies -> {
             if (replies.get(replies.size() - 1) == null) {
                 throw new IllegalStateException("Redis discarded the usage transaction");
             }
@@ -275,7 +274,7 @@ final class RedisUsage {
         List<Uni<List<Response>>> slices = new ArrayList<>();
         for (int i = 0; i < commands.size(); i += READ_SLICE) {
             int to = Math.min(commands.size(), i + READ_SLICE);
-            int[] slots = keys.subList(i, to).stream().mapToInt(HashSlot::of).toArray();
+            int[] slots = keys.subList(i, to).stream().mapToInt(redis::slot).toArray();
             slices.add(redis.pipeline(commands.subList(i, to), slots, redis.timeout().multipliedBy(5)).map(replies -> {
                 if (replies.failure() != null) {
                     throw new IllegalStateException("the usage could not be read from Redis", replies.failure());
